@@ -1,0 +1,2 @@
+export { assertClose, closeness, type CloseOptions, type Closeness } from './close.js';
+export { loadFixture, fixturePath, sharedDataDir, hasSharedData } from './fixtures.js';
