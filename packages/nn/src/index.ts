@@ -9,3 +9,11 @@ export {
   type RemovableHandle,
 } from './module.js';
 export { ShapeError, StateDictError } from './errors.js';
+export * from './layers/conv/index.js';
+export * from './layers/basic/index.js';
+export * as init from './init/index.js';
+export * from './containers/index.js';
+export * from './io/index.js';
+export * from './summary/index.js';
+export * from './losses/index.js';
+export * from './autograd/index.js';

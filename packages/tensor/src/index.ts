@@ -1,2 +1,5 @@
 export { initBackend, backendName, BackendInitError, type BackendName, type InitBackendOptions } from './backend.js';
 export { installKernels } from './kernels/install.js';
+export * from './ops/conv/index.js';
+export * from './ops/basic/index.js';
+export * from './grad-check/index.js';

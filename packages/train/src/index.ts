@@ -1,1 +1,3 @@
-export {};
+export * from './optim/index.js';
+export * from './schedulers/index.js';
+export * from './runner/index.js';
