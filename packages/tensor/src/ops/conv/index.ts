@@ -1,2 +1,2 @@
 // Owned by one area; an explicit list of named exports.
-export {};
+export { renorm } from './renorm.js';

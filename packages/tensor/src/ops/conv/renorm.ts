@@ -1,0 +1,36 @@
+import { abs, div, greater, mul, pow, scalar, sqrt, square, sum, tidy, where, type Tensor, add, onesLike } from '@tensorflow/tfjs-core';
+
+/**
+ * `torch.renorm`: every slice of `w` along `dim` whose `p`-norm exceeds `maxnorm` is scaled
+ * down to norm `maxnorm` (by `maxnorm / (norm + 1e-7)`, as PyTorch); other slices are kept.
+ * Used by max-norm constrained layers (`Conv2dWithConstraint`, `LinearWithConstraint`).
+ *
+ * @param w any tensor, e.g. a conv weight `[Cout, Cin/g, kH, kW]`
+ * @param p the norm's exponent (> 0; 2 for the Euclidean norm)
+ * @param dim the dimension whose slices are renormalised (negative counts from the end)
+ * @param maxnorm the largest norm a slice may keep
+ * @returns a new tensor of `w`'s shape
+ * @example
+ * ```ts
+ * const w2 = renorm(w, 2, 0, 1.0); // each output filter w2[o] has L2 norm <= 1
+ * ```
+ */
+export function renorm(w: Tensor, p: number, dim: number, maxnorm: number): Tensor {
+  const r = w.rank;
+  const d = dim < 0 ? dim + r : dim;
+  if (!Number.isInteger(d) || d < 0 || d >= r) {
+    throw new RangeError(`renorm: dim ${dim} out of range for a tensor of rank ${r}`);
+  }
+  if (!(p > 0)) throw new RangeError(`renorm: p must be > 0, got ${p}`);
+  if (!(maxnorm >= 0)) throw new RangeError(`renorm: maxnorm must be >= 0, got ${maxnorm}`);
+  return tidy(() => {
+    const axes: number[] = [];
+    for (let i = 0; i < r; i++) if (i !== d) axes.push(i);
+    let norm: Tensor;
+    if (p === 2) norm = sqrt(sum(square(w), axes, true));
+    else if (p === 1) norm = sum(abs(w), axes, true);
+    else norm = pow(sum(pow(abs(w), scalar(p)), axes, true), scalar(1 / p));
+    const scale = where(greater(norm, scalar(maxnorm)), div(scalar(maxnorm), add(norm, scalar(1e-7))), onesLike(norm));
+    return mul(w, scale);
+  });
+}
