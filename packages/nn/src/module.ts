@@ -116,6 +116,27 @@ export abstract class Module {
     return module;
   }
 
+  /**
+   * Unregisters the child `name` (for containers that delete or reorder children) and returns
+   * it; the child forgets this module as its parent. Undefined when there was none.
+   */
+  protected removeModule(name: string): Module | null | undefined {
+    const m = this._modules.get(name);
+    this._modules.delete(name);
+    if (m && m._parent === this && m._nameInParent === name) {
+      m._parent = undefined;
+      m._nameInParent = undefined;
+    }
+    return m;
+  }
+
+  /** Unregisters the parameter `name` (not disposed) and returns it; undefined when there was none. */
+  protected removeParameter(name: string): Parameter | null | undefined {
+    const p = this._parameters.get(name);
+    this._parameters.delete(name);
+    return p;
+  }
+
   private checkName(name: string, kind: '_parameters' | '_buffers' | '_modules'): void {
     if (name === '' || name.includes('.')) {
       throw new Error(`${this.path()}: invalid name '${name}' (must be non-empty and contain no '.')`);

@@ -1,0 +1,84 @@
+import { Module } from '../module.js';
+
+/**
+ * Holds named child modules, like `torch.nn.ModuleDict`: registered under their names (state
+ * dict keys `heads.left.weight`), in insertion order, not called. Has no `forward` of its own.
+ *
+ * @example
+ * ```ts
+ * const heads = new ModuleDict({ cls: new Linear(16, 4), reg: new Linear(16, 1) });
+ * heads.get('cls');            // the Linear(16, 4)
+ * heads.set('aux', new Linear(16, 2));
+ * [...heads.keys()];           // ['cls', 'reg', 'aux']
+ * ```
+ */
+export class ModuleDict extends Module implements Iterable<[string, Module]> {
+  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+    super();
+    const entries = Symbol.iterator in modules ? modules : Object.entries(modules);
+    for (const [k, m] of entries as Iterable<[string, Module]>) this.set(k, m);
+  }
+
+  /** Number of modules. */
+  get size(): number {
+    return [...this.namedChildren()].length;
+  }
+
+  /** The module under `key`; throws naming the available keys when absent. */
+  get(key: string): Module {
+    const m = this.getChild(key);
+    if (!m) throw new Error(`${this.path()}: no module '${key}' (has: ${[...this.keys()].join(', ') || 'none'})`);
+    return m;
+  }
+
+  /** Adds or replaces the module under `key` (replacing keeps the position); returns `this`. */
+  set(key: string, module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError(`${this.path()}: ModuleDict accepts only Modules ('${key}')`);
+    if (this.getChild(key) !== undefined) {
+      // Replace in place: re-register every key after it so the order is kept.
+      const entries = [...this.namedChildren()].map(([k, m]): [string, Module] => [k, k === key ? module : m]);
+      for (const [k] of entries) this.removeModule(k);
+      for (const [k, m] of entries) this.registerModule(k, m);
+    } else {
+      this.registerModule(key, module);
+    }
+    return this;
+  }
+
+  /** Whether a module is registered under `key`. */
+  has(key: string): boolean {
+    return this.getChild(key) != null;
+  }
+
+  /** Removes and returns the module under `key`. */
+  delete(key: string): Module {
+    const m = this.get(key);
+    this.removeModule(key);
+    return m;
+  }
+
+  /** The keys in insertion order. */
+  *keys(): Generator<string> {
+    for (const [k] of this.namedChildren()) yield k;
+  }
+
+  /** The modules in insertion order. */
+  *values(): Generator<Module> {
+    yield* this.children();
+  }
+
+  /** `[key, module]` pairs in insertion order. */
+  *entries(): Generator<[string, Module]> {
+    yield* this.namedChildren();
+  }
+
+  /** `[key, module]` pairs in insertion order. */
+  [Symbol.iterator](): Iterator<[string, Module]> {
+    return this.namedChildren();
+  }
+
+  /** A ModuleDict is a container: calling it is an error (as in PyTorch). */
+  forward(): never {
+    throw new Error(`${this.path()}: ModuleDict has no forward; call its modules from the owner's forward`);
+  }
+}

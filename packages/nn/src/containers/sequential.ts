@@ -1,0 +1,80 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { Module } from '../module.js';
+import { callModule, normIndex } from './util.js';
+
+/**
+ * A chain of modules, like `torch.nn.Sequential`: `call(x)` feeds `x` through each child in
+ * order. Built from modules (keys `0`, `1`, …, so the state dict reads `0.weight`, `2.bias`) or
+ * from a record / ordered `[name, module]` entries (PyTorch's `OrderedDict`, keys = names).
+ * Shapes are whatever the children accept: `x: [B, ...]` → `[B, ...]`.
+ *
+ * @example
+ * ```ts
+ * const net = new Sequential(new Linear(4, 6), new Sigmoid(), new Linear(6, 3));
+ * Object.keys(net.stateDict()); // ['0.weight', '0.bias', '2.weight', '2.bias']
+ * const y = net.call(x);       // x: [B, 4] → y: [B, 3]
+ * const named = new Sequential({ fc1: new Linear(4, 6), act: new Sigmoid() });
+ * named.at(-1);                // the Sigmoid
+ * ```
+ */
+export class Sequential extends Module implements Iterable<Module> {
+  constructor(...modules: Module[] | [Record<string, Module>] | [Array<[string, Module]>]) {
+    super();
+    const first = modules[0] as unknown;
+    if (modules.length === 1 && Array.isArray(first)) {
+      for (const entry of first as unknown[]) {
+        if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !(entry[1] instanceof Module)) {
+          throw new TypeError('Sequential: entries must be [name, Module] pairs');
+        }
+        this.registerModule(entry[0], entry[1] as Module);
+      }
+    } else if (modules.length === 1 && !(first instanceof Module) && typeof first === 'object' && first !== null) {
+      for (const [k, m] of Object.entries(first as Record<string, unknown>)) {
+        if (!(m instanceof Module)) throw new TypeError(`Sequential: '${k}' is not a Module`);
+        this.registerModule(k, m);
+      }
+    } else {
+      (modules as unknown[]).forEach((m, i) => {
+        if (!(m instanceof Module)) throw new TypeError(`Sequential: argument ${i} is not a Module`);
+        this.registerModule(String(i), m);
+      });
+    }
+  }
+
+  /** Number of children. */
+  get length(): number {
+    return [...this.namedChildren()].length;
+  }
+
+  /** The `i`-th child (negative counts from the end, like `seq[-1]`). */
+  at(i: number): Module {
+    const kids = [...this.children()];
+    return kids[normIndex(this.path(), i, kids.length)]!;
+  }
+
+  /** The children in order. */
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children();
+  }
+
+  /** Adds `module` at the end under the key `String(length)`; returns `this`. */
+  append(module: Module): this {
+    this.registerModule(String(this.length), module);
+    return this;
+  }
+
+  /**
+   * Children `start` (inclusive) to `end` (exclusive), as a new Sequential that shares the
+   * modules and keeps their keys (PyTorch's `seq[1:3]`). Negative bounds count from the end.
+   */
+  slice(start = 0, end?: number): Sequential {
+    return new Sequential([...this.namedChildren()].slice(start, end));
+  }
+
+  /** Feeds `input` through each child in order. `input: [B, ...]` → output of the last child. */
+  forward(input: Tensor): Tensor {
+    let x: unknown = input;
+    for (const m of this.children()) x = callModule(m, x);
+    return x as Tensor;
+  }
+}

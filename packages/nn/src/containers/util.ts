@@ -1,0 +1,14 @@
+import type { Module } from '../module.js';
+
+/** Normalises a PyTorch-style index (negative counts from the end); throws a RangeError when out of range. */
+export function normIndex(owner: string, i: number, length: number): number {
+  if (!Number.isInteger(i)) throw new TypeError(`${owner}: index must be an integer, got ${i}`);
+  const j = i < 0 ? i + length : i;
+  if (j < 0 || j >= length) throw new RangeError(`${owner}: index ${i} is out of range (length ${length})`);
+  return j;
+}
+
+/** Calls `m.forward` through `m.call` with untyped arguments (containers chain arbitrary modules). */
+export function callModule(m: Module, ...args: unknown[]): unknown {
+  return (m.call as (...a: unknown[]) => unknown).apply(m, args);
+}
