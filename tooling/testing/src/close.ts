@@ -17,9 +17,10 @@ export interface Closeness {
   size: number;
 }
 
-type ArrayLike = Tensor | ArrayLike<number> | number;
+/** A tensor, an array of numbers or a single number. */
+export type Numeric = Tensor | ArrayLike<number> | number;
 
-function toArray(x: ArrayLike): { data: ArrayLike<number>; shape: number[] } {
+function toArray(x: Numeric): { data: ArrayLike<number>; shape: number[] } {
   if (typeof x === 'number') return { data: [x], shape: [] };
   if (typeof (x as Tensor).dataSync === 'function') {
     const t = x as Tensor;
@@ -30,7 +31,7 @@ function toArray(x: ArrayLike): { data: ArrayLike<number>; shape: number[] } {
 }
 
 /** Compares two arrays/tensors element-wise with numpy.allclose semantics. */
-export function closeness(actual: ArrayLike, expected: ArrayLike, opts: CloseOptions = {}): Closeness {
+export function closeness(actual: Numeric, expected: Numeric, opts: CloseOptions = {}): Closeness {
   const atol = opts.atol ?? 1e-4;
   const rtol = opts.rtol ?? 1e-4;
   const a = toArray(actual).data;
@@ -70,7 +71,7 @@ export function closeness(actual: ArrayLike, expected: ArrayLike, opts: CloseOpt
  * Throws if `actual` and `expected` differ beyond `atol + rtol * |expected|` anywhere,
  * or if their shapes differ (when both are tensors).
  */
-export function assertClose(actual: ArrayLike, expected: ArrayLike, opts: CloseOptions = {}): void {
+export function assertClose(actual: Numeric, expected: Numeric, opts: CloseOptions = {}): void {
   const A = toArray(actual);
   const E = toArray(expected);
   const label = opts.name ? `${opts.name}: ` : '';
