@@ -1,2 +1,3 @@
 // Owned by one area; an explicit list of named exports.
-export {};
+export { backward, zeroGrad, paramsOf, type ModelOrParams } from './backward.js';
+export { grad, noGrad, detach, type GradOptions } from './grad.js';
