@@ -109,7 +109,7 @@ describe('DataLoader', () => {
     const s: number[] = [];
     for await (const v of un) s.push(v as number);
     expect(s.sort()).toEqual([1, 3, 5]);
-    expect(() => new DataLoader(ds, { batchSampler: new BatchSampler(ds, 2), shuffle: true })).toThrow(/mutually exclusive/);
+    expect(() => new DataLoader(ds, { batchSampler: new BatchSampler(new SequentialSampler(ds), 2), shuffle: true })).toThrow(/mutually exclusive/);
     expect(() => new DataLoader(ds, { sampler: new SequentialSampler(ds), shuffle: true })).toThrow(/mutually exclusive/);
     expect(() => new DataLoader(ds, { numWorkers: 2 })).toThrow(/not implemented/);
 
