@@ -1,0 +1,83 @@
+"""Fixtures for packages/nn/src/io (safetensors reader/writer) and the whole-model parity test.
+
+Every file is written by the reference writer ../shared/reference/safetensors_io.py:
+  io/__fixtures__/reference-dtypes.safetensors   F32/F64/I64/I32/U8/BOOL, scalar, empty, metadata
+  io/__fixtures__/iris-state.safetensors         IrisMLP state_dict (bytes nnkit's writer must reproduce)
+  io/__fixtures__/bn-state.safetensors           BatchNorm1d(3) state_dict (int64 num_batches_tracked)
+  __fixtures__/lenet-state-0000{1,2}.safetensors LeNet state_dict sharded in two files (< 200 KB each)
+  __fixtures__/lenet-io.safetensors              in.x / out.eval of LeNet
+  __fixtures__/iris-io.safetensors               in.x / out.eval of IrisMLP
+"""
+import json
+import os
+
+import torch
+
+import common
+from safetensors_io import load, save
+from small import IrisMLP, LeNet
+
+IO = "packages/nn/src/io"
+NN = "packages/nn/src"
+
+
+def path(rel, name):
+    return os.path.join(common.fixture_dir(rel), name + ".safetensors")
+
+
+def main():
+    g = torch.Generator().manual_seed(1234)
+
+    # --- dtypes written by the reference writer (not narrowed like common.write does)
+    dt = {
+        "f32": torch.randn(2, 3, generator=g),
+        "f64": torch.randn(4, generator=g, dtype=torch.float64),
+        "i64": torch.tensor([[0, -1], [2147483647, -2147483648], [7, 42]], dtype=torch.int64),
+        "i32": torch.tensor([1, -2, 3], dtype=torch.int32),
+        "u8": torch.tensor([0, 1, 255], dtype=torch.uint8),
+        "mask": torch.tensor([[True, False], [False, True]]),
+        "scalar": torch.tensor(3.5),
+        "empty": torch.zeros(0, 3),
+    }
+    save(dt, path(IO, "reference-dtypes"), metadata={"format": "pt", "note": "nnkit gen_io"})
+    expect = {k: (v.double().flatten().tolist() if v.dtype != torch.bool else v.int().flatten().tolist()) for k, v in dt.items()}
+    with open(os.path.join(common.fixture_dir(IO), "reference-dtypes.json"), "w") as f:
+        json.dump({k: {"shape": list(dt[k].shape), "values": v} for k, v in expect.items()}, f)
+
+    # --- IrisMLP
+    torch.manual_seed(0)
+    iris = IrisMLP().eval()
+    with torch.no_grad():  # non-trivial weights, not N(0, 0.01)
+        for p in iris.parameters():
+            p.uniform_(-1, 1, generator=g)
+    save(iris.state_dict(), path(IO, "iris-state"))
+    x = torch.randn(5, 4, generator=g)
+    common.write(NN, "iris-io", {"in.x": x, "out.eval": iris(x)}, {"model": "IrisMLP", "args": [4, 6, 3]})
+
+    # --- BatchNorm1d state (num_batches_tracked is int64 in PyTorch)
+    bn = torch.nn.BatchNorm1d(3)
+    bn.train()
+    bn(torch.randn(4, 3, generator=g))
+    bn(torch.randn(4, 3, generator=g))
+    save(bn.state_dict(), path(IO, "bn-state"))
+
+    # --- LeNet, sharded state dict (like model-00001-of-00002.safetensors)
+    torch.manual_seed(1)
+    lenet = LeNet().eval()
+    sd = lenet.state_dict()
+    assert sum(p.numel() for p in lenet.parameters()) == 61706
+    shard2 = {k: v for k, v in sd.items() if k.startswith("fc1.")}
+    shard1 = {k: v for k, v in sd.items() if not k.startswith("fc1.")}
+    save(shard1, path(NN, "lenet-state-00001"))
+    save(shard2, path(NN, "lenet-state-00002"))
+    x = torch.randn(2, 1, 32, 32, generator=g)
+    common.write(NN, "lenet-io", {"in.x": x, "out.eval": lenet(x)},
+                 {"model": "LeNet", "params": 61706, "shards": ["lenet-state-00001", "lenet-state-00002"]})
+
+    # sanity: the reference reader reads back what was written
+    back = load(path(IO, "reference-dtypes"))
+    assert back["i64"].dtype == torch.int64 and back["f64"].dtype == torch.float64
+
+
+if __name__ == "__main__":
+    main()
