@@ -1,2 +1,15 @@
 // Owned by one area; an explicit list of named exports.
-export {};
+export {
+  Optimizer,
+  disposeStateDict,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamsInput,
+  type ParamState,
+  type ZeroGradOptions,
+} from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';

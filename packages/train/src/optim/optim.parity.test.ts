@@ -1,0 +1,135 @@
+import { initBackend } from '@nnkit/tensor';
+import { Parameter } from '@nnkit/nn';
+import { assertClose, readFixture } from '@nnkit/tooling-testing';
+import { clone, type Tensor } from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD, disposeStateDict } from './index.js';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+interface Config {
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop';
+  defaults: Record<string, unknown>;
+  groups: (Record<string, unknown> & { params: number[] })[];
+  steps: number;
+  state5_steps: Record<string, number>;
+  param_groups5: (Record<string, unknown> & { params: number[] })[];
+}
+
+const CASES = [
+  'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
+  'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
+];
+
+const camel = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+
+function build(cfg: Config, params: Parameter[]): Optimizer<{ lr: number }> {
+  const groups = cfg.groups.map((g) => ({ ...camel(g), params: g.params.map((i) => params[i]!) }));
+  const d = camel(cfg.defaults);
+  switch (cfg.optimizer) {
+    case 'SGD': return new SGD(groups as never, d as never);
+    case 'Adam': return new Adam(groups as never, d as never);
+    case 'AdamW': return new AdamW(groups as never, d as never);
+    case 'RMSprop': return new RMSprop(groups as never, d as never);
+  }
+}
+
+const fixtures = new Map<string, ReturnType<typeof readFixture>>();
+const fx = (name: string): ReturnType<typeof readFixture> => {
+  let f = fixtures.get(name);
+  if (!f) fixtures.set(name, (f = readFixture(import.meta.url, name)));
+  return f;
+};
+afterAll(() => { for (const f of fixtures.values()) f.dispose(); });
+
+function feed(f: ReturnType<typeof readFixture>, params: Parameter[], s: number): void {
+  params.forEach((p, i) => {
+    const g = f.tensors[`grad.${s}.p${i}`];
+    p.setGrad(g ? clone(g) : null);
+  });
+}
+
+function run(name: string, from: number, to: number, params: Parameter[], opt: Optimizer<{ lr: number }>): void {
+  const f = fx(name);
+  for (let s = from; s <= to; s++) {
+    opt.zeroGrad();
+    feed(f, params, s);
+    opt.step();
+  }
+}
+
+describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
+  it('one step within 1e-5 and ten steps within 1e-4 (two param groups, a step without grad)', () => {
+    const f = fx(name);
+    const cfg = f.config<Config>();
+    const params = [0, 1, 2].map((i) => new Parameter(clone(f.get(`in.p${i}`))));
+    const opt = build(cfg, params);
+    for (let s = 1; s <= cfg.steps; s++) {
+      run(name, s, s, params, opt);
+      const tol = s === 1 ? 1e-5 : 1e-4;
+      params.forEach((p, i) => assertClose(p.data, f.get(`after.${s}.p${i}`), { atol: tol, rtol: tol, name: `${name} step ${s} p${i}` }));
+    }
+    opt.zeroGrad();
+    opt.dispose();
+    params.forEach((p) => p.dispose());
+  });
+
+  it('stateDict after 5 steps, loaded into a fresh optimizer, continues bit-for-bit', () => {
+    const f = fx(name);
+    const cfg = f.config<Config>();
+    const a = [0, 1, 2].map((i) => new Parameter(clone(f.get(`in.p${i}`))));
+    const optA = build(cfg, a);
+    run(name, 1, 5, a, optA);
+    const sd = optA.stateDict();
+    const b = a.map((p) => new Parameter(clone(p.data)));
+    const optB = build({ ...cfg, defaults: { ...cfg.defaults, lr: 123 } }, b);
+    optB.loadStateDict(sd);
+    disposeStateDict(sd);
+    expect(optB.paramGroups.map((g) => g.lr)).toEqual(optA.paramGroups.map((g) => g.lr));
+    run(name, 6, 10, a, optA);
+    run(name, 6, 10, b, optB);
+    a.forEach((p, i) => expect(Array.from(b[i]!.data.dataSync())).toEqual(Array.from(p.data.dataSync())));
+    // and PyTorch's own state dict after 5 steps continues like PyTorch
+    const c = [0, 1, 2].map((i) => new Parameter(clone(f.get(`after.5.p${i}`))));
+    const optC = build(cfg, c);
+    const state: OptimizerStateDict['state'] = {};
+    for (const [k, t] of Object.entries(f.tensors)) {
+      const m = /^state5\.(\d+)\.(.+)$/.exec(k);
+      if (!m) continue;
+      (state[Number(m[1])] ??= {})[m[2]!] = t;
+    }
+    for (const [i, st] of Object.entries(cfg.state5_steps)) (state[Number(i)] ??= {})['step'] = st;
+    optC.loadStateDict({ state, param_groups: cfg.param_groups5 });
+    run(name, 6, 10, c, optC);
+    c.forEach((p, i) => assertClose(p.data, f.get(`after.10.p${i}`), { atol: 1e-4, rtol: 1e-4, name: `${name} loaded p${i}` }));
+    for (const o of [optA, optB, optC]) { o.zeroGrad(); o.dispose(); }
+    for (const p of [...a, ...b, ...c]) p.dispose();
+  });
+});
+
+describe('clipGradNorm_ / clipGradValue_', () => {
+  it('match torch.nn.utils', async () => {
+    const { clipGradNorm_, clipGradValue_ } = await import('./index.js');
+    const f = fx('clip');
+    const cfg = f.config<{ cases: { name: string; max_norm: number; norm_type: number | 'inf'; total_norm: number }[]; clip_value: number }>('config');
+    const mk = (): Parameter[] => [0, 1, 2].map((i) => {
+      const p = new Parameter(clone(f.get(`in.g${i}`)));
+      p.setGrad(clone(f.get(`in.g${i}`)));
+      return p;
+    });
+    for (const c of cfg.cases) {
+      const ps = mk();
+      const total = clipGradNorm_(ps, c.max_norm, c.norm_type === 'inf' ? Infinity : c.norm_type);
+      expect(total).toBeCloseTo(c.total_norm, 4);
+      ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.${c.name}.g${i}`), { atol: 1e-6, rtol: 1e-5, name: `${c.name} g${i}` }));
+      ps.forEach((p) => p.dispose());
+    }
+    const ps = mk();
+    clipGradValue_(ps, cfg.clip_value);
+    ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.value.g${i}`), { atol: 0, rtol: 0 }));
+    ps.forEach((p) => p.dispose());
+  });
+});
