@@ -1,2 +1,3 @@
 // Owned by one area; an explicit list of named exports.
-export {};
+export { summary, printSummary, type SummaryOptions } from './summary.js';
+export type { ModelSummary, MultAddsCounter, SummaryMemory, SummaryRow } from './types.js';
