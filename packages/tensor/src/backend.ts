@@ -95,7 +95,7 @@ async function start(name: BackendName, opts: InitBackendOptions): Promise<void>
     registered[name] = false;
     throw new BackendInitError(name, e);
   }
-  installKernels(name);
+  await installKernels(name);
 }
 
 /**

@@ -1,0 +1,203 @@
+import {
+  engine,
+  getBackend,
+  getKernel,
+  pad,
+  registerGradient,
+  registerKernel,
+  reshape,
+  reverse,
+  slice,
+  sum,
+  transpose,
+  type GradConfig,
+  type KernelConfig,
+  type NamedAttrMap,
+  type Tensor,
+  type Tensor4D,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/**
+ * Name of nnkit's NHWC convolution kernel: a plain (`Conv2D`) or depthwise
+ * (`DepthwiseConv2dNative`) convolution with explicit padding, any stride together with any
+ * dilation, and a gradient that works on wasm and cpu (tfjs' own refuses dilation > 1 and
+ * wasm lacks the filter-gradient kernels).
+ */
+export const NNKIT_CONV = 'NnkitConv2D';
+
+/** Attributes of the {@link NNKIT_CONV} kernel (all spatial pairs are [h, w]). */
+export interface NnkitConvAttrs {
+  strides: [number, number];
+  dilations: [number, number];
+  /** [top, bottom, left, right] zero padding. */
+  pad: [number, number, number, number];
+  /** Depthwise: filter [kH, kW, C, M], output channel c*M+m; else filter [kH, kW, Cin, Cout]. */
+  depthwise: boolean;
+}
+
+function kernelAttrs(strides: number[], dilations: number[], p: readonly number[]): NamedAttrMap {
+  return {
+    strides,
+    dilations,
+    pad: [
+      [0, 0],
+      [p[0], p[1]],
+      [p[2], p[3]],
+      [0, 0],
+    ],
+    dataFormat: 'NHWC',
+    dimRoundingMode: undefined,
+  } as unknown as NamedAttrMap;
+}
+
+/** Runs tfjs' own Conv2D / DepthwiseConv2dNative kernel (no op-level asserts: stride and dilation may both be > 1). */
+export function rawConv(x: Tensor, f: Tensor, strides: number[], dilations: number[], p: readonly number[], depthwise: boolean): Tensor4D {
+  if (depthwise && getBackend() === 'cpu' && strides.some((s, i) => s > 1 && dilations[i]! > 1)) {
+    // tfjs-backend-cpu's depthwise kernel refuses stride > 1 with dilation > 1: run at
+    // stride 1 and subsample.
+    const full = rawConv(x, f, [1, 1], dilations, p, true);
+    return subsample(full, strides[0]!, strides[1]!);
+  }
+  return engine().runKernel(depthwise ? 'DepthwiseConv2dNative' : 'Conv2D', { x, filter: f }, kernelAttrs(strides, dilations, p));
+}
+
+/** Keeps every sh-th row and sw-th column (from 0) of [B, H, W, C]; differentiable (pad/reshape/slice). */
+export function subsample(t: Tensor4D, sh: number, sw: number): Tensor4D {
+  const [b, h, w, c] = t.shape;
+  const ho = Math.floor((h - 1) / sh) + 1;
+  const wo = Math.floor((w - 1) / sw) + 1;
+  const p = pad(t, [
+    [0, 0],
+    [0, ho * sh - h],
+    [0, wo * sw - w],
+    [0, 0],
+  ]);
+  return reshape(slice(reshape(p, [b, ho, sh, wo, sw, c]), [0, 0, 0, 0, 0, 0], [b, ho, 1, wo, 1, c]), [b, ho, wo, c]);
+}
+
+/** Inserts (s-1) zeros between spatial elements of y: [B, H, W, C] -> [B, (H-1)sh+1, (W-1)sw+1, C]. */
+function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
+  if (sh === 1 && sw === 1) return y;
+  const [b, h, w, c] = y.shape as [number, number, number, number];
+  const y6 = reshape(y, [b, h, 1, w, 1, c]);
+  const p = pad(y6, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return slice(reshape(p, [b, h * sh, w * sw, c]), [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+}
+
+/** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
+export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  const [, H, W] = x.shape as [number, number, number, number];
+  const [kH, kW] = f.shape as [number, number, number, number];
+  const [sh, sw] = a.strides;
+  const [dh, dw] = a.dilations;
+  let d = zeroInsert(dy, sh, sw);
+  let [, lh, lw] = d.shape as [number, number, number, number];
+  let pt = (kH - 1) * dh - a.pad[0];
+  let pb = H - lh + a.pad[0];
+  let pl = (kW - 1) * dw - a.pad[2];
+  let pr = W - lw + a.pad[2];
+  // Negative padding: drop the rows/cols of dy that only reach the padded border.
+  const bh = Math.max(0, -pt);
+  const eh = Math.max(0, -pb);
+  const bw = Math.max(0, -pl);
+  const ew = Math.max(0, -pr);
+  if (bh || eh || bw || ew) {
+    d = slice(d, [0, bh, bw, 0], [d.shape[0]!, lh - bh - eh, lw - bw - ew, d.shape[3]!]);
+    pt += bh;
+    pb += eh;
+    pl += bw;
+    pr += ew;
+    [, lh, lw] = d.shape as [number, number, number, number];
+  }
+  const p = [Math.max(0, pt), Math.max(0, pb), Math.max(0, pl), Math.max(0, pr)];
+  const flipped = reverse(f, [0, 1]);
+  if (a.depthwise) {
+    const [, , C, M] = f.shape as [number, number, number, number];
+    const fd = reshape(flipped, [kH, kW, C * M, 1]);
+    const g = rawConv(d, fd, [1, 1], [dh, dw], p, true);
+    const [b] = g.shape;
+    return sum(reshape(g, [b, H, W, C, M]), 4);
+  }
+  return rawConv(d, transpose(flipped, [0, 1, 3, 2]), [1, 1], [dh, dw], p, false);
+}
+
+/**
+ * Gradient w.r.t. the filter: a convolution whose "batch" is the input channels and whose
+ * "filter" is dy (stride and dilation swap roles), sliced to the kernel size.
+ */
+export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const [kH, kW] = f.shape as [number, number, number, number];
+  const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
+  // Use only as much bottom/right padding as the last window needs.
+  const needH = (kH - 1) * a.dilations[0] + (Ho - 1) * a.strides[0] + 1;
+  const needW = (kW - 1) * a.dilations[1] + (Wo - 1) * a.strides[1] + 1;
+  let xx = x;
+  let pb = needH - H - a.pad[0];
+  let pr = needW - W - a.pad[2];
+  if (pb < 0 || pr < 0) {
+    xx = slice(x, [0, 0, 0, 0], [B, H + Math.min(0, pb), W + Math.min(0, pr), C]);
+    pb = Math.max(0, pb);
+    pr = Math.max(0, pr);
+  }
+  const p = [a.pad[0], pb, a.pad[2], pr];
+  if (a.depthwise) {
+    const M = Co / C;
+    const [, h2, w2] = xx.shape as [number, number, number, number];
+    const xs = reshape(transpose(xx, [1, 2, 0, 3]), [1, h2, w2, B * C]);
+    const fs = reshape(transpose(reshape(dy, [B, Ho, Wo, C, M]), [1, 2, 0, 3, 4]), [Ho, Wo, B * C, M]);
+    const g = rawConv(xs, fs, a.dilations, a.strides, p, true); // [1, kH, kW, B*C*M]
+    return sum(reshape(g, [kH, kW, B, C, M]), 2);
+  }
+  const xs = transpose(xx, [3, 1, 2, 0]); // [C, H, W, B]
+  const fs = transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, Co]
+  const g = rawConv(xs, fs, a.dilations, a.strides, p, false); // [C, kH, kW, Co]
+  return transpose(g, [1, 2, 0, 3]);
+}
+
+function convKernelFor(backendName: string): KernelConfig {
+  const conv2d = getKernel('Conv2D', backendName);
+  const dw = getKernel('DepthwiseConv2dNative', backendName);
+  if (conv2d === undefined || dw === undefined) {
+    throw new Error(`nnkit: backend '${backendName}' has no Conv2D/DepthwiseConv2dNative kernel`);
+  }
+  return {
+    kernelName: NNKIT_CONV,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as NnkitConvAttrs;
+      const k = a.depthwise ? dw : conv2d;
+      return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
+    },
+  };
+}
+
+const convGrad: GradConfig = {
+  kernelName: NNKIT_CONV,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, f] = saved as [Tensor, Tensor];
+    const a = attrs as unknown as NnkitConvAttrs;
+    const g = dy as Tensor;
+    return { x: () => convInputGrad(g, x, f, a), filter: () => convFilterGrad(g, x, f, a) };
+  },
+};
+
+let gradRegistered = false;
+
+/** Registers the {@link NNKIT_CONV} kernel for `backendName` and (once) its gradient. */
+export function registerConvKernels(backendName: string): void {
+  registerKernel(convKernelFor(backendName));
+  if (!gradRegistered) {
+    registerGradient(convGrad);
+    gradRegistered = true;
+  }
+}

@@ -1,0 +1,48 @@
+import { memory, ones, randomNormal, zeros, type Tensor } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend.js';
+import { causalConv1d, causalConv2d, conv1d, conv2d, type ConvOptions } from './conv.js';
+import { checkOpFixture } from './parity-test-utils.js';
+
+function runConv(op: string, x: Tensor, p: Tensor[], o: Record<string, unknown>): Tensor {
+  const fn = { conv1d, conv2d, causalConv1d, causalConv2d }[op];
+  if (!fn) throw new Error(`unknown op ${op}`);
+  return fn(x, p[0]!, p[1] ?? null, o as ConvOptions);
+}
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  describe(`conv parity vs PyTorch (${backend})`, () => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+
+    it('conv1d / causalConv1d: forward, input and weight gradients', () => {
+      expect(checkOpFixture(import.meta.url, 'conv1d_ops', (c, x, p, o) => runConv(c.op, x, p, o))).toBeGreaterThan(10);
+    });
+
+    it('conv2d / causalConv2d incl. depthwise, groups, dilation, same', () => {
+      expect(checkOpFixture(import.meta.url, 'conv2d_ops', (c, x, p, o) => runConv(c.op, x, p, o))).toBeGreaterThan(10);
+    });
+  });
+}
+
+describe('conv errors and memory', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('does not leak', () => {
+    const x = randomNormal([2, 4, 9, 9]);
+    const w = randomNormal([8, 1, 3, 3]);
+    const before = memory().numTensors;
+    conv2d(x, w, null, { groups: 4, padding: 'same', dilation: 2 }).dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('rejects bad shapes with clear messages', () => {
+    expect(() => conv2d(zeros([1, 3, 5, 5]), ones([4, 2, 3, 3]))).toThrow(/3 channels.*expects 2/);
+    expect(() => conv1d(zeros([1, 3, 5]), ones([4, 3, 7]))).toThrow(/larger than the padded input/);
+    expect(() => conv1d(zeros([1, 3, 5]), ones([4, 3, 2]), null, { stride: 2, padding: 'same' })).toThrow(/same/);
+    expect(() => conv2d(zeros([3, 5, 5]), ones([4, 3, 3, 3]))).toThrow(/rank 4/);
+  });
+});

@@ -1,0 +1,201 @@
+import {
+  add,
+  concat,
+  engine,
+  getKernel,
+  getBackend,
+  reshape,
+  slice,
+  tidy,
+  transpose,
+  type NamedAttrMap,
+  type Tensor,
+  type Tensor3D,
+  type Tensor4D,
+} from '@tensorflow/tfjs-core';
+import { NNKIT_CONV, subsample, type NnkitConvAttrs } from '../../kernels/conv-nhwc.js';
+import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
+
+/** Options of {@link conv1d} / {@link conv2d}, as PyTorch's `F.conv1d` / `F.conv2d`. */
+export interface ConvOptions {
+  /** Stride, one number or one per spatial axis. Default 1. */
+  stride?: SizeArg;
+  /** Zero padding: number / per-axis tuple (both sides), `'same'` or `'valid'`. Default 0. */
+  padding?: ConvPadding;
+  /** Spacing between kernel elements. Default 1. */
+  dilation?: SizeArg;
+  /** Blocked connections: `Cin` and `Cout` must be divisible by it. Default 1. */
+  groups?: number;
+}
+
+/** Options of {@link causalConv1d} / {@link causalConv2d}: padding is implied. */
+export type CausalConvOptions = Omit<ConvOptions, 'padding'>;
+
+function chw2hwc(x: Tensor4D): Tensor4D {
+  return x.shape[1] === 1 ? reshape(x, [x.shape[0], x.shape[2], x.shape[3], 1]) : transpose(x, [0, 2, 3, 1]);
+}
+
+function hwc2chw(y: Tensor4D): Tensor4D {
+  return y.shape[3] === 1 ? reshape(y, [y.shape[0], 1, y.shape[1], y.shape[2]]) : transpose(y, [0, 3, 1, 2]);
+}
+
+function runConv(x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor4D {
+  if (getKernel(NNKIT_CONV, getBackend()) === undefined) {
+    throw new Error(`nnkit conv: kernels are not installed for backend '${getBackend()}'; call initBackend() (or installKernels('${getBackend()}'))`);
+  }
+  if (a.depthwise && getBackend() === 'cpu' && a.strides.some((s, i) => s > 1 && a.dilations[i]! > 1)) {
+    const full = runConv(x, f, { ...a, strides: [1, 1] });
+    return subsample(full, a.strides[0], a.strides[1]);
+  }
+  return engine().runKernel(NNKIT_CONV, { x, filter: f }, a as unknown as NamedAttrMap);
+}
+
+/**
+ * Convolution of an NHWC input with a PyTorch-layout weight `[Cout, Cin/groups, kH, kW]`
+ * and explicit [t, b, l, r] padding; returns NHWC. Internal building block of conv1d/conv2d.
+ */
+function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[], p: [number, number, number, number], groups: number): Tensor4D {
+  const [cout, cinG, kH, kW] = w.shape;
+  const cin = x.shape[3];
+  const base = { strides: [stride[0]!, stride[1]!] as [number, number], dilations: [dilation[0]!, dilation[1]!] as [number, number], pad: p };
+  if (groups === 1) {
+    return runConv(x, transpose(w, [2, 3, 1, 0]), { ...base, depthwise: false });
+  }
+  if (cinG === 1 && groups === cin) {
+    const m = cout / cin;
+    // PyTorch output channel g*m + j == tfjs depthwise channel c*multiplier + j.
+    const f = transpose(reshape(w, [cin, m, kH, kW]), [2, 3, 0, 1]);
+    return runConv(x, f, { ...base, depthwise: true });
+  }
+  const coutG = cout / groups;
+  const [b, h, wd] = x.shape;
+  const outs: Tensor4D[] = [];
+  for (let g = 0; g < groups; g++) {
+    const xg = slice(x, [0, 0, 0, g * cinG], [b, h, wd, cinG]);
+    const wg = slice(w, [g * coutG, 0, 0, 0], [coutG, cinG, kH, kW]);
+    outs.push(runConv(xg, transpose(wg, [2, 3, 1, 0]), { ...base, depthwise: false }));
+  }
+  return concat(outs, 3);
+}
+
+function check(cond: boolean, msg: string): void {
+  if (!cond) throw new RangeError(msg);
+}
+
+function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, groups: number, rank: number): void {
+  check(x.rank === rank, `${fn}: expected input of rank ${rank} ${rank === 3 ? '[B, Cin, T]' : '[B, Cin, H, W]'}, got shape [${x.shape}]`);
+  check(w.rank === rank, `${fn}: expected weight of rank ${rank} ${rank === 3 ? '[Cout, Cin/groups, K]' : '[Cout, Cin/groups, kH, kW]'}, got shape [${w.shape}]`);
+  check(Number.isInteger(groups) && groups >= 1, `${fn}: groups must be a positive integer, got ${groups}`);
+  const cout = w.shape[0]!;
+  check(cout % groups === 0, `${fn}: out channels ${cout} not divisible by groups ${groups}`);
+  check(x.shape[1] === w.shape[1]! * groups, `${fn}: input has ${x.shape[1]} channels, weight [${w.shape}] with groups=${groups} expects ${w.shape[1]! * groups}`);
+  if (bias != null) check(bias.rank === 1 && bias.shape[0] === cout, `${fn}: expected bias of shape [${cout}], got [${bias.shape}]`);
+}
+
+function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number): Tensor4D {
+  const [, , H, W] = x.shape;
+  const [, , kH, kW] = w.shape;
+  const ho = convOutSize(H, kH, stride[0]!, p[0], p[1], dilation[0]!);
+  const wo = convOutSize(W, kW, stride[1]!, p[2], p[3], dilation[1]!);
+  check(ho > 0 && wo > 0, `${fn}: kernel [${kH}, ${kW}] (dilation ${dilation}) is larger than the padded input [${H + p[0] + p[1]}, ${W + p[2] + p[3]}]`);
+  return tidy(() => {
+    let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups);
+    if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
+    return hwc2chw(y);
+  });
+}
+
+/**
+ * 2-D convolution with PyTorch semantics (`F.conv2d`), NCHW in and out.
+ *
+ * @param x input `[B, Cin, H, W]`
+ * @param weight `[Cout, Cin/groups, kH, kW]` (PyTorch layout)
+ * @param bias optional `[Cout]`
+ * @returns `[B, Cout, Ho, Wo]`, `Ho = floor((H + padT + padB - dilation*(kH-1) - 1)/stride) + 1`
+ * @example
+ * ```ts
+ * const y = conv2d(x, w, null, { padding: 'same', groups: 8 }); // depthwise when groups == Cin
+ * ```
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor4D {
+  const groups = opts.groups ?? 1;
+  checkArgs('conv2d', x, weight, bias, groups, 4);
+  const stride = expand(opts.stride ?? 1, 2, 'conv2d: stride');
+  const dilation = expand(opts.dilation ?? 1, 2, 'conv2d: dilation');
+  const k = weight.shape.slice(2);
+  const [[t, b], [l, r]] = resolveConvPadding(opts.padding ?? 0, k, dilation, stride, 'conv2d') as [[number, number], [number, number]];
+  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups);
+}
+
+function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, stride: number, dilation: number, left: number, right: number, groups: number): Tensor3D {
+  const [B, C, T] = x.shape as [number, number, number];
+  const [co, ci, K] = w.shape as [number, number, number];
+  const to = convOutSize(T, K, stride, left, right, dilation);
+  check(to > 0, `${fn}: kernel ${K} (dilation ${dilation}) is larger than the padded input length ${T + left + right}`);
+  return tidy(() => {
+    const x4 = C === 1 ? reshape(x, [B, 1, T, 1]) : reshape(transpose(x, [0, 2, 1]), [B, 1, T, C]);
+    let y = convNhwc(x4 as Tensor4D, reshape(w, [co, ci, 1, K]), [1, stride], [1, dilation], [0, 0, left, right], groups);
+    if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
+    return co === 1 ? reshape(y, [B, 1, to]) : transpose(reshape(y, [B, to, co]), [0, 2, 1]);
+  });
+}
+
+/**
+ * 1-D convolution with PyTorch semantics (`F.conv1d`), `(B, C, T)` in and out.
+ *
+ * @param x input `[B, Cin, T]`
+ * @param weight `[Cout, Cin/groups, K]`
+ * @param bias optional `[Cout]`
+ * @returns `[B, Cout, To]`, `To = floor((T + 2*padding - dilation*(K-1) - 1)/stride) + 1`
+ * @example
+ * ```ts
+ * const y = conv1d(x, w, b, { dilation: 4, padding: 'same' });
+ * ```
+ */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor3D {
+  const groups = opts.groups ?? 1;
+  checkArgs('conv1d', x, weight, bias, groups, 3);
+  const [stride] = expand(opts.stride ?? 1, 1, 'conv1d: stride') as [number];
+  const [dilation] = expand(opts.dilation ?? 1, 1, 'conv1d: dilation') as [number];
+  const [[l, r]] = resolveConvPadding(opts.padding ?? 0, [weight.shape[2]!], [dilation], [stride], 'conv1d') as [[number, number]];
+  return conv1dPadded('conv1d', x, weight, bias, stride, dilation, l, r, groups);
+}
+
+/**
+ * Causal 1-D convolution: left-pads the time axis by `dilation*(K-1)` so output `t` sees only
+ * inputs `<= t` (same as `Conv1d(padding=(K-1)*d)` followed by `Chomp1d((K-1)*d)`).
+ *
+ * @param x `[B, Cin, T]`; weight `[Cout, Cin/groups, K]`; bias optional `[Cout]`
+ * @returns `[B, Cout, floor((T-1)/stride)+1]`
+ * @example
+ * ```ts
+ * const y = causalConv1d(x, w, null, { dilation: 2 }); // y: [B, Cout, T]
+ * ```
+ */
+export function causalConv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: CausalConvOptions = {}): Tensor3D {
+  const groups = opts.groups ?? 1;
+  checkArgs('causalConv1d', x, weight, bias, groups, 3);
+  const [stride] = expand(opts.stride ?? 1, 1, 'causalConv1d: stride') as [number];
+  const [dilation] = expand(opts.dilation ?? 1, 1, 'causalConv1d: dilation') as [number];
+  return conv1dPadded('causalConv1d', x, weight, bias, stride, dilation, dilation * (weight.shape[2]! - 1), 0, groups);
+}
+
+/**
+ * Causal 2-D convolution on `[B, C, H, T]`: left-pads only the last (time) axis by
+ * `dilation[1]*(kW-1)`; the first spatial axis is not padded.
+ *
+ * @param x `[B, Cin, H, T]`; weight `[Cout, Cin/groups, kH, kW]`; bias optional `[Cout]`
+ * @returns `[B, Cout, Ho, floor((T-1)/stride[1])+1]`
+ * @example
+ * ```ts
+ * const y = causalConv2d(x, w, null, { dilation: [1, 2] });
+ * ```
+ */
+export function causalConv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: CausalConvOptions = {}): Tensor4D {
+  const groups = opts.groups ?? 1;
+  checkArgs('causalConv2d', x, weight, bias, groups, 4);
+  const stride = expand(opts.stride ?? 1, 2, 'causalConv2d: stride');
+  const dilation = expand(opts.dilation ?? 1, 2, 'causalConv2d: dilation');
+  const left = dilation[1]! * (weight.shape[3]! - 1);
+  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups);
+}
