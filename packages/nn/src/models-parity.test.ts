@@ -1,0 +1,144 @@
+// Whole-model parity with PyTorch: the reference models of shared/reference/small.py rebuilt in
+// nnkit, loaded strictly from safetensors files written by shared/reference/safetensors_io.py
+// (tooling/parity/generators/gen_io.py), outputs within 1e-4.
+import { initBackend } from '@nnkit/tensor';
+import { assertClose, loadFixture, readFixture } from '@nnkit/tooling-testing';
+import { add, conv2d, matMul, maxPool, memory, relu, reshape, sigmoid, type Tensor, transpose, zeros } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ShapeError, StateDictError } from './errors.js';
+import { loadSafetensors } from './io/index.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { summary } from './summary/index.js';
+
+// ---- models built from raw Parameters (independent of the layer packages)
+class RawLinear extends Module {
+  weight: Parameter;
+  bias: Parameter;
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+  ) {
+    super();
+    this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures])));
+    this.bias = this.registerParameter('bias', new Parameter(zeros([outFeatures])));
+  }
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.inFeatures) throw new ShapeError(this.path(), `[B, ${this.inFeatures}]`, x.shape);
+    return add(matMul(x, this.weight.data, false, true), this.bias.data);
+  }
+}
+class RawConv2d extends Module {
+  weight: Parameter;
+  bias: Parameter;
+  constructor(
+    readonly inChannels: number,
+    outChannels: number,
+    k: number,
+  ) {
+    super();
+    this.weight = this.registerParameter('weight', new Parameter(zeros([outChannels, inChannels, k, k])));
+    this.bias = this.registerParameter('bias', new Parameter(zeros([outChannels])));
+  }
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 4 || x.shape[1] !== this.inChannels) throw new ShapeError(this.path(), `[B, ${this.inChannels}, H, W]`, x.shape);
+    const y = conv2d(transpose(x, [0, 2, 3, 1]) as never, transpose(this.weight.data, [2, 3, 1, 0]) as never, 1, 'valid');
+    return transpose(add(y, this.bias.data), [0, 3, 1, 2]);
+  }
+}
+const maxPool2 = (x: Tensor): Tensor => transpose(maxPool(transpose(x, [0, 2, 3, 1]) as never, 2, 2, 'valid'), [0, 3, 1, 2]);
+
+class RawIrisMLP extends Module {
+  fc1 = this.registerModule('fc1', new RawLinear(4, 6));
+  fc2 = this.registerModule('fc2', new RawLinear(6, 3));
+  forward(x: Tensor): Tensor {
+    return this.fc2.call(sigmoid(this.fc1.call(x)));
+  }
+}
+class RawLeNet extends Module {
+  conv1 = this.registerModule('conv1', new RawConv2d(1, 6, 5));
+  conv2 = this.registerModule('conv2', new RawConv2d(6, 16, 5));
+  fc1 = this.registerModule('fc1', new RawLinear(400, 120));
+  fc2 = this.registerModule('fc2', new RawLinear(120, 84));
+  fc3 = this.registerModule('fc3', new RawLinear(84, 10));
+  forward(x: Tensor): Tensor {
+    let h = maxPool2(relu(this.conv1.call(x)));
+    h = maxPool2(relu(this.conv2.call(h)));
+    h = reshape(h, [h.shape[0]!, -1]);
+    return this.fc3.call(relu(this.fc2.call(relu(this.fc1.call(h)))));
+  }
+}
+
+/** Reads the sharded LeNet state dict (two files, like model-0000x-of-00002.safetensors). */
+function lenetState(): Record<string, Tensor> {
+  return { ...loadSafetensors(loadFixture(import.meta.url, 'lenet-state-00001.safetensors')), ...loadSafetensors(loadFixture(import.meta.url, 'lenet-state-00002.safetensors')) };
+}
+const disposeAll = (d: Record<string, Tensor>): void => Object.values(d).forEach((t) => t.dispose());
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('whole-model parity (raw-Parameter models)', () => {
+  it('IrisMLP: strict load from the PyTorch file, eval output within 1e-4', () => {
+    const m = new RawIrisMLP().eval();
+    const dict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));
+    m.loadStateDict(dict, { strict: true });
+    disposeAll(dict);
+    const fx = readFixture(import.meta.url, 'iris-io');
+    const y = m.call(fx.get('in.x'));
+    assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'IrisMLP' });
+    y.dispose();
+    fx.dispose();
+    m.dispose();
+  });
+
+  it('LeNet: strict load of the sharded state dict, eval output within 1e-4, 61,706 params', () => {
+    const m = new RawLeNet().eval();
+    const dict = lenetState();
+    m.loadStateDict(dict, { strict: true });
+    disposeAll(dict);
+    const fx = readFixture(import.meta.url, 'lenet-io');
+    expect(fx.config<{ params: number }>().params).toBe(61706);
+    const before = memory().numTensors;
+    const y = m.call(fx.get('in.x'));
+    expect(memory().numTensors).toBe(before + 1);
+    assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'LeNet' });
+    expect(summary(m, [1, 1, 32, 32]).totalParams).toBe(61706);
+    y.dispose();
+    fx.dispose();
+    m.dispose();
+  });
+
+  it('strict loading reports a missing and an extra key by name', () => {
+    const m = new RawLeNet();
+    const dict = lenetState();
+    const { 'fc2.bias': fc2Bias, ...rest } = dict;
+    const bad = { ...rest, 'fc4.weight': fc2Bias! };
+    let err: unknown;
+    try {
+      m.loadStateDict(bad, { strict: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StateDictError);
+    expect((err as StateDictError).missingKeys).toEqual(['fc2.bias']);
+    expect((err as StateDictError).unexpectedKeys).toEqual(['fc4.weight']);
+    expect((err as Error).message).toMatch(/missing keys: fc2\.bias.*unexpected keys: fc4\.weight/);
+    expect(m.loadStateDict(bad, { strict: false })).toEqual({ missingKeys: ['fc2.bias'], unexpectedKeys: ['fc4.weight'] });
+    disposeAll(dict);
+    m.dispose();
+  });
+
+  it('a wrong input shape names the module path with expected and actual shapes', () => {
+    const m = new RawLeNet();
+    const x = zeros([2, 3, 32, 32]);
+    expect(() => m.call(x)).toThrow(ShapeError);
+    expect(() => m.call(x)).toThrow(/RawLeNet\.conv1: expected input of shape \[B, 1, H, W\], got \[2, 3, 32, 32\]/);
+    const x2 = zeros([2, 1, 36, 36]);
+    expect(() => m.call(x2)).toThrow(/RawLeNet\.fc1: expected input of shape \[B, 400\], got \[2, 576\]/);
+    x.dispose();
+    x2.dispose();
+    m.dispose();
+  });
+});
