@@ -2,7 +2,7 @@ import { memory, ones, randomNormal, zeros, type Tensor } from '@tensorflow/tfjs
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { causalConv1d, causalConv2d, conv1d, conv2d, type ConvOptions } from './conv.js';
-import { checkOpFixture } from './parity-test-utils.js';
+import { checkOpFixture } from '../../test-utils/conv-parity.js';
 
 function runConv(op: string, x: Tensor, p: Tensor[], o: Record<string, unknown>): Tensor {
   const fn = { conv1d, conv2d, causalConv1d, causalConv2d }[op];

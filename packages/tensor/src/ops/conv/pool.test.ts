@@ -1,0 +1,51 @@
+import { memory, randomNormal, type Tensor } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend.js';
+import { checkOpFixture } from '../../test-utils/conv-parity.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d } from './adaptive-pool.js';
+import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './pool.js';
+
+function runPool(op: string, x: Tensor, o: Record<string, unknown>): Tensor {
+  const { kernelSize, outputSize, ...rest } = o as { kernelSize: number; outputSize: number };
+  switch (op) {
+    case 'maxPool1d': return maxPool1d(x, kernelSize, rest);
+    case 'maxPool2d': return maxPool2d(x, kernelSize, rest);
+    case 'avgPool1d': return avgPool1d(x, kernelSize, rest);
+    case 'avgPool2d': return avgPool2d(x, kernelSize, rest);
+    case 'adaptiveAvgPool1d': return adaptiveAvgPool1d(x, outputSize);
+    case 'adaptiveAvgPool2d': return adaptiveAvgPool2d(x, outputSize);
+    case 'adaptiveMaxPool1d': return adaptiveMaxPool1d(x, outputSize);
+    case 'adaptiveMaxPool2d': return adaptiveMaxPool2d(x, outputSize);
+    default: throw new Error(`unknown op ${op}`);
+  }
+}
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  describe(`pooling parity vs PyTorch (${backend})`, () => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+    it('max/avg pool 1d/2d: ceil mode, padding, dilation, count_include_pad, divisor_override', () => {
+      expect(checkOpFixture(import.meta.url, 'pool_ops', (c, x, _p, o) => runPool(c.op, x, o))).toBeGreaterThan(10);
+    });
+    it('adaptive avg/max pool 1d/2d incl. non-divisible and output > input', () => {
+      expect(checkOpFixture(import.meta.url, 'adaptive_pool_ops', (c, x, _p, o) => runPool(c.op, x, o))).toBeGreaterThan(5);
+    });
+  });
+}
+
+describe('pooling errors and memory', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+  it('does not leak and rejects bad input', () => {
+    const x = randomNormal([2, 3, 9, 10]);
+    const before = memory().numTensors;
+    maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, dilation: 2 }).dispose();
+    avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).dispose();
+    adaptiveMaxPool2d(x, [4, 7]).dispose();
+    expect(memory().numTensors).toBe(before);
+    expect(() => maxPool2d(x, 2, { padding: 2 })).toThrow(/half of the kernel/);
+    expect(() => avgPool1d(x, 2)).toThrow(/rank 3/);
+  });
+});
