@@ -42,15 +42,16 @@ function makeOpt(kind: Case['optimizer']): AnyOptimizer {
 }
 
 function makeSched(c: Case, opt: AnyOptimizer): Sched {
-  const k = c.kwargs as never as Record<string, never>;
+  const k = c.kwargs as never;
+  const v = (key: string): never => c.kwargs[key] as never;
   const base = c.name.replace(/_.*$/, '');
   switch (base) {
-    case 'step': return new StepLR(opt, k['stepSize'], k);
-    case 'multistep': return new MultiStepLR(opt, k['milestones'], k);
-    case 'exponential': return new ExponentialLR(opt, k['gamma']);
-    case 'cosine': return new CosineAnnealingLR(opt, k['tMax'], k);
+    case 'step': return new StepLR(opt, v('stepSize'), k);
+    case 'multistep': return new MultiStepLR(opt, v('milestones'), k);
+    case 'exponential': return new ExponentialLR(opt, v('gamma'));
+    case 'cosine': return new CosineAnnealingLR(opt, v('tMax'), k);
     case 'plateau': return new ReduceLROnPlateau(opt, k) as unknown as Sched;
-    case 'onecycle': return new OneCycleLR(opt, k['maxLr'], k);
+    case 'onecycle': return new OneCycleLR(opt, v('maxLr'), k);
   }
   throw new Error(c.name);
 }
