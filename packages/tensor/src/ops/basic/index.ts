@@ -1,2 +1,9 @@
 // Owned by one area; an explicit list of named exports.
-export {};
+export { softmax, logSoftmax } from './softmax.js';
+export { gelu, type GeluApproximate } from './gelu.js';
+export { permute, flatten, unsqueeze, squeeze } from './shape.js';
+export { bmm } from './bmm.js';
+export { dropout, dropout2d } from './dropout.js';
+export { normalizeDim } from './dims.js';
+export { unaryCustomGrad } from './custom-unary.js';
+export { manualSeed, initialSeed, nextSeed, randomFloat, getRngState, setRngState, type RngState } from './random.js';

@@ -1,0 +1,165 @@
+import { add, cast, div, moments, mul, ones, reshape, rsqrt, scalar, sub, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { Module } from '../../module.js';
+import { Parameter } from '../../parameter.js';
+import { ShapeError } from '../../errors.js';
+
+/** Options for {@link BatchNorm1d} / {@link BatchNorm2d} (PyTorch keyword names). */
+export interface BatchNormOptions {
+  /** Added to the variance for stability. Default `1e-5`. */
+  eps?: number;
+  /** Running-stat update factor; `null` = cumulative moving average. Default `0.1`. */
+  momentum?: number | null;
+  /** Learnable per-channel `weight` (γ) and `bias` (β). Default `true`. */
+  affine?: boolean;
+  /** Keep `running_mean`/`running_var`/`num_batches_tracked`; without, batch stats are used in eval too. Default `true`. */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Shared implementation of batch normalisation over dim 1 (channels), PyTorch semantics:
+ * train mode normalises with the batch mean and biased variance and updates the running stats
+ * with the unbiased variance; eval mode folds the running stats into one scale/shift.
+ */
+export abstract class BatchNormBase extends Module {
+  /** Number of channels `C`. */
+  readonly numFeatures: number;
+  /** Variance epsilon. */
+  readonly eps: number;
+  /** Running-stat momentum, or `null` for a cumulative average. */
+  momentum: number | null;
+  /** Whether `weight`/`bias` exist. */
+  readonly affine: boolean;
+  /** Whether running statistics are kept. */
+  readonly trackRunningStats: boolean;
+  /** γ `[C]` (ones), or `null` without `affine`. */
+  readonly weight: Parameter | null;
+  /** β `[C]` (zeros), or `null` without `affine`. */
+  readonly bias: Parameter | null;
+  /** Running mean `[C]` (buffer `running_mean`), or `null`. */
+  readonly runningMean: Variable | null;
+  /** Running variance `[C]` (buffer `running_var`), or `null`. */
+  readonly runningVar: Variable | null;
+  /** Number of train-mode batches seen, int32 scalar (buffer `num_batches_tracked`), or `null`. */
+  readonly numBatchesTracked: Variable | null;
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    this.weight = this.registerParameter('weight', this.affine ? new Parameter(ones([numFeatures])) : null);
+    this.bias = this.registerParameter('bias', this.affine ? new Parameter(zeros([numFeatures])) : null);
+    const track = this.trackRunningStats;
+    this.runningMean = track ? this.registerBuffer('running_mean', zeros([numFeatures])) : (this.registerBuffer('running_mean', null), null);
+    this.runningVar = track ? this.registerBuffer('running_var', ones([numFeatures])) : (this.registerBuffer('running_var', null), null);
+    this.numBatchesTracked = track
+      ? this.registerBuffer('num_batches_tracked', scalar(0, 'int32'))
+      : (this.registerBuffer('num_batches_tracked', null), null);
+  }
+
+  /** Valid input ranks, e.g. `[2, 3]`, and their description for errors. */
+  protected abstract readonly ranks: readonly number[];
+  /** Human-readable expected shape, e.g. `[B, C, H, W]`. */
+  protected abstract readonly layout: string;
+
+  /** Resets running stats to mean 0, var 1, count 0 (`reset_running_stats`). */
+  resetRunningStats(): void {
+    tidy(() => {
+      this.runningMean?.assign(zeros([this.numFeatures]));
+      this.runningVar?.assign(ones([this.numFeatures]));
+      this.numBatchesTracked?.assign(scalar(0, 'int32'));
+    });
+  }
+
+  /** `x: [B, C, ...]` → same shape. */
+  forward(x: Tensor): Tensor {
+    const C = this.numFeatures;
+    if (!this.ranks.includes(x.rank) || x.shape[1] !== C) {
+      throw new ShapeError(this.path(), this.layout.replace('C', `C=${C}`), x.shape);
+    }
+    const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
+    const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    const useBatchStats = this.training || !this.trackRunningStats;
+    let mean: Tensor;
+    let invStd: Tensor;
+    if (useBatchStats) {
+      const n = x.size / C;
+      if (n <= 1) {
+        throw new ShapeError(this.path(), `more than 1 value per channel when training (${this.layout})`, x.shape);
+      }
+      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+      const m = moments(xf, axes, true);
+      mean = m.mean;
+      invStd = rsqrt(add(m.variance, this.eps));
+      if (this.training && this.trackRunningStats) this.updateRunningStats(reshape(m.mean, [C]), reshape(m.variance, [C]), n);
+    } else {
+      mean = reshape(this.runningMean!, bshape);
+      invStd = reshape(rsqrt(add(this.runningVar!, this.eps)), bshape);
+    }
+    // y = (x - mean)·invStd·γ + β, folded into one per-channel scale and shift.
+    const scale = this.weight ? mul(invStd, reshape(this.weight.data, bshape)) : invStd;
+    const shift0 = mul(mean, scale);
+    const shift = this.bias ? sub(reshape(this.bias.data, bshape), shift0) : mul(shift0, -1);
+    return add(mul(xf, scale), shift);
+  }
+
+  private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+    tidy(() => {
+      const count = add(this.numBatchesTracked!, scalar(1, 'int32'));
+      this.numBatchesTracked!.assign(count);
+      const f: Tensor = this.momentum === null ? div(1, cast(count, 'float32')) : scalar(this.momentum);
+      const unbiased = mul(biasedVar, n / (n - 1));
+      const keep = sub(1, f);
+      this.runningMean!.assign(add(mul(this.runningMean!, keep), mul(mean, f)));
+      this.runningVar!.assign(add(mul(this.runningVar!, keep), mul(unbiased, f)));
+    });
+  }
+
+  /** Multiply-adds of one forward pass: one multiply and one add per output element. */
+  multAdds(_inputShape: number[], outputShape: number[]): number {
+    return 2 * outputShape.reduce((a, b) => a * b, 1);
+  }
+
+  override extraRepr(): string {
+    const mom = this.momentum === null ? 'None' : String(this.momentum);
+    const b = (v: boolean): string => (v ? 'True' : 'False');
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${mom}, affine=${b(this.affine)}, track_running_stats=${b(this.trackRunningStats)}`;
+  }
+}
+
+/**
+ * Batch normalisation over `[B, C]` or `[B, C, L]` (e.g. EEG `[B, channels, time]`), like
+ * `torch.nn.BatchNorm1d`. State dict keys: `weight`, `bias`, `running_mean`, `running_var`,
+ * `num_batches_tracked`.
+ *
+ * @example
+ * ```ts
+ * const bn = new BatchNorm1d(16, { eps: 1e-3, momentum: 0.01 });
+ * bn.call(x); // x: [B, 16, T] -> [B, 16, T]
+ * bn.eval();  // use running statistics
+ * ```
+ */
+export class BatchNorm1d extends BatchNormBase {
+  protected readonly ranks = [2, 3] as const;
+  protected readonly layout = '[B, C] or [B, C, L]';
+}
+
+/**
+ * Batch normalisation over `[B, C, H, W]`, like `torch.nn.BatchNorm2d`. State dict keys:
+ * `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`.
+ *
+ * @example
+ * ```ts
+ * const bn = new BatchNorm2d(8, { momentum: null, affine: false });
+ * bn.call(x); // x: [B, 8, H, W] -> [B, 8, H, W]
+ * ```
+ */
+export class BatchNorm2d extends BatchNormBase {
+  protected readonly ranks = [4] as const;
+  protected readonly layout = '[B, C, H, W]';
+}

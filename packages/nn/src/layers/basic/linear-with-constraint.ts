@@ -1,0 +1,44 @@
+import { renorm } from '@nnkit/tensor';
+import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { Linear, type LinearOptions } from './linear.js';
+
+/** Options for {@link LinearWithConstraint}. */
+export interface LinearWithConstraintOptions extends LinearOptions {
+  /** Largest L2 norm each weight row (output unit) may have. Default `1.0`. */
+  maxNorm?: number;
+}
+
+/**
+ * {@link Linear} whose weight rows are renormalised in place to L2 norm ≤ `maxNorm` before each
+ * forward (`torch.renorm(w, 2, 0, maxNorm)`), like `LinearWithConstraint` of the EEGNet
+ * reference (`/shared/reference/eeg.py`). Same state_dict keys as `Linear`.
+ *
+ * Input `x: [*, inFeatures]` → `[*, outFeatures]`.
+ *
+ * @example
+ * ```ts
+ * const head = new LinearWithConstraint(16 * 4, 4, { maxNorm: 0.25 });
+ * head.call(feats).shape; // [B, 4]
+ * ```
+ */
+export class LinearWithConstraint extends Linear {
+  /** Max L2 norm of each weight row. */
+  readonly maxNorm: number;
+
+  constructor(inFeatures: number, outFeatures: number, opts: LinearWithConstraintOptions = {}) {
+    super(inFeatures, outFeatures, opts.bias === undefined ? {} : { bias: opts.bias });
+    this.maxNorm = opts.maxNorm ?? 1.0;
+    if (!(this.maxNorm > 0)) throw new RangeError(`LinearWithConstraint: maxNorm must be > 0, got ${this.maxNorm}`);
+  }
+
+  protected override effectiveWeight(): Tensor {
+    // In place, as PyTorch's `self.weight.data = torch.renorm(...)`: not part of the gradient.
+    const w = this.weight;
+    tidy(() => w.data.assign(renorm(w.data, 2, 0, this.maxNorm)));
+    return w.data;
+  }
+
+  override extraRepr(): string {
+    return `${super.extraRepr()}, max_norm=${this.maxNorm}`;
+  }
+}

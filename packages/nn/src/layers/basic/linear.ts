@@ -1,0 +1,88 @@
+import { add, matMul, reshape, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { Module } from '../../module.js';
+import { Parameter } from '../../parameter.js';
+import { ShapeError } from '../../errors.js';
+import { kaimingUniform_ } from '../../init/xavier-kaiming.js';
+import { uniform_ } from '../../init/simple.js';
+import { calculateFanInAndFanOut } from '../../init/fan.js';
+
+/** Options for {@link Linear}. */
+export interface LinearOptions {
+  /** Learn an additive bias. Default `true`. */
+  bias?: boolean;
+}
+
+/**
+ * Fully connected layer `y = x Wᵀ + b`, like `torch.nn.Linear`. Weight `[outFeatures, inFeatures]`
+ * (state_dict keys `weight`, `bias`), initialised as PyTorch: kaiming_uniform(a=√5), bias U(±1/√in).
+ *
+ * Input `x: [*, inFeatures]` → output `[*, outFeatures]` (any number of leading dims).
+ *
+ * @example
+ * ```ts
+ * const fc = new Linear(4, 3);
+ * fc.call(ones([2, 4])).shape; // [2, 3]
+ * const noBias = new Linear(16, 8, { bias: false });
+ * ```
+ */
+export class Linear extends Module {
+  /** Size of each input sample. */
+  readonly inFeatures: number;
+  /** Size of each output sample. */
+  readonly outFeatures: number;
+  /** `[outFeatures, inFeatures]`. */
+  readonly weight: Parameter;
+  /** `[outFeatures]`, or `null` with `bias: false`. */
+  readonly bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    for (const [n, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`${this.constructor.name}: ${n} must be a non-negative integer, got ${v}`);
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures])));
+    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(zeros([outFeatures])));
+    this.resetParameters();
+  }
+
+  /** Re-initialises weight and bias as `torch.nn.Linear.reset_parameters` (global RNG). */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const [fanIn] = calculateFanInAndFanOut(this.weight.shape);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  /** The weight actually used by `forward` (subclasses may constrain it first). */
+  protected effectiveWeight(): Tensor {
+    return this.weight.data;
+  }
+
+  /** `x: [*, inFeatures]` → `[*, outFeatures]`. */
+  forward(x: Tensor): Tensor {
+    const last = x.shape[x.rank - 1];
+    if (x.rank < 1 || last !== this.inFeatures) {
+      throw new ShapeError(this.path(), `[*, ${this.inFeatures}] (last dim in_features=${this.inFeatures})`, x.shape);
+    }
+    const w = this.effectiveWeight();
+    const lead = x.shape.slice(0, -1);
+    const x2 = x.rank === 2 ? x : reshape(x, [-1, this.inFeatures]);
+    // Not fused.matMul with bias: tfjs-backend-wasm 4.22 broadcasts a fused bias wrongly for >1 row.
+    const xw = matMul(x2, w, false, true);
+    const y = this.bias ? add(xw, this.bias.data) : xw;
+    return x.rank === 2 ? y : reshape(y, [...lead, this.outFeatures]);
+  }
+
+  /** Multiply-adds of one forward pass: `∏(outputShape) · inFeatures`. */
+  multAdds(_inputShape: number[], outputShape: number[]): number {
+    return outputShape.reduce((a, b) => a * b, 1) * this.inFeatures;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
+  }
+}
