@@ -1,0 +1,51 @@
+import { Unzlib } from 'fflate';
+import { EegFormatError, type EegFormatName } from './errors.js';
+
+/** Default cap on the output of one compressed element (bytes): guards against zlib bombs. */
+export const DEFAULT_MAX_INFLATED_BYTES = 1 << 30;
+
+/**
+ * Inflates a zlib stream with `fflate` (pure JS, runs in the browser), feeding the input in
+ * small chunks so that output is produced incrementally and aborting as soon as it exceeds
+ * `maxBytes` — a zlib bomb costs at most `maxBytes` plus one chunk, never an unbounded allocation.
+ *
+ * @throws EegFormatError on corrupt/truncated streams or output over `maxBytes`
+ * @example
+ * ```ts
+ * const out = inflateBounded(zlibBytes, 1 << 20, 'mat5', 'a.mat');
+ * ```
+ */
+export function inflateBounded(input: Uint8Array, maxBytes: number, format: EegFormatName, file: string | undefined): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  const stream = new Unzlib((chunk, final) => {
+    total += chunk.length;
+    if (total > maxBytes) {
+      throw new EegFormatError(format, file, `compressed element inflates to more than ${maxBytes} bytes (zlib bomb or raise maxInflatedBytes)`);
+    }
+    chunks.push(chunk);
+    if (final) done = true;
+  });
+  const step = 1 << 16;
+  try {
+    for (let p = 0; p < input.length && !done; p += step) {
+      const end = Math.min(input.length, p + step);
+      stream.push(input.subarray(p, end), end === input.length);
+    }
+    if (input.length === 0) stream.push(input, true);
+  } catch (e) {
+    if (e instanceof EegFormatError) throw e;
+    // Trailing bytes after a complete stream are tolerated; anything else is corruption.
+    if (!done) throw new EegFormatError(format, file, `corrupt zlib stream (${(e as Error).message})`);
+  }
+  if (!done && total === 0) throw new EegFormatError(format, file, 'truncated zlib stream (no output)');
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
