@@ -142,6 +142,47 @@ def pool_cases():
     split(t, c, lambda cc: "adaptive" in cc["op"], "adaptive_pool_ops", "pool_ops")
 
 
+def layer_cases():
+    import eeg  # ../shared/reference/eeg.py
+
+    t, c = {}, []
+    nn = torch.nn
+
+    def lay(cls, args, kwargs, mod, x):
+        i = len(c)
+        p = "c%d." % i
+        with torch.no_grad():
+            for prm in mod.parameters():
+                prm.mul_(3.0)  # push filter norms above max_norm for the constrained layers
+        for k, v in mod.state_dict().items():
+            t[p + "w." + k] = v.clone()
+        x = x.clone().requires_grad_(True)
+        out = mod(x)
+        r = torch.randn_like(out)
+        (out * r).sum().backward()
+        t[p + "in.x"] = x
+        t[p + "in.r"] = r
+        t[p + "out"] = out
+        t[p + "grad.in.x"] = x.grad
+        for k, prm in mod.named_parameters():
+            t[p + "grad.w." + k] = prm.grad
+            t[p + "after." + k] = prm.detach().clone()
+        c.append({"id": "c%d" % i, "cls": cls, "args": args, "kwargs": kwargs})
+
+    r = torch.randn
+    lay("Conv1d", [5, 6, 4], {"dilation": 2, "padding": 3}, nn.Conv1d(5, 6, 4, dilation=2, padding=3), r(2, 5, 19))
+    lay("Conv1d", [4, 4, 3], {"dilation": 4, "padding": 8, "bias": False}, nn.Conv1d(4, 4, 3, dilation=4, padding=8, bias=False), r(2, 4, 23))
+    lay("Conv2d", [3, 4, [3, 2]], {"stride": 2, "padding": "valid"}, nn.Conv2d(3, 4, (3, 2), stride=2, padding="valid"), r(2, 3, 9, 8))
+    lay("Conv2dWithConstraint", [8, 16, [22, 1]], {"groups": 8, "bias": False, "max_norm": 1.0},
+        eeg.Conv2dWithConstraint(8, 16, (22, 1), groups=8, bias=False, max_norm=1.0), r(2, 8, 22, 9))
+    lay("Conv1dWithConstraint", [3, 5, 3], {"padding": 1, "max_norm": 0.5},
+        eeg.Conv1dWithConstraint(3, 5, 3, padding=1, max_norm=0.5), r(2, 3, 11))
+    lay("Conv2dWithConstraint", [4, 4, [1, 5]], {"groups": 4, "padding": "same", "bias": False, "max_norm": 0.25},
+        eeg.Conv2dWithConstraint(4, 4, (1, 5), groups=4, padding="same", bias=False, max_norm=0.25), r(2, 4, 3, 12))
+    common.write(NN, "conv_layers", t, c)
+
+
 if __name__ == "__main__":
+    layer_cases()
     conv_cases()
     pool_cases()

@@ -1,2 +1,22 @@
 // Owned by one area; an explicit list of named exports.
-export {};
+export {
+  Conv1d,
+  Conv2d,
+  CausalConv1d,
+  CausalConv2d,
+  Conv1dWithConstraint,
+  Conv2dWithConstraint,
+  type ConvLayerOptions,
+  type ConstraintOptions,
+} from './conv.js';
+export {
+  MaxPool1d,
+  MaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+} from './pool.js';
+export { Chomp1d } from './chomp.js';

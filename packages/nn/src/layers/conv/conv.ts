@@ -1,0 +1,221 @@
+import { causalConv1d, causalConv2d, conv1d, conv2d, renorm, type ConvPadding, type SizeArg } from '@nnkit/tensor';
+import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { ShapeError } from '../../errors.js';
+import { Module } from '../../module.js';
+import { Parameter } from '../../parameter.js';
+
+/** Options of {@link Conv1d} / {@link Conv2d} (PyTorch keyword arguments). */
+export interface ConvLayerOptions {
+  /** Default 1. */
+  stride?: SizeArg;
+  /** Number / tuple (both sides), `'same'` or `'valid'`. Default 0. */
+  padding?: ConvPadding;
+  /** Default 1. */
+  dilation?: SizeArg;
+  /** Default 1; `groups == inChannels` is a depthwise convolution. */
+  groups?: number;
+  /** Learnable bias. Default true. */
+  bias?: boolean;
+  /** Only `'zeros'` is supported. */
+  paddingMode?: 'zeros';
+}
+
+/** Options of the max-norm constrained convolutions. */
+export interface ConstraintOptions {
+  /** Largest L2 norm of each output filter `weight[o]`. Default 1. */
+  maxNorm?: number;
+}
+
+const tuple = (v: SizeArg, n: number): number[] => (typeof v === 'number' ? new Array<number>(n).fill(v) : [...v]);
+
+/** Shared implementation of the N-d convolution layers. */
+abstract class ConvNd extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: ConvPadding;
+  readonly dilation: number[];
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: SizeArg,
+    readonly nd: number,
+    opts: ConvLayerOptions,
+  ) {
+    super();
+    this.groups = opts.groups ?? 1;
+    this.kernelSize = tuple(kernelSize, nd);
+    this.stride = tuple(opts.stride ?? 1, nd);
+    this.dilation = tuple(opts.dilation ?? 1, nd);
+    this.padding = opts.padding ?? 0;
+    if (opts.paddingMode !== undefined && opts.paddingMode !== 'zeros') throw new RangeError(`${this.constructor.name}: only paddingMode 'zeros' is supported`);
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new RangeError(`${this.constructor.name}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`);
+    }
+    const fanIn = (inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1);
+    const bound = 1 / Math.sqrt(fanIn); // kaiming_uniform(a=sqrt(5)) == U(-1/sqrt(fanIn), 1/sqrt(fanIn))
+    this.weight = this.registerParameter('weight', new Parameter(randomUniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound)));
+    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound)));
+  }
+
+  protected checkInput(x: Tensor): void {
+    if (x.rank !== this.nd + 2 || x.shape[1] !== this.inChannels) {
+      const dims = this.nd === 1 ? 'T' : 'H, W';
+      throw new ShapeError(this.path(), `[B, ${this.inChannels}, ${dims}]`, x.shape);
+    }
+  }
+
+  /** Multiply-accumulates of one forward pass (torchstat convention, bias excluded). */
+  multAdds(_inputShape: number[], outputShape: number[]): number {
+    const outElems = outputShape.reduce((a, b) => a * b, 1);
+    return outElems * (this.inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1);
+  }
+
+  override extraRepr(): string {
+    const f = (v: number[]): string => (this.nd === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${f(this.kernelSize)}, stride=${f(this.stride)}`;
+    if (this.padding !== 0) s += `, padding=${typeof this.padding === 'string' ? this.padding : f(tuple(this.padding, this.nd))}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${f(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+}
+
+/**
+ * 1-D convolution layer (`torch.nn.Conv1d`): params `weight [Cout, Cin/groups, K]`, `bias [Cout]`.
+ * Input `[B, Cin, T]` -> `[B, Cout, To]`.
+ * @example
+ * ```ts
+ * const conv = new Conv1d(16, 32, 4, { dilation: 2, padding: 'same' });
+ * const y = conv.call(x); // x: [B, 16, T] -> y: [B, 32, T]
+ * ```
+ */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvLayerOptions = {}) {
+    super(inChannels, outChannels, kernelSize, 1, opts);
+  }
+  /** x: `[B, Cin, T]` -> `[B, Cout, To]`. */
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    return conv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/**
+ * 2-D convolution layer (`torch.nn.Conv2d`): params `weight [Cout, Cin/groups, kH, kW]`, `bias [Cout]`.
+ * Input `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`.
+ * @example
+ * ```ts
+ * const conv = new Conv2d(1, 8, [1, 32], { padding: 'same', bias: false });
+ * const y = conv.call(x); // [B, 1, 22, 1000] -> [B, 8, 22, 1000]
+ * ```
+ */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvLayerOptions = {}) {
+    super(inChannels, outChannels, kernelSize, 2, opts);
+  }
+  /** x: `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`. */
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    return conv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/**
+ * Causal 1-D convolution: left-pads time by `dilation*(K-1)`, so `To = T` at stride 1. Same
+ * parameters (and state_dict keys) as {@link Conv1d}; `padding` is implied.
+ * @example
+ * ```ts
+ * const c = new CausalConv1d(8, 8, 4, { dilation: 2 }); // [B, 8, T] -> [B, 8, T]
+ * ```
+ */
+export class CausalConv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding'> = {}) {
+    super(inChannels, outChannels, kernelSize, 1, opts);
+  }
+  /** x: `[B, Cin, T]` -> `[B, Cout, T']`. */
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    return causalConv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/**
+ * Causal 2-D convolution on `[B, C, H, T]`: left-pads only the last (time) axis.
+ * @example
+ * ```ts
+ * const c = new CausalConv2d(1, 4, [2, 5]); // [B, 1, H, T] -> [B, 4, H-1, T]
+ * ```
+ */
+export class CausalConv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding'> = {}) {
+    super(inChannels, outChannels, kernelSize, 2, opts);
+  }
+  /** x: `[B, Cin, H, T]` -> `[B, Cout, Ho, T']`. */
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    return causalConv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+function applyMaxNorm(w: Parameter, maxNorm: number): void {
+  const r = tidy(() => renorm(w.data, 2, 0, maxNorm));
+  w.assign(r);
+  r.dispose();
+}
+
+/**
+ * `Conv1d` whose stored weight is renormed in place (each output filter to L2 norm <= maxNorm)
+ * before every forward, as `Conv1dWithConstraint` in the EEG reference models.
+ * @example
+ * ```ts
+ * const c = new Conv1dWithConstraint(8, 8, 3, { padding: 1, maxNorm: 0.5 });
+ * ```
+ */
+export class Conv1dWithConstraint extends Conv1d {
+  readonly maxNorm: number;
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvLayerOptions & ConstraintOptions = {}) {
+    const { maxNorm, ...rest } = opts;
+    super(inChannels, outChannels, kernelSize, rest);
+    this.maxNorm = maxNorm ?? 1;
+  }
+  /** Renorms `weight` in place, then convolves: `[B, Cin, T]` -> `[B, Cout, To]`. */
+  override forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    applyMaxNorm(this.weight, this.maxNorm);
+    return super.forward(x);
+  }
+  override extraRepr(): string {
+    return `${super.extraRepr()}, max_norm=${this.maxNorm}`;
+  }
+}
+
+/**
+ * `Conv2d` whose stored weight is renormed in place (each output filter to L2 norm <= maxNorm)
+ * before every forward (EEGNet's spatial depthwise convolution).
+ * @example
+ * ```ts
+ * const c = new Conv2dWithConstraint(8, 16, [22, 1], { groups: 8, bias: false, maxNorm: 1 });
+ * ```
+ */
+export class Conv2dWithConstraint extends Conv2d {
+  readonly maxNorm: number;
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvLayerOptions & ConstraintOptions = {}) {
+    const { maxNorm, ...rest } = opts;
+    super(inChannels, outChannels, kernelSize, rest);
+    this.maxNorm = maxNorm ?? 1;
+  }
+  /** Renorms `weight` in place, then convolves: `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`. */
+  override forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    applyMaxNorm(this.weight, this.maxNorm);
+    return super.forward(x);
+  }
+  override extraRepr(): string {
+    return `${super.extraRepr()}, max_norm=${this.maxNorm}`;
+  }
+}
