@@ -58,10 +58,11 @@ describe('gradCheck (wasm)', () => {
   });
 
   it('detects a wrong gradient, samples at most maxElements, and leaks nothing', () => {
-    const bad = customGrad((x: Tensor, save: (ts: Tensor[]) => void) => {
+    const wrong = (x: Tensor, save: (ts: Tensor[]) => void): { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor } => {
       save([x]);
-      return { value: square(x), gradFunc: (dy: Tensor, saved: Tensor[]) => mul(dy, saved[0]!) }; // should be 2x
-    }) as (x: Tensor) => Tensor;
+      return { value: square(x), gradFunc: (dy, saved) => mul(dy, saved[0]!) }; // should be 2x
+    };
+    const bad = customGrad(wrong as never) as unknown as (x: Tensor) => Tensor;
     const x = randomNormal([50], 0, 1, 'float32', 1);
     const before = memory().numTensors;
     const r = gradCheck((v) => bad(v), [x], { maxElements: 10 });
