@@ -292,13 +292,26 @@ export abstract class Module {
 
   // ------------------------------------------------------------------ state dict
   /**
+   * Every module under its dotted prefix without de-duplication: a module registered at two
+   * places (shared, or in a container slice) contributes its keys under both, like PyTorch's
+   * `state_dict`. A module is skipped only when it contains itself (a cycle).
+   */
+  private *stateModules(prefix = '', stack: Set<Module> = new Set()): Generator<[string, Module]> {
+    if (stack.has(this)) return;
+    stack.add(this);
+    yield [prefix, this];
+    for (const [n, m] of this.namedChildren()) yield* m.stateModules(prefix ? `${prefix}.${n}` : n, stack);
+    stack.delete(this);
+  }
+
+  /**
    * Parameters and persistent buffers under PyTorch's dotted keys, in registration order
    * (e.g. `bn1.running_mean`, `bn1.num_batches_tracked`). The values are the live tensors,
    * not copies: do not dispose them.
    */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [mp, m] of this.namedModules()) {
+    for (const [mp, m] of this.stateModules()) {
       const pre = mp ? `${mp}.` : '';
       for (const [n, p] of m._parameters) if (p !== null) out[pre + n] = p.data;
       for (const [n, b] of m._buffers) if (b !== null && !m._nonPersistent.has(n)) out[pre + n] = b;
@@ -315,7 +328,7 @@ export abstract class Module {
   loadStateDict(dict: Record<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = opts.strict ?? true;
     const own = new Map<string, { set: (t: Tensor) => void; shape: number[] }>();
-    for (const [mp, m] of this.namedModules()) {
+    for (const [mp, m] of this.stateModules()) {
       const pre = mp ? `${mp}.` : '';
       for (const [n, p] of m._parameters) if (p !== null) own.set(pre + n, { set: (t) => p.assign(t), shape: p.shape });
       for (const [n, b] of m._buffers) {

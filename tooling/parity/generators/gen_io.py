@@ -7,9 +7,11 @@ Every file is written by the reference writer ../shared/reference/safetensors_io
   __fixtures__/lenet-state-0000{1,2}.safetensors LeNet state_dict sharded in two files (< 200 KB each)
   __fixtures__/lenet-io.safetensors              in.x / out.eval of LeNet
   __fixtures__/iris-io.safetensors               in.x / out.eval of IrisMLP
+  containers/__fixtures__/containers.safetensors  a model using every container (keys in config)
 """
 import json
 import os
+from collections import OrderedDict
 
 import torch
 
@@ -23,6 +25,38 @@ NN = "packages/nn/src"
 
 def path(rel, name):
     return os.path.join(common.fixture_dir(rel), name + ".safetensors")
+
+
+class Containers(torch.nn.Module):
+    """Every container, edited after construction; `tail` shares two modules of `features`."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(nn.Linear(2, 3), nn.ReLU(),
+                                      nn.Sequential(OrderedDict([("fc", nn.Linear(3, 4)), ("act", nn.Tanh())])))
+        self.features.append(nn.Linear(4, 5))
+        self.features.insert(1, nn.Linear(3, 3))
+        self.features.pop(2)  # the ReLU; keys renumbered 0..3
+        self.blocks = nn.ModuleList([nn.Linear(5, 5), nn.Linear(5, 5)])
+        self.blocks.insert(0, nn.Linear(5, 5))
+        self.blocks.extend([nn.Linear(5, 5)])
+        self.blocks.pop(1)
+        self.heads = nn.ModuleDict({"z": nn.Linear(5, 2), "a": nn.Linear(5, 1)})
+        self.heads["m"] = nn.Linear(5, 3)
+        self.heads.update({"q": nn.Linear(5, 1), "b": nn.Linear(5, 2)})
+        self.scales = nn.ParameterList([nn.Parameter(torch.randn(5)), nn.Parameter(torch.randn(5))])
+        self.scales.append(nn.Parameter(torch.randn(5)))
+        self.gains = nn.ParameterDict({"b": nn.Parameter(torch.randn(1)), "a": nn.Parameter(torch.randn(1))})
+        self.gains.update({"d": nn.Parameter(torch.randn(1)), "c": nn.Parameter(torch.randn(1))})
+        self.tail = self.features[1:3]
+
+    def forward(self, x):
+        h = self.features(x)
+        for i, b in enumerate(self.blocks):
+            h = torch.relu(b(h)) * self.scales[i]
+        out = torch.cat([m(h) for m in self.heads.values()], 1) * (self.gains["a"] + self.gains["d"])
+        return torch.cat([out, self.tail(self.features[0](x))], 1)
 
 
 def main():
@@ -73,6 +107,14 @@ def main():
     x = torch.randn(2, 1, 32, 32, generator=g)
     common.write(NN, "lenet-io", {"in.x": x, "out.eval": lenet(x)},
                  {"model": "LeNet", "params": 61706, "shards": ["lenet-state-00001", "lenet-state-00002"]})
+
+    # --- containers: keys (incl. duplicates of shared modules) and a forward
+    torch.manual_seed(2)
+    cm = Containers().eval()
+    x = torch.randn(3, 2, generator=g)
+    keys = list(cm.state_dict().keys())
+    common.write(NN + "/containers", "containers", {**common.state(cm), "in.x": x, "out.eval": cm(x)},
+                 {"keys": keys, "shapes": {k: list(v.shape) for k, v in cm.state_dict().items()}})
 
     # sanity: the reference reader reads back what was written
     back = load(path(IO, "reference-dtypes"))

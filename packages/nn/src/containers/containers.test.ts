@@ -1,5 +1,7 @@
 import { initBackend } from '@nnkit/tensor';
-import { add, matMul, memory, mul, ones, scalar, type Tensor, tensor2d, zeros } from '@tensorflow/tfjs-core';
+import { add, concat, matMul, memory, mul, ones, relu, scalar, tanh, type Tensor, tensor2d, zeros } from '@tensorflow/tfjs-core';
+import { assertClose, readFixture, withPrefix } from '@nnkit/tooling-testing';
+import { StateDictError } from '../errors.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -20,6 +22,50 @@ class Lin extends Module {
 class Double extends Module {
   forward(x: Tensor): Tensor {
     return mul(x, scalar(2));
+  }
+}
+
+class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** The `Containers` model of gen_io.py, built and edited the same way. */
+class Containers extends Module {
+  features = this.registerModule('features', new Sequential(new Lin(2, 3), new ReLU(), new Sequential([['fc', new Lin(3, 4)], ['act', new Tanh()]])));
+  blocks = this.registerModule('blocks', new ModuleList([new Lin(5, 5), new Lin(5, 5)]));
+  heads = this.registerModule('heads', new ModuleDict({ z: new Lin(5, 2), a: new Lin(5, 1) }));
+  scales = this.registerModule('scales', new ParameterList([new Parameter(zeros([5])), new Parameter(zeros([5]))]));
+  gains = this.registerModule('gains', new ParameterDict({ b: new Parameter(zeros([1])), a: new Parameter(zeros([1])) }));
+  tail: Sequential;
+  constructor() {
+    super();
+    this.features.append(new Lin(4, 5));
+    this.features.insert(1, new Lin(3, 3));
+    this.features.pop(2).dispose();
+    this.blocks.insert(0, new Lin(5, 5));
+    this.blocks.extend([new Lin(5, 5)]);
+    this.blocks.pop(1).dispose();
+    this.heads.set('m', new Lin(5, 3));
+    this.heads.update({ q: new Lin(5, 1), b: new Lin(5, 2) });
+    this.scales.append(new Parameter(zeros([5])));
+    this.gains.update({ d: new Parameter(zeros([1])), c: new Parameter(zeros([1])) });
+    this.tail = this.registerModule('tail', this.features.slice(1, 3));
+  }
+  forward(x: Tensor): Tensor {
+    let h = this.features.call(x);
+    [...this.blocks].forEach((b, i) => {
+      h = mul(relu((b as Lin).call(h)), this.scales.at(i).data);
+    });
+    const heads = [...this.heads.values()].map((m) => (m as Lin).call(h));
+    const out = mul(concat(heads, 1), add(this.gains.get('a').data, this.gains.get('d').data));
+    return concat([out, this.tail.call((this.features.at(0) as Lin).call(x))], 1);
   }
 }
 
@@ -93,7 +139,40 @@ describe('Sequential', () => {
   });
 });
 
+describe('Sequential insert / extend / pop', () => {
+  it('renumber like PyTorch and check bounds', () => {
+    const a = new Lin(1, 1);
+    const b = new Lin(1, 2);
+    const c = new Lin(1, 3);
+    const s = new Sequential(a).extend([b]);
+    s.insert(-1, c); // before the last, like list.insert(-1)
+    expect([...s]).toEqual([a, c, b]);
+    s.insert(3, new Double());
+    expect([...s.namedChildren()].map(([k]) => k)).toEqual(['0', '1', '2', '3']);
+    expect(() => s.insert(5, new Double())).toThrow(/insert index 5 is out of range \(length 4\)/);
+    expect(s.pop(-1)).toBeInstanceOf(Double);
+    expect(s.pop(0)).toBe(a);
+    expect(Object.keys(s.stateDict())).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    expect(c.path()).toBe('Sequential.0');
+    const named = new Sequential({ x: new Double(), y: new Double() });
+    named.pop(0);
+    expect([...named.namedChildren()].map(([k]) => k)).toEqual(['0']); // PyTorch renumbers on delete
+    a.dispose();
+    s.dispose();
+  });
+});
+
 describe('ModuleList', () => {
+  it('slice shares modules and renumbers keys (PyTorch list[1:])', () => {
+    const l = new ModuleList([new Double(), new Lin(1, 1), new Lin(1, 2)]);
+    const t = l.slice(1);
+    expect(t.length).toBe(2);
+    expect(t.at(0)).toBe(l.at(1));
+    expect(Object.keys(t.stateDict())).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    expect(l.slice(-1).at(0)).toBe(l.at(2));
+    l.dispose();
+  });
+
   it('append / extend / insert renumber keys; at, length, iteration', () => {
     const l = new ModuleList([new Lin(1, 1)]);
     l.extend([new Lin(1, 2), new Lin(1, 3)]);
@@ -185,7 +264,35 @@ describe('ParameterList / ParameterDict', () => {
     expect(Object.keys(n.stateDict())).toEqual(['scales.0', 'scales.1', 'scales.2', 'gains.alpha']);
     b.dispose();
     expect(() => n.gains.get('beta')).toThrow(/no parameter 'beta'/);
+    // A plain record is inserted in sorted key order (PyTorch's ParameterDict); entries keep theirs.
+    const rec = new ParameterDict({ b: new Parameter(ones([1])), a: new Parameter(ones([1])) });
+    expect([...rec.keys()]).toEqual(['a', 'b']);
+    const ent = new ParameterDict([['b', new Parameter(ones([1]))], ['a', new Parameter(ones([1]))]]);
+    expect(Object.keys(ent.stateDict())).toEqual(['b', 'a']);
+    rec.dispose();
+    ent.dispose();
     expect(() => n.scales.call()).toThrow(/no forward/);
     n.dispose();
+  });
+});
+
+describe('PyTorch parity of container keys (gen_io.py)', () => {
+  it('same state_dict keys in the same order (shared modules under both prefixes), strict load, same output', () => {
+    const fx = readFixture(import.meta.url, 'containers');
+    const m = new Containers().eval();
+    const cfg = fx.config<{ keys: string[]; shapes: Record<string, number[]> }>();
+    const sd = m.stateDict();
+    expect(Object.keys(sd)).toEqual(cfg.keys);
+    for (const k of cfg.keys) expect(sd[k]!.shape, k).toEqual(cfg.shapes[k]);
+    m.loadStateDict(withPrefix(fx.tensors, 'w.'), { strict: true });
+    const y = m.call(fx.get('in.x'));
+    assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'Containers' });
+    y.dispose();
+    // A shared module's keys are required under each prefix, as in PyTorch.
+    const { 'tail.1.weight': _drop, ...rest } = withPrefix(fx.tensors, 'w.');
+    expect(() => m.loadStateDict(rest)).toThrow(StateDictError);
+    expect(() => m.loadStateDict(rest)).toThrow(/missing keys: tail\.1\.weight/);
+    fx.dispose();
+    m.dispose();
   });
 });

@@ -15,8 +15,14 @@ import { Module } from '../module.js';
 export class ModuleDict extends Module implements Iterable<[string, Module]> {
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
+    this.update(modules);
+  }
+
+  /** Adds or replaces modules from a record or ordered `[key, module]` entries, in order; returns `this`. */
+  update(modules: Record<string, Module> | Iterable<[string, Module]>): this {
     const entries = Symbol.iterator in modules ? modules : Object.entries(modules);
     for (const [k, m] of entries as Iterable<[string, Module]>) this.set(k, m);
+    return this;
   }
 
   /** Number of modules. */

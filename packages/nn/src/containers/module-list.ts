@@ -82,6 +82,14 @@ export class ModuleList extends Module implements Iterable<Module> {
     return m!;
   }
 
+  /**
+   * Modules `start` (inclusive) to `end` (exclusive) as a new ModuleList sharing them, keyed
+   * `0`, `1`, … (PyTorch's `list[1:3]`). Negative bounds count from the end.
+   */
+  slice(start = 0, end?: number): ModuleList {
+    return new ModuleList(this.items.slice(start, end));
+  }
+
   /** A ModuleList is a container: calling it is an error (as in PyTorch). */
   forward(): never {
     throw new Error(`${this.path()}: ModuleList has no forward; call its modules from the owner's forward`);

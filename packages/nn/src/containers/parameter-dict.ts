@@ -3,7 +3,8 @@ import { Parameter } from '../parameter.js';
 
 /**
  * Holds named parameters, like `torch.nn.ParameterDict`: registered under their names (state
- * dict keys `gains.alpha`), in insertion order. Has no `forward`.
+ * dict keys `gains.alpha`), in insertion order (a plain record is inserted in sorted key order,
+ * as PyTorch does). Has no `forward`.
  *
  * @example
  * ```ts
@@ -18,8 +19,18 @@ export class ParameterDict extends Module implements Iterable<[string, Parameter
 
   constructor(params: Record<string, Parameter> | Iterable<[string, Parameter]> = {}) {
     super();
-    const entries = Symbol.iterator in params ? params : Object.entries(params);
+    this.update(params);
+  }
+
+  /**
+   * Adds or replaces parameters. Like PyTorch, a plain record is added in sorted key order
+   * (`new ParameterDict({ b, a })` has keys `a`, `b`); ordered entries (an iterable of
+   * `[key, parameter]`, PyTorch's `OrderedDict`) keep their order. Returns `this`.
+   */
+  update(params: Record<string, Parameter> | Iterable<[string, Parameter]>): this {
+    const entries = Symbol.iterator in params ? params : Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [k, p] of entries as Iterable<[string, Parameter]>) this.set(k, p);
+    return this;
   }
 
   /** Number of parameters. */

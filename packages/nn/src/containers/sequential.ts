@@ -63,6 +63,43 @@ export class Sequential extends Module implements Iterable<Module> {
     return this;
   }
 
+  /** Appends every module of `modules` (PyTorch's `extend`); returns `this`. */
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  /**
+   * Inserts `module` before position `index` (`-length ≤ index ≤ length`, negative counts from
+   * the end); the children are then keyed `0`, `1`, … in order, as PyTorch's `insert` does for
+   * numbered children (named children are renumbered too).
+   */
+  insert(index: number, module: Module): this {
+    const kids = [...this.children()];
+    if (!Number.isInteger(index) || index < -kids.length || index > kids.length) {
+      throw new RangeError(`${this.path()}: insert index ${index} is out of range (length ${kids.length})`);
+    }
+    kids.splice(index < 0 ? index + kids.length : index, 0, module);
+    this.renumber(kids);
+    return this;
+  }
+
+  /**
+   * Removes and returns the `i`-th child (negative counts from the end); the remaining children
+   * are renumbered `0`, `1`, …, as PyTorch's `pop` / `del seq[i]` do.
+   */
+  pop(i: number): Module {
+    const kids = [...this.children()];
+    const [m] = kids.splice(normIndex(this.path(), i, kids.length), 1);
+    this.renumber(kids);
+    return m!;
+  }
+
+  private renumber(kids: Module[]): void {
+    for (const [k] of [...this.namedChildren()]) this.removeModule(k);
+    kids.forEach((m, j) => this.registerModule(String(j), m));
+  }
+
   /**
    * Children `start` (inclusive) to `end` (exclusive), as a new Sequential that shares the
    * modules and keeps their keys (PyTorch's `seq[1:3]`). Negative bounds count from the end.
