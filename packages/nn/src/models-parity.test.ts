@@ -6,7 +6,10 @@ import { assertClose, loadFixture, readFixture } from '@nnkit/tooling-testing';
 import { add, conv2d, matMul, maxPool, memory, relu, reshape, sigmoid, type Tensor, transpose, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ShapeError, StateDictError } from './errors.js';
-import { loadSafetensors } from './io/index.js';
+import { loadSafetensors, saveSafetensors } from './io/index.js';
+import { Sequential } from './containers/index.js';
+import { Conv2d, MaxPool2d } from './layers/conv/index.js';
+import { Flatten, Linear, ReLU, Sigmoid } from './layers/basic/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { summary } from './summary/index.js';
@@ -66,6 +69,35 @@ class RawLeNet extends Module {
     h = maxPool2(relu(this.conv2.call(h)));
     h = reshape(h, [h.shape[0]!, -1]);
     return this.fc3.call(relu(this.fc2.call(relu(this.fc1.call(h)))));
+  }
+}
+
+// ---- the same models from nnkit's layers (small.py, line for line)
+class LeNet extends Module {
+  conv1 = this.registerModule('conv1', new Conv2d(1, 6, 5));
+  conv2 = this.registerModule('conv2', new Conv2d(6, 16, 5));
+  fc1 = this.registerModule('fc1', new Linear(16 * 5 * 5, 120));
+  fc2 = this.registerModule('fc2', new Linear(120, 84));
+  fc3 = this.registerModule('fc3', new Linear(84, 10));
+  pool = this.registerModule('pool', new MaxPool2d(2));
+  relu = this.registerModule('relu', new ReLU());
+  flatten = this.registerModule('flatten', new Flatten(1));
+  forward(x: Tensor): Tensor {
+    let h = this.pool.call(this.relu.call(this.conv1.call(x)));
+    h = this.flatten.call(this.pool.call(this.relu.call(this.conv2.call(h))));
+    return this.fc3.call(this.relu.call(this.fc2.call(this.relu.call(this.fc1.call(h)))));
+  }
+}
+class IrisMLP extends Module {
+  fc1: Linear;
+  fc2: Linear;
+  constructor(inputSize = 4, hiddenSize = 6, outputSize = 3) {
+    super();
+    this.fc1 = this.registerModule('fc1', new Linear(inputSize, hiddenSize));
+    this.fc2 = this.registerModule('fc2', new Linear(hiddenSize, outputSize));
+  }
+  forward(x: Tensor): Tensor {
+    return this.fc2.call(sigmoid(this.fc1.call(x)));
   }
 }
 
@@ -139,6 +171,92 @@ describe('whole-model parity (raw-Parameter models)', () => {
     expect(() => m.call(x2)).toThrow(/RawLeNet\.fc1: expected input of shape \[B, 400\], got \[2, 576\]/);
     x.dispose();
     x2.dispose();
+    m.dispose();
+  });
+});
+
+describe('whole-model parity (nnkit layers: Conv2d, MaxPool2d, Linear)', () => {
+  it('LeNet: strict load of the PyTorch state dict, eval output within 1e-4, and back to identical bytes', () => {
+    const m = new LeNet().eval();
+    const dict = lenetState();
+    m.loadStateDict(dict, { strict: true });
+    const fx = readFixture(import.meta.url, 'lenet-io');
+    const before = memory().numTensors;
+    const y = m.call(fx.get('in.x'));
+    expect(memory().numTensors).toBe(before + 1);
+    assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'LeNet' });
+    // nnkit → safetensors → the same bytes as PyTorch's state dict through the reference writer
+    const { 'fc1.weight': w1, 'fc1.bias': b1, ...first } = m.stateDict();
+    expect(Array.from(saveSafetensors(first))).toEqual(Array.from(loadFixture(import.meta.url, 'lenet-state-00001.safetensors')));
+    expect(Array.from(saveSafetensors({ 'fc1.weight': w1!, 'fc1.bias': b1! }))).toEqual(Array.from(loadFixture(import.meta.url, 'lenet-state-00002.safetensors')));
+    const s = summary(m, [1, 1, 32, 32]);
+    expect(s.totalParams).toBe(61706);
+    expect(s.rows.filter((r) => r.params > 0).map((r) => [r.name, r.outputShape, r.params])).toEqual([
+      ['conv1', [1, 6, 28, 28], 156],
+      ['conv2', [1, 16, 10, 10], 2416],
+      ['fc1', [1, 120], 48120],
+      ['fc2', [1, 84], 10164],
+      ['fc3', [1, 10], 850],
+    ]);
+    y.dispose();
+    fx.dispose();
+    disposeAll(dict);
+    m.dispose();
+  });
+
+  it('IrisMLP and the same network as a Sequential: strict load, outputs within 1e-4', () => {
+    const dict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));
+    const fx = readFixture(import.meta.url, 'iris-io');
+    const m = new IrisMLP().eval();
+    m.loadStateDict(dict, { strict: true });
+    const y = m.call(fx.get('in.x'));
+    assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'IrisMLP' });
+    // nn.Sequential(Linear, Sigmoid, Linear) has keys 0.* and 2.*
+    const seq = new Sequential(new Linear(4, 6), new Sigmoid(), new Linear(6, 3)).eval();
+    const renamed = Object.fromEntries(Object.entries(dict).map(([k, v]) => [k.replace('fc1.', '0.').replace('fc2.', '2.'), v]));
+    seq.loadStateDict(renamed, { strict: true });
+    const y2 = seq.call(fx.get('in.x'));
+    assertClose(y2, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'Sequential IrisMLP' });
+    for (const t of [y, y2]) t.dispose();
+    disposeAll(dict);
+    fx.dispose();
+    m.dispose();
+    seq.dispose();
+  });
+
+  it('strict loading reports BOTH a missing and an extra key by name', () => {
+    const m = new LeNet();
+    const dict = lenetState();
+    const { 'conv2.weight': w, ...rest } = dict;
+    let err: unknown;
+    try {
+      m.loadStateDict({ ...rest, 'conv3.weight': w! });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StateDictError);
+    expect(err).toMatchObject({ missingKeys: ['conv2.weight'], unexpectedKeys: ['conv3.weight'] });
+    expect((err as Error).message).toContain('LeNet');
+    expect((err as Error).message).toMatch(/missing keys: conv2\.weight\. unexpected keys: conv3\.weight/);
+    disposeAll(dict);
+    m.dispose();
+  });
+
+  it('a wrong input shape to Conv2d / Linear names the module path with expected and actual shapes', () => {
+    const m = new LeNet();
+    const x = zeros([2, 3, 32, 32]);
+    let err: unknown;
+    try {
+      m.call(x);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ShapeError);
+    expect(err).toMatchObject({ modulePath: 'LeNet.conv1', got: [2, 3, 32, 32] });
+    expect((err as Error).message).toMatch(/LeNet\.conv1: expected input of shape \[B, 1, .*\], got \[2, 3, 32, 32\]/);
+    const x2 = zeros([2, 1, 36, 36]);
+    expect(() => m.call(x2)).toThrow(/LeNet\.fc1: expected input of shape \[\*, 400\].*got \[2, 576\]/);
+    for (const t of [x, x2]) t.dispose();
     m.dispose();
   });
 });
