@@ -5,6 +5,8 @@ import { Sequential } from '../containers/index.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { printSummary, summary } from './index.js';
+import { AvgPool2d, Conv2d } from '../layers/conv/index.js';
+import { BatchNorm2d, Dropout, ELU, Flatten, Linear } from '../layers/basic/index.js';
 import { thousands } from './format.js';
 
 class Lin extends Module {
@@ -142,6 +144,41 @@ describe('summary', () => {
     expect(memory().numTensors).toBe(before);
     expect(net.training).toBe(true);
     expect(() => summary(net, [1, -1])).toThrow(/input shape 0 must be an array of non-negative integers/);
+    net.dispose();
+  });
+});
+
+describe('summary on nnkit layers (numbers checked against PyTorch 1.13)', () => {
+  it('EEGNet-like block: trainable vs frozen params, buffer elements, output shapes, mult-adds', () => {
+    // nn.Sequential(Conv2d(1, 8, (1, 32), padding='same', bias=False), BatchNorm2d(8),
+    //   Conv2d(8, 16, (22, 1), groups=8, bias=False), BatchNorm2d(16), ELU(), AvgPool2d((1, 4)),
+    //   Dropout(0.25), Flatten(), Linear(512, 4)): 2708 params, 50 buffer elements in PyTorch.
+    const net = new Sequential(
+      new Conv2d(1, 8, [1, 32], { padding: 'same', bias: false }),
+      new BatchNorm2d(8),
+      new Conv2d(8, 16, [22, 1], { groups: 8, bias: false }),
+      new BatchNorm2d(16),
+      new ELU(),
+      new AvgPool2d([1, 4]),
+      new Dropout(0.25),
+      new Flatten(),
+      new Linear(16 * 32, 4),
+    );
+    net.at(0).requiresGrad_(false);
+    const s = summary(net, [1, 1, 22, 128]);
+    expect(s.totalParams).toBe(2708);
+    expect(s.bufferCount).toBe(50);
+    expect(s.nonTrainableParams).toBe(256);
+    expect(s.trainableParams).toBe(2708 - 256);
+    expect(s.rows.map((r) => r.outputShape)).toEqual([
+      [1, 8, 22, 128], [1, 8, 22, 128], [1, 16, 1, 128], [1, 16, 1, 128], [1, 16, 1, 128],
+      [1, 16, 1, 32], [1, 16, 1, 32], [1, 512], [1, 4],
+    ]);
+    expect(s.rows[0]).toMatchObject({ params: 256, trainable: 0, multAdds: 8 * 22 * 128 * 32 });
+    expect(s.rows[2]!.multAdds).toBe(16 * 128 * 22);
+    expect(s.rows[8]!.multAdds).toBe(4 * 512);
+    expect(s.toString()).toContain('Non-trainable params: 256');
+    expect(net.training).toBe(true);
     net.dispose();
   });
 });
