@@ -17,9 +17,6 @@ class Tiny extends Module {
 
 beforeAll(async () => {
   await initBackend();
-  // tfjs-core's own op gradients (sum, matMul, ...): registered here in case initBackend()
-  // does not (yet) install them.
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 });
 
 describe('backward', () => {

@@ -4,11 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { assertGradClose, gradCheck, GradCheckError } from './index.js';
 
-const registerTfjsGradients = async (): Promise<void> => {
-  // tfjs-core's own op gradients, in case initBackend() does not install them (yet).
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-};
-
 const dim = fc.integer({ min: 1, max: 4 });
 
 function withTensors(make: () => Tensor[], check: (xs: Tensor[]) => void): void {
@@ -23,7 +18,6 @@ function withTensors(make: () => Tensor[], check: (xs: Tensor[]) => void): void 
 describe('gradCheck (wasm)', () => {
   beforeAll(async () => {
     await initBackend();
-    await registerTfjsGradients();
   });
 
   it('matMul, sigmoid, softmax: analytic gradients match finite differences (property)', () => {
@@ -82,7 +76,6 @@ describe('gradCheck (wasm)', () => {
 describe('gradCheck (cpu)', () => {
   beforeAll(async () => {
     await initBackend('cpu');
-    await registerTfjsGradients();
   });
 
   it('conv2d filter gradient', () => {
