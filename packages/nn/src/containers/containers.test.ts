@@ -101,6 +101,8 @@ describe('Sequential', () => {
       ['a', new Lin(2, 2)],
     ]);
     expect([...ent.namedChildren()].map(([k]) => k)).toEqual(['b', 'a']);
+    const fromMap = new Sequential(new Map<string, Module>([['z', new Double()], ['1', new Double()]]));
+    expect([...fromMap.namedChildren()].map(([k]) => k)).toEqual(['z', '1']);
     class Outer extends Module {
       features = this.registerModule('features', new Sequential(new Lin(2, 2), new Sequential(new Double(), new Lin(2, 1))));
       forward(x: Tensor): Tensor {

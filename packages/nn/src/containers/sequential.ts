@@ -18,11 +18,16 @@ import { callModule, normIndex } from './util.js';
  * ```
  */
 export class Sequential extends Module implements Iterable<Module> {
-  constructor(...modules: Module[] | [Record<string, Module>] | [Array<[string, Module]>]) {
+  /**
+   * @param modules the children in order (keys `0`, `1`, …), or a single record / `Map` /
+   *   array of `[name, module]` entries for named children (a record lists integer-like keys
+   *   first, as JS objects do: use entries or a `Map` when the order matters).
+   */
+  constructor(...modules: Module[] | [Record<string, Module>] | [Array<[string, Module]>] | [Map<string, Module>]) {
     super();
     const first = modules[0] as unknown;
-    if (modules.length === 1 && Array.isArray(first)) {
-      for (const entry of first as unknown[]) {
+    if (modules.length === 1 && (Array.isArray(first) || first instanceof Map)) {
+      for (const entry of first as Iterable<unknown>) {
         if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !(entry[1] instanceof Module)) {
           throw new TypeError('Sequential: entries must be [name, Module] pairs');
         }
