@@ -36,3 +36,19 @@ export {
   type RocOptions,
   MetricCollection,
 } from './classification/index.js';
+export {
+  type Plot,
+  type PlotOptions,
+  type Point2,
+  type TrainingHistory,
+  type VegaLiteSpec,
+  trainingCurves,
+  type TrainingCurvesOptions,
+  confusionMatrixPlot,
+  type ConfusionMatrixPlotOptions,
+  scatterPlot,
+  type ScatterPlotOptions,
+  decisionBoundaryPlot,
+  type DecisionBoundaryOptions,
+  type GridPredictor,
+} from './plots/index.js';

@@ -1,1 +1,1 @@
-export {};
+export { renderPng, renderSvg, writePlot, type RenderPngOptions } from './node/render.js';
