@@ -192,6 +192,14 @@ for shape in [(4, 5), (2, 3, 4)]:
     fam.add("klDiv", kl(False), {"input": x, "target": p}, ["input"], {}, reductions=reds)  # target grad NaN at 0 in PyTorch
     fam.add("klDiv", kl(False), {"input": x, "target": torch.softmax(rn(*shape), -1).float().double()}, ["input", "target"], {}, reductions=reds)
     fam.add("klDiv", kl(True), {"input": x, "target": lp}, ["input", "target"], {"logTarget": True}, reductions=reds)
+gnll = lambda o: (lambda a, t, r: F.gaussian_nll_loss(a["input"], a["target"], a["var"], full=o.get("full", False),
+                                                       eps=o.get("eps", 1e-6), reduction=r))
+for shape, vshape in [((4, 3), (4, 3)), ((2, 3, 5), (2, 3)), ((5, 2), (5, 1))]:
+    var = ru(*vshape, lo=0.05, hi=2)
+    var.view(-1)[0] = 1e-8  # clamped to eps, gradient passes through
+    A = {"input": rn(*shape), "target": rn(*shape), "var": var}
+    fam.add("gaussianNllLoss", gnll({}), A, ["input", "target", "var"])
+    fam.add("gaussianNllLoss", gnll({"full": True, "eps": 0.1}), A, ["input", "target", "var"], {"full": True, "eps": 0.1})
 fam.write()
 
 # ------------------------------------------------------------------ margin family
@@ -221,6 +229,13 @@ mlm = lambda a, t, r: F.multilabel_margin_loss(a["input"], a["target"], reductio
 fam.add("multilabelMarginLoss", mlm, {"input": rn(3, 5), "target": torch.tensor([[3, 0, -1, 1, 2], [1, 2, 3, 4, 0], [-1, 2, 0, 0, 0]])}, ["input"])
 fam.add("multilabelMarginLoss", mlm, {"input": rn(4, 6), "target": torch.tensor([[5, 5, -1, 1, 2, 0], [0, -1, 3, 4, 0, 0], [2, 3, -1, 1, 1, 1], [4, 1, 0, -1, 0, 0]])}, ["input"])
 fam.add("multilabelMarginLoss", mlm, {"input": rn(4), "target": torch.tensor([3, 0, -1, 1])}, ["input"], tag="unbatched")
+mlsm = lambda a, t, r: F.multilabel_soft_margin_loss(a["input"], a["target"], weight=t.get("weight"), reduction=r)
+for shape in [(4, 5), (3, 2)]:
+    x = rn(*shape, scale=3)
+    x.view(-1)[0] = 0.0
+    y = ri(0, 2, *shape).double()
+    fam.add("multilabelSoftMarginLoss", mlsm, {"input": x, "target": y}, ["input", "target"])
+    fam.add("multilabelSoftMarginLoss", mlsm, {"input": x, "target": y}, ["input", "target"], topts={"weight": ru(shape[-1], lo=0.2, hi=2)})
 cos = lambda m: (lambda a, t, r: F.cosine_embedding_loss(a["input1"], a["input2"], a["target"], margin=m, reduction=r))
 for shape, ts in [((5, 6), (5,)), ((8, 3), (8,))]:
     for m in [0.0, -0.3, 0.3]:
@@ -230,7 +245,8 @@ trip = lambda o: (lambda a, t, r: F.triplet_margin_loss(a["anchor"], a["positive
                                                         p=o.get("p", 2), eps=o.get("eps", 1e-6), swap=o.get("swap", False), reduction=r))
 for shape in [(5, 6), (4, 3)]:
     A = {"anchor": rn(*shape), "positive": rn(*shape), "negative": rn(*shape)}
-    for o in [{}, {"margin": 2.0, "swap": True}, {"p": 1}, {"p": 3, "eps": 1e-3, "margin": 1.5}, {"p": 1, "swap": True, "margin": 3.0}]:
+    for o in [{}, {"margin": 2.0, "swap": True}, {"p": 1}, {"p": 3, "eps": 1e-3, "margin": 1.5}, {"p": 1, "swap": True, "margin": 3.0},
+              {"p": 1.5, "margin": 2.0}]:
         fam.add("tripletMarginLoss", trip(o), A, ["anchor", "positive", "negative"], o)
 fam.add("tripletMarginLoss", trip({"margin": 3.0}), {"anchor": rn(4), "positive": rn(4), "negative": rn(4)},
         ["anchor", "positive", "negative"], {"margin": 3.0}, tag="unbatched")

@@ -50,3 +50,9 @@ export {
   type TripletMarginLossOptions,
 } from './embedding.js';
 export { ctcLoss, CTCLoss, type CTCLossOptions, type Lengths } from './ctc.js';
+export { gaussianNllLoss, GaussianNLLLoss, type GaussianNLLLossOptions } from './gaussian-nll.js';
+export {
+  multilabelSoftMarginLoss,
+  MultiLabelSoftMarginLoss,
+  type MultiLabelSoftMarginLossOptions,
+} from './multilabel-soft-margin.js';

@@ -28,6 +28,8 @@ const FUNCTIONAL: Record<string, Fn> = {
   cosineEmbeddingLoss: (x, o) => L.cosineEmbeddingLoss(a(x, 0), a(x, 1), a(x, 2), o),
   tripletMarginLoss: (x, o) => L.tripletMarginLoss(a(x, 0), a(x, 1), a(x, 2), o),
   ctcLoss: (x, o) => L.ctcLoss(a(x, 0), a(x, 1), a(x, 2), a(x, 3), o),
+  gaussianNllLoss: (x, o) => L.gaussianNllLoss(a(x, 0), a(x, 1), a(x, 2), o),
+  multilabelSoftMarginLoss: (x, o) => L.multilabelSoftMarginLoss(a(x, 0), a(x, 1), o),
 };
 
 /** Module form of each loss. */
@@ -50,6 +52,8 @@ const MODULES: Record<string, (o: Opts) => L.Loss> = {
   cosineEmbeddingLoss: (o) => new L.CosineEmbeddingLoss(o),
   tripletMarginLoss: (o) => new L.TripletMarginLoss(o),
   ctcLoss: (o) => new L.CTCLoss(o),
+  gaussianNllLoss: (o) => new L.GaussianNLLLoss(o),
+  multilabelSoftMarginLoss: (o) => new L.MultiLabelSoftMarginLoss(o),
 };
 
 interface Case {
