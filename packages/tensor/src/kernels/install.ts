@@ -13,9 +13,9 @@ function installTfjsGradients(): Promise<void> {
   if (getGradient('Sum') !== undefined) return Promise.resolve();
   gradients ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js').then(
     () => undefined,
-    (e: unknown) => {
-      gradients = undefined;
-      throw new Error(`nnkit: could not load tfjs-core's gradients (@tensorflow/tfjs-core/dist/register_all_gradients): ${String(e)}`);
+    () => {
+      // Plain Node ESM cannot load tfjs-core's extension-less ESM gradient files; nnkit's own
+      // gradient set (registered below when missing) covers the kernels nnkit uses.
     },
   );
   return gradients;
