@@ -70,3 +70,18 @@ describe('image transforms vs torch/torchvision', () => {
     [x, flipped, same, c1, c2, big, ct].forEach((v) => v.dispose());
   });
 });
+
+describe('image transforms on the cpu backend', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+  it('resize matches torch on cpu too', () => {
+    const fx = readFixture(import.meta.url, 'image');
+    for (const [h, w] of fx.config<{ resizes: [number, number][] }>().resizes) {
+      const y = resize(fx.get('in.img'), [h, w]);
+      assertClose(y, fx.get(`out.resize_${h}x${w}`), { atol: 1e-5, name: `cpu resize ${h}x${w}` });
+      y.dispose();
+    }
+    fx.dispose();
+  });
+});
