@@ -4,12 +4,26 @@ import { SafetensorsError } from './safetensors-error.js';
 /** The safetensors dtype codes nnkit reads. */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
 
-/** Bytes per element of each readable dtype. */
+/**
+ * Bytes per element of each readable dtype.
+ *
+ * @example
+ * ```ts
+ * ITEMSIZE.BF16; // 2
+ * ```
+ */
 export const ITEMSIZE: Record<SafetensorsDtype, number> = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
 };
 
-/** Codes defined by the safetensors format that nnkit cannot hold (8-bit floats, complex...). */
+/**
+ * Codes defined by the safetensors format that nnkit cannot hold (8-bit floats, complex...).
+ *
+ * @example
+ * ```ts
+ * UNSUPPORTED.has('F8_E4M3'); // true
+ * ```
+ */
 export const UNSUPPORTED = new Set(['F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64', 'C128']);
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -38,6 +52,11 @@ function f16ToF32(h: Uint16Array): Float32Array {
 /**
  * Decodes little-endian `bytes` of dtype `dt` into values tfjs can hold: floats → float32,
  * integers → int32 (64-bit and U32 values must fit), BOOL → bool.
+ *
+ * @example
+ * ```ts
+ * decode('F16', new Uint8Array([0x00, 0x3c]), 'w'); // { values: Float32Array [1], dtype: 'float32' }
+ * ```
  */
 export function decode(dt: SafetensorsDtype, bytes: Uint8Array, name: string): { values: Float32Array | Int32Array | Uint8Array; dtype: DataType } {
   const buf = hostCopy(bytes, ITEMSIZE[dt]);

@@ -1,6 +1,13 @@
 import type { ModelSummary, SummaryRow } from './types.js';
 
-/** `4096` → `'4,096'`. */
+/**
+ * Formats a count with thousands separators.
+ *
+ * @example
+ * ```ts
+ * thousands(4096); // '4,096'
+ * ```
+ */
 export function thousands(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -15,7 +22,14 @@ function pad(s: string, w: number): string {
   return s.length >= w ? `${s} ` : s + ' '.repeat(w - s.length);
 }
 
-/** Renders a summary as a torchsummary-style table. */
+/**
+ * Renders a summary as a torchsummary-style table (what `ModelSummary.toString()` returns).
+ *
+ * @example
+ * ```ts
+ * formatSummary('LeNet', s); // 'LeNet summary\n----…'
+ * ```
+ */
 export function formatSummary(modelName: string, s: Omit<ModelSummary, 'toString'>): string {
   const cells = s.rows.map((r) => [r.name ? `${r.name} (${r.type})` : `(${r.type})`, shapeText(r.outputShape), thousands(r.params), thousands(r.multAdds)]);
   const head = ['Layer (type)', 'Output Shape', 'Param #', 'Mult-Adds'];

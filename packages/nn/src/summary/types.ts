@@ -50,7 +50,15 @@ export interface SummaryMemory {
   totalMB: number;
 }
 
-/** What {@link summary} returns; `toString()` renders the table. */
+/**
+ * What {@link summary} returns; `toString()` renders the table.
+ *
+ * @example
+ * ```ts
+ * const s = summary(model, [1, 1, 32, 32]);
+ * `${s.trainableParams} of ${s.totalParams} trainable, ${s.memory.totalMB.toFixed(2)} MB`;
+ * ```
+ */
 export interface ModelSummary {
   rows: SummaryRow[];
   totalParams: number;
