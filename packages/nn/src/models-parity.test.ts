@@ -187,8 +187,9 @@ describe('whole-model parity (nnkit layers: Conv2d, MaxPool2d, Linear)', () => {
     assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'LeNet' });
     // nnkit → safetensors → the same bytes as PyTorch's state dict through the reference writer
     const { 'fc1.weight': w1, 'fc1.bias': b1, ...first } = m.stateDict();
-    expect(Array.from(saveSafetensors(first))).toEqual(Array.from(loadFixture(import.meta.url, 'lenet-state-00001.safetensors')));
-    expect(Array.from(saveSafetensors({ 'fc1.weight': w1!, 'fc1.bias': b1! }))).toEqual(Array.from(loadFixture(import.meta.url, 'lenet-state-00002.safetensors')));
+    const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+    expect(same(saveSafetensors(first), loadFixture(import.meta.url, 'lenet-state-00001.safetensors'))).toBe(true);
+    expect(same(saveSafetensors({ 'fc1.weight': w1!, 'fc1.bias': b1! }), loadFixture(import.meta.url, 'lenet-state-00002.safetensors'))).toBe(true);
     const s = summary(m, [1, 1, 32, 32]);
     expect(s.totalParams).toBe(61706);
     expect(s.rows.filter((r) => r.params > 0).map((r) => [r.name, r.outputShape, r.params])).toEqual([
