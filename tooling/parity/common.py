@@ -64,8 +64,9 @@ def randomize_bn(module, generator=None):
 
 
 def state(module, prefix="w."):
-    return {prefix + k: v for k, v in module.state_dict().items()}
+    """A snapshot (clones) of the state_dict: later in-place updates do not leak into it."""
+    return {prefix + k: v.detach().clone() for k, v in module.state_dict().items()}
 
 
 def grads(module, prefix="grad.w."):
-    return {prefix + k: p.grad for k, p in module.named_parameters() if p.grad is not None}
+    return {prefix + k: p.grad.detach().clone() for k, p in module.named_parameters() if p.grad is not None}

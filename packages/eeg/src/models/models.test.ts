@@ -1,0 +1,44 @@
+import { initBackend } from '@nnkit/tensor';
+import { ShapeError } from '@nnkit/nn';
+import { zeros } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EEGInceptionTCN } from './eeg-inception-tcn.js';
+import { EEGNet } from './eegnet.js';
+import { EEGTCNet } from './eegtcnet.js';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+function count(m: { namedParameters(): Iterable<[string, { size: number; requiresGrad: boolean }]> }): number {
+  let n = 0;
+  for (const [, p] of m.namedParameters()) if (p.requiresGrad) n += p.size;
+  return n;
+}
+
+describe('EEG models', () => {
+  it("EEGTCNet has the paper's 4,096 trainable parameters and 4,272 with batch-norm statistics", () => {
+    const m = new EEGTCNet({ nChans: 22, nClasses: 4 });
+    expect(count(m)).toBe(4096);
+    let buffers = 0;
+    for (const [k, b] of m.namedBuffers()) if (!k.endsWith('num_batches_tracked')) buffers += b.size;
+    expect(count(m) + buffers).toBe(4272);
+    m.dispose();
+  });
+
+  it('accepts any trial length its architecture allows and explains the ones it does not', () => {
+    const m = new EEGTCNet({ nChans: 3, nClasses: 2 }).eval();
+    expect(m.call(zeros([2, 3, 333])).shape).toEqual([2, 2]);
+    expect(() => m.call(zeros([1, 3, 40]))).toThrow(ShapeError);
+    expect(() => m.call(zeros([1, 3, 40]))).toThrow(/at least 64 samples, got 40/);
+    expect(() => m.call(zeros([1, 22, 1000]))).toThrow(/built for 3 channels, got 22/);
+    m.dispose();
+    const n = new EEGNet({ nChans: 3, nClasses: 2, nTimes: 1000 }).eval();
+    expect(() => n.call(zeros([1, 3, 999]))).toThrow(/built for trials of 1000 samples, got 999/);
+    n.dispose();
+    const i = new EEGInceptionTCN({ nChans: 3, nClasses: 2, F1: 8, tcnFilters: 8 }).eval();
+    expect(i.call(zeros([1, 3, 200])).shape).toEqual([1, 2]);
+    expect(() => i.call(zeros([1, 3, 63]))).toThrow(/at least 64 samples/);
+    i.dispose();
+  });
+});
