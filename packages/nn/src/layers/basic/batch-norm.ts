@@ -80,7 +80,7 @@ export abstract class BatchNormBase extends Module {
   forward(x: Tensor): Tensor {
     const C = this.numFeatures;
     if (!this.ranks.includes(x.rank) || x.shape[1] !== C) {
-      throw new ShapeError(this.path(), this.layout.replace('C', `C=${C}`), x.shape);
+      throw new ShapeError(this.path(), this.layout.replaceAll('C', `C=${C}`), x.shape);
     }
     const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
     const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));

@@ -1,4 +1,4 @@
-import { add, cast, div, floor, mul, randomUniform, type Tensor } from '@tensorflow/tfjs-core';
+import { add, cast, div, floor, mul, randomUniform, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { nextSeed } from './random.js';
 
 function checkP(p: number, op: string): void {
@@ -6,6 +6,10 @@ function checkP(p: number, op: string): void {
 }
 
 function masked(x: Tensor, p: number, noiseShape: number[]): Tensor {
+  return tidy(() => maskedInner(x, p, noiseShape));
+}
+
+function maskedInner(x: Tensor, p: number, noiseShape: number[]): Tensor {
   const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
   if (p === 1) return mul(xf, 0);
   const keep = 1 - p;

@@ -7,6 +7,7 @@ import {
   square,
   tanh,
   type Tensor,
+  tidy,
 } from '@tensorflow/tfjs-core';
 import { unaryCustomGrad } from './custom-unary.js';
 
@@ -35,10 +36,13 @@ export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
-  const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
+  if (x.dtype !== 'float32') return tidy(() => gelu(cast(x, 'float32'), approximate));
+  const xf = x;
   if (approximate === 'tanh') {
-    const inner = mul(add(xf, mul(0.044715, mul(xf, square(xf)))), SQRT_2_OVER_PI);
-    return mul(mul(xf, 0.5), add(tanh(inner), 1));
+    return tidy(() => {
+      const inner = mul(add(xf, mul(0.044715, mul(xf, square(xf)))), SQRT_2_OVER_PI);
+      return mul(mul(xf, 0.5), add(tanh(inner), 1));
+    });
   }
   return unaryCustomGrad(
     xf,

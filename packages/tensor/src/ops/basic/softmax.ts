@@ -10,13 +10,11 @@ import {
   sum,
   type Tensor,
   div,
+  tidy,
 } from '@tensorflow/tfjs-core';
 import { unaryCustomGrad } from './custom-unary.js';
 import { normalizeDim } from './dims.js';
 
-function asFloat(x: Tensor): Tensor {
-  return x.dtype === 'float32' ? x : cast(x, 'float32');
-}
 
 /**
  * Softmax along dimension `dim` (negative dims count from the end), like `torch.softmax(x, dim)`.
@@ -32,7 +30,8 @@ function asFloat(x: Tensor): Tensor {
  */
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.rank, 'softmax');
-  const xf = asFloat(x);
+  if (x.dtype !== 'float32') return tidy(() => softmax(cast(x, 'float32'), d));
+  const xf = x;
   if (x.rank === 0) return onesLike(xf);
   if (d === x.rank - 1) return tfSoftmax(xf);
   return unaryCustomGrad(
@@ -62,7 +61,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.rank, 'logSoftmax');
-  const xf = asFloat(x);
+  if (x.dtype !== 'float32') return tidy(() => logSoftmax(cast(x, 'float32'), d));
+  const xf = x;
   return unaryCustomGrad(
     xf,
     (xx) => {
