@@ -48,6 +48,7 @@ export {
   type ConfusionMatrixPlotOptions,
   scatterPlot,
   type ScatterPlotOptions,
+  rocCurvePlot,
   decisionBoundaryPlot,
   type DecisionBoundaryOptions,
   type GridPredictor,

@@ -34,6 +34,7 @@ export interface Matrix {
   intDtype: boolean;
 }
 
+/** True for a tfjs Tensor (duck-typed, so tensors from another tfjs copy count too). */
 function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && typeof (x as Tensor).dataSync === 'function' && Array.isArray((x as Tensor).shape);
 }

@@ -5,7 +5,8 @@ import { argMax, matMul, memory, mul, square, sub, sum, tensor2d, tidy, transpos
 import { initBackend } from '@nnkit/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng, renderSvg, writePlot } from '../plots-node.js';
-import { type TrainingHistory, confusionMatrixPlot, decisionBoundaryPlot, scatterPlot, trainingCurves } from './index.js';
+import { rocAuc, rocCurve } from '../classification/index.js';
+import { type TrainingHistory, confusionMatrixPlot, decisionBoundaryPlot, rocCurvePlot, scatterPlot, trainingCurves } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnkit-metrics-'));
 
@@ -113,6 +114,16 @@ describe('scatterPlot and decisionBoundaryPlot', () => {
     for (const text of ['x0', 'x1', 'red', 'green', 'blue', 'Decision regions']) expect(svg, text).toContain(text);
     await expect(decisionBoundaryPlot(() => [0, 1], { xRange: [0, 1], yRange: [0, 1], resolution: 4 })).rejects.toThrow(/16 classes/);
     await expect(decisionBoundaryPlot(() => [], {})).rejects.toThrow(/xRange or points/);
+  });
+});
+
+describe('rocCurvePlot', () => {
+  it('curve with AUC in the legend and axis titles', async () => {
+    const s = [0.1, 0.4, 0.35, 0.8, 0.7, 0.2];
+    const y = [0, 0, 1, 1, 1, 0];
+    const svg = await renderSvg(rocCurvePlot({ model: rocCurve(s, y) }, { auc: { model: rocAuc(s, y) } }));
+    for (const text of ['False positive rate', 'True positive rate', 'model (AUC 0.889)', 'ROC curve']) expect(svg, text).toContain(text);
+    expect(() => rocCurvePlot({})).toThrow(/at least one/);
   });
 });
 
