@@ -5,9 +5,10 @@ One fixture per family. Each case `<case>` stores
   in.<case>.r            random weights: for reduction 'none' the scalar is sum(loss * r)
   out.<case>             the loss (float64 reference computed from float32-representable inputs)
   grad.in.<case>.<arg>   gradient of the scalar w.r.t. that input
-config = {"cases": [{"name", "fn", "args", "grads", "opts", "tensorOpts", "reduction"}]}
+config = {"cases": [{"name", "fn", "args", "grads", "opts", "tensorOpts", "reduction"}]}; the option value "inf" means Infinity
 """
 import math
+import warnings
 
 import torch
 import torch.nn.functional as F
@@ -15,6 +16,7 @@ import torch.nn.functional as F
 import common
 
 REL = "packages/nn/src/losses"
+warnings.filterwarnings("ignore", message="reduction: .mean. divides")
 g = torch.Generator().manual_seed(1234)
 D = torch.float64
 
@@ -248,6 +250,9 @@ for shape in [(5, 6), (4, 3)]:
     for o in [{}, {"margin": 2.0, "swap": True}, {"p": 1}, {"p": 3, "eps": 1e-3, "margin": 1.5}, {"p": 1, "swap": True, "margin": 3.0},
               {"p": 1.5, "margin": 2.0}]:
         fam.add("tripletMarginLoss", trip(o), A, ["anchor", "positive", "negative"], o)
+A = {"anchor": rn(4, 5), "positive": rn(4, 5), "negative": rn(4, 5)}
+fam.add("tripletMarginLoss", lambda a, t, r: F.triplet_margin_loss(a["anchor"], a["positive"], a["negative"], p=float("inf"), swap=True,
+                                                                  reduction=r), A, ["anchor", "positive", "negative"], {"p": "inf", "swap": True}, tag="pinf")
 fam.add("tripletMarginLoss", trip({"margin": 3.0}), {"anchor": rn(4), "positive": rn(4), "negative": rn(4)},
         ["anchor", "positive", "negative"], {"margin": 3.0}, tag="unbatched")
 fam.write()

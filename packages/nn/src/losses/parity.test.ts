@@ -82,7 +82,8 @@ for (const family of ['regression', 'binary', 'ce', 'prob', 'margin', 'ctc']) {
       for (const c of cases) {
         try {
         const fn = FUNCTIONAL[c.fn]!;
-        const opts: Opts = { ...c.opts, reduction: c.reduction };
+        const opts: Opts = { reduction: c.reduction };
+        for (const [k, v] of Object.entries(c.opts)) opts[k] = v === 'inf' ? Infinity : v;
         for (const k of c.tensorOpts) opts[k] = fx.get(`in.${c.name}.${k}`);
         const args = c.args.map((k) => fx.get(`in.${c.name}.${k}`));
         const expected = fx.get(`out.${c.name}`);
