@@ -3,7 +3,7 @@
 // (tooling/parity/generators/gen_io.py), outputs within 1e-4.
 import { initBackend } from '@nnkit/tensor';
 import { assertClose, loadFixture, readFixture } from '@nnkit/tooling-testing';
-import { add, conv2d, matMul, maxPool, memory, relu, reshape, sigmoid, type Tensor, transpose, zeros } from '@tensorflow/tfjs-core';
+import { add, conv2d, mul, sum, matMul, maxPool, memory, relu, reshape, sigmoid, type Tensor, transpose, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ShapeError, StateDictError } from './errors.js';
 import { loadSafetensors, saveSafetensors } from './io/index.js';
@@ -13,6 +13,8 @@ import { Flatten, Linear, ReLU, Sigmoid } from './layers/basic/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { summary } from './summary/index.js';
+import { backward, grad } from './autograd/index.js';
+import { withPrefix } from '@nnkit/tooling-testing';
 
 // ---- models built from raw Parameters (independent of the layer packages)
 class RawLinear extends Module {
@@ -205,6 +207,42 @@ describe('whole-model parity (nnkit layers: Conv2d, MaxPool2d, Linear)', () => {
     m.dispose();
   });
 
+  it('LeNet and IrisMLP: input and parameter gradients within 1e-4 (loss = sum(out * r))', () => {
+    const lenet = new LeNet();
+    const dict = lenetState();
+    lenet.loadStateDict(dict);
+    disposeAll(dict);
+    const fx = readFixture(import.meta.url, 'lenet-io');
+    const g1 = readFixture(import.meta.url, 'lenet-grad-00001');
+    const g2 = readFixture(import.meta.url, 'lenet-grad-00002');
+    const iris = new IrisMLP();
+    const idict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));
+    iris.loadStateDict(idict);
+    disposeAll(idict);
+    const fi = readFixture(import.meta.url, 'iris-io');
+    const before = memory().numTensors;
+    const cases: Array<[string, Module, typeof fx, Record<string, Tensor>]> = [
+      ['LeNet', lenet, fx, { ...withPrefix(g1.tensors, 'grad.w.'), ...withPrefix(g2.tensors, 'grad.w.') }],
+      ['IrisMLP', iris, fi, withPrefix(fi.tensors, 'grad.w.')],
+    ];
+    for (const [name, m, f, gw] of cases) {
+      const call = (x: Tensor): Tensor => (m.call as (x: Tensor) => Tensor).call(m, x);
+      const loss = (x: Tensor): Tensor => sum(mul(call(x), f.get('in.r')));
+      const [dx] = grad(loss, [f.get('in.x')]);
+      assertClose(dx!, f.get('grad.in.x'), { atol: 1e-4, rtol: 1e-4, name: `${name} grad.in.x` });
+      dx!.dispose();
+      backward(() => loss(f.get('in.x')), m).dispose();
+      const params = Object.fromEntries(m.namedParameters());
+      expect(Object.keys(gw).sort()).toEqual(Object.keys(params).sort());
+      for (const [k, g] of Object.entries(gw)) assertClose(params[k]!.grad!, g, { atol: 1e-4, rtol: 1e-4, name: `${name} grad.w.${k}` });
+      m.zeroGrad();
+    }
+    expect(memory().numTensors).toBe(before);
+    for (const f of [fx, g1, g2, fi]) f.dispose();
+    lenet.dispose();
+    iris.dispose();
+  });
+
   it('IrisMLP and the same network as a Sequential: strict load, outputs within 1e-4', () => {
     const dict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));
     const fx = readFixture(import.meta.url, 'iris-io');
@@ -258,6 +296,24 @@ describe('whole-model parity (nnkit layers: Conv2d, MaxPool2d, Linear)', () => {
     const x2 = zeros([2, 1, 36, 36]);
     expect(() => m.call(x2)).toThrow(/LeNet\.fc1: expected input of shape \[\*, 400\].*got \[2, 576\]/);
     for (const t of [x, x2]) t.dispose();
+    m.dispose();
+  });
+});
+
+describe('whole-model parity on the cpu backend', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+  it('LeNet: eval output within 1e-4', () => {
+    const m = new LeNet().eval();
+    const dict = lenetState();
+    m.loadStateDict(dict, { strict: true });
+    disposeAll(dict);
+    const fx = readFixture(import.meta.url, 'lenet-io');
+    const y = m.call(fx.get('in.x'));
+    assertClose(y, fx.get('out.eval'), { atol: 1e-4, rtol: 1e-4, name: 'LeNet (cpu)' });
+    y.dispose();
+    fx.dispose();
     m.dispose();
   });
 });

@@ -5,8 +5,9 @@ Every file is written by the reference writer ../shared/reference/safetensors_io
   io/__fixtures__/iris-state.safetensors         IrisMLP state_dict (bytes nnkit's writer must reproduce)
   io/__fixtures__/bn-state.safetensors           BatchNorm1d(3) state_dict (int64 num_batches_tracked)
   __fixtures__/lenet-state-0000{1,2}.safetensors LeNet state_dict sharded in two files (< 200 KB each)
-  __fixtures__/lenet-io.safetensors              in.x / out.eval of LeNet
-  __fixtures__/iris-io.safetensors               in.x / out.eval of IrisMLP
+  __fixtures__/lenet-io.safetensors              in.x / out.eval / grad.in.x of LeNet (loss sum(out * in.r))
+  __fixtures__/lenet-grad-0000{1,2}.safetensors  grad.w.* of LeNet, sharded (< 200 KB each)
+  __fixtures__/iris-io.safetensors               in.x / out.eval / grad.in.x / grad.w.* of IrisMLP
   containers/__fixtures__/containers.safetensors  a model using every container (keys in config)
 """
 import json
@@ -85,8 +86,12 @@ def main():
         for p in iris.parameters():
             p.uniform_(-1, 1, generator=g)
     save(iris.state_dict(), path(IO, "iris-state"))
-    x = torch.randn(5, 4, generator=g)
-    common.write(NN, "iris-io", {"in.x": x, "out.eval": iris(x)}, {"model": "IrisMLP", "args": [4, 6, 3]})
+    x = torch.randn(5, 4, generator=g).requires_grad_(True)
+    out = iris(x)
+    r = torch.randn(out.shape, generator=g)
+    (out * r).sum().backward()
+    common.write(NN, "iris-io", {"in.x": x, "in.r": r, "out.eval": out, "grad.in.x": x.grad, **common.grads(iris)},
+                 {"model": "IrisMLP", "args": [4, 6, 3], "loss": "sum(out * in.r)"})
 
     # --- BatchNorm1d state (num_batches_tracked is int64 in PyTorch)
     bn = torch.nn.BatchNorm1d(3)
@@ -104,9 +109,16 @@ def main():
     shard1 = {k: v for k, v in sd.items() if not k.startswith("fc1.")}
     save(shard1, path(NN, "lenet-state-00001"))
     save(shard2, path(NN, "lenet-state-00002"))
-    x = torch.randn(2, 1, 32, 32, generator=g)
-    common.write(NN, "lenet-io", {"in.x": x, "out.eval": lenet(x)},
-                 {"model": "LeNet", "params": 61706, "shards": ["lenet-state-00001", "lenet-state-00002"]})
+    x = torch.randn(2, 1, 32, 32, generator=g).requires_grad_(True)
+    out = lenet(x)
+    r = torch.randn(out.shape, generator=g)
+    (out * r).sum().backward()
+    common.write(NN, "lenet-io", {"in.x": x, "in.r": r, "out.eval": out, "grad.in.x": x.grad},
+                 {"model": "LeNet", "params": 61706, "shards": ["lenet-state-00001", "lenet-state-00002"],
+                  "loss": "sum(out * in.r)", "grad_shards": ["lenet-grad-00001", "lenet-grad-00002"]})
+    gw = common.grads(lenet)
+    common.write(NN, "lenet-grad-00001", {k: v for k, v in gw.items() if not k.startswith("grad.w.fc1.")})
+    common.write(NN, "lenet-grad-00002", {k: v for k, v in gw.items() if k.startswith("grad.w.fc1.")})
 
     # --- containers: keys (incl. duplicates of shared modules) and a forward
     torch.manual_seed(2)
