@@ -19,11 +19,11 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
-  readonly etaMin: number;
+  etaMin: number;
 
   constructor(
     optimizer: AnyOptimizer,
-    readonly tMax: number,
+    public tMax: number,
     opts: CosineAnnealingLROptions = {},
   ) {
     super(optimizer, opts);
@@ -49,5 +49,10 @@ export class CosineAnnealingLR extends LRScheduler {
 
   protected override extraState(): SchedulerStateDict {
     return { T_max: this.tMax, eta_min: this.etaMin };
+  }
+
+  protected override loadExtraState(s: SchedulerStateDict): void {
+    if (typeof s['T_max'] === 'number') this.tMax = s['T_max'];
+    if (typeof s['eta_min'] === 'number') this.etaMin = s['eta_min'];
   }
 }

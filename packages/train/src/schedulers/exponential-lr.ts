@@ -12,7 +12,7 @@ import { type AnyOptimizer, LRScheduler, type LRSchedulerOptions, type Scheduler
 export class ExponentialLR extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer,
-    readonly gamma: number,
+    public gamma: number,
     opts: LRSchedulerOptions = {},
   ) {
     super(optimizer, opts);
@@ -26,5 +26,9 @@ export class ExponentialLR extends LRScheduler {
 
   protected override extraState(): SchedulerStateDict {
     return { gamma: this.gamma };
+  }
+
+  protected override loadExtraState(s: SchedulerStateDict): void {
+    if (typeof s['gamma'] === 'number') this.gamma = s['gamma'];
   }
 }

@@ -69,3 +69,16 @@ describe('LR schedulers', () => {
     expect(() => new OneCycleLR(rms as never, 1, { totalSteps: 2, cycleMomentum: true })).not.toThrow();
   });
 });
+
+describe('scheduler stateDict restores hyper-parameters', () => {
+  it('MultiStepLR milestones (PyTorch Counter form) and gamma', () => {
+    const a = new MultiStepLR(sgd(1), [2, 2, 4], { gamma: 0.5 });
+    const b = new MultiStepLR(sgd(1), [9], { gamma: 0.9 });
+    b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())) as Record<string, unknown>);
+    expect(b.milestones).toEqual([2, 2, 4]);
+    expect(b.gamma).toBe(0.5);
+    const c = new StepLR(sgd(), 3);
+    c.loadStateDict(new StepLR(sgd(), 7, { gamma: 0.2 }).stateDict());
+    expect([c.stepSize, c.gamma]).toEqual([7, 0.2]);
+  });
+});

@@ -16,11 +16,11 @@ export interface StepLROptions extends LRSchedulerOptions {
  * ```
  */
 export class StepLR extends LRScheduler {
-  readonly gamma: number;
+  gamma: number;
 
   constructor(
     optimizer: AnyOptimizer,
-    readonly stepSize: number,
+    public stepSize: number,
     opts: StepLROptions = {},
   ) {
     super(optimizer, opts);
@@ -38,6 +38,11 @@ export class StepLR extends LRScheduler {
   protected override extraState(): SchedulerStateDict {
     return { step_size: this.stepSize, gamma: this.gamma };
   }
+
+  protected override loadExtraState(s: SchedulerStateDict): void {
+    if (typeof s['step_size'] === 'number') this.stepSize = s['step_size'];
+    if (typeof s['gamma'] === 'number') this.gamma = s['gamma'];
+  }
 }
 
 /**
@@ -50,8 +55,8 @@ export class StepLR extends LRScheduler {
  * ```
  */
 export class MultiStepLR extends LRScheduler {
-  readonly gamma: number;
-  readonly milestones: number[];
+  gamma: number;
+  milestones: number[];
 
   constructor(optimizer: AnyOptimizer, milestones: number[], opts: StepLROptions = {}) {
     super(optimizer, opts);
@@ -71,5 +76,17 @@ export class MultiStepLR extends LRScheduler {
     const counts: Record<string, number> = {};
     for (const m of this.milestones) counts[m] = (counts[m] ?? 0) + 1;
     return { milestones: counts, gamma: this.gamma };
+  }
+
+  protected override loadExtraState(s: SchedulerStateDict): void {
+    if (typeof s['gamma'] === 'number') this.gamma = s['gamma'];
+    const m = s['milestones'];
+    if (m !== null && typeof m === 'object' && !Array.isArray(m)) {
+      this.milestones = Object.entries(m as Record<string, number>)
+        .flatMap(([k, n]) => new Array<number>(n).fill(Number(k)))
+        .sort((a, b) => a - b);
+    } else if (Array.isArray(m)) {
+      this.milestones = (m as number[]).slice().sort((a, b) => a - b);
+    }
   }
 }
