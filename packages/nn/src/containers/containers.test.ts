@@ -193,7 +193,7 @@ describe('ModuleList', () => {
     l.set(0, new Lin(1, 7));
     expect(l.stateDict()['0.weight']!.shape).toEqual([7, 1]);
     expect(() => l.call()).toThrow(/ModuleList has no forward/);
-    expect(() => l.append({} as Module)).toThrow(TypeError);
+    expect(() => l.append({} as Lin)).toThrow(TypeError);
     popped.dispose();
     l.dispose();
   });
@@ -202,7 +202,7 @@ describe('ModuleList', () => {
     class Net extends Module {
       blocks = this.registerModule('blocks', new ModuleList([new Lin(2, 2), new Lin(2, 2)]));
       forward(x: Tensor): Tensor {
-        for (const b of this.blocks) x = (b as Lin).call(x);
+        for (const b of this.blocks) x = b.call(x); // typed: ModuleList<Lin>
         return x;
       }
     }

@@ -12,16 +12,17 @@ import { Module } from '../module.js';
  * [...heads.keys()];           // ['cls', 'reg', 'aux']
  * ```
  */
-export class ModuleDict extends Module implements Iterable<[string, Module]> {
-  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+export class ModuleDict<M extends Module = Module> extends Module implements Iterable<[string, M]> {
+  /** @param modules the initial modules, from a record or ordered `[key, module]` entries. */
+  constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
     this.update(modules);
   }
 
   /** Adds or replaces modules from a record or ordered `[key, module]` entries, in order; returns `this`. */
-  update(modules: Record<string, Module> | Iterable<[string, Module]>): this {
+  update(modules: Record<string, M> | Iterable<[string, M]>): this {
     const entries = Symbol.iterator in modules ? modules : Object.entries(modules);
-    for (const [k, m] of entries as Iterable<[string, Module]>) this.set(k, m);
+    for (const [k, m] of entries as Iterable<[string, M]>) this.set(k, m);
     return this;
   }
 
@@ -31,14 +32,14 @@ export class ModuleDict extends Module implements Iterable<[string, Module]> {
   }
 
   /** The module under `key`; throws naming the available keys when absent. */
-  get(key: string): Module {
-    const m = this.getChild(key);
+  get(key: string): M {
+    const m = this.getChild(key) as M | null | undefined;
     if (!m) throw new Error(`${this.path()}: no module '${key}' (has: ${[...this.keys()].join(', ') || 'none'})`);
     return m;
   }
 
   /** Adds or replaces the module under `key` (replacing keeps the position); returns `this`. */
-  set(key: string, module: Module): this {
+  set(key: string, module: M): this {
     if (!(module instanceof Module)) throw new TypeError(`${this.path()}: ModuleDict accepts only Modules ('${key}')`);
     if (this.getChild(key) !== undefined) {
       // Replace in place: re-register every key after it so the order is kept.
@@ -57,7 +58,7 @@ export class ModuleDict extends Module implements Iterable<[string, Module]> {
   }
 
   /** Removes and returns the module under `key`. */
-  delete(key: string): Module {
+  delete(key: string): M {
     const m = this.get(key);
     this.removeModule(key);
     return m;
@@ -69,18 +70,18 @@ export class ModuleDict extends Module implements Iterable<[string, Module]> {
   }
 
   /** The modules in insertion order. */
-  *values(): Generator<Module> {
-    yield* this.children();
+  *values(): Generator<M> {
+    yield* this.children() as Generator<M>;
   }
 
   /** `[key, module]` pairs in insertion order. */
-  *entries(): Generator<[string, Module]> {
-    yield* this.namedChildren();
+  *entries(): Generator<[string, M]> {
+    yield* this.namedChildren() as Generator<[string, M]>;
   }
 
   /** `[key, module]` pairs in insertion order. */
-  [Symbol.iterator](): Iterator<[string, Module]> {
-    return this.namedChildren();
+  [Symbol.iterator](): Iterator<[string, M]> {
+    return this.namedChildren() as Generator<[string, M]>;
   }
 
   /** A ModuleDict is a container: calling it is an error (as in PyTorch). */

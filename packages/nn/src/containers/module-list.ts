@@ -10,14 +10,15 @@ import { normIndex } from './util.js';
  * ```ts
  * class Net extends Module {
  *   blocks = this.registerModule('blocks', new ModuleList([new Linear(8, 8), new Linear(8, 8)]));
- *   forward(x: Tensor): Tensor { for (const b of this.blocks) x = (b as Linear).call(x); return x; }
+ *   forward(x: Tensor): Tensor { for (const b of this.blocks) x = b.call(x); return x; } // b: Linear
  * }
  * ```
  */
-export class ModuleList extends Module implements Iterable<Module> {
-  private items: Module[] = [];
+export class ModuleList<M extends Module = Module> extends Module implements Iterable<M> {
+  private items: M[] = [];
 
-  constructor(modules: Iterable<Module> = []) {
+  /** @param modules the initial modules, keyed `0`, `1`, … (their type `M` is kept for `at` and iteration). */
+  constructor(modules: Iterable<M> = []) {
     super();
     this.extend(modules);
   }
@@ -28,12 +29,12 @@ export class ModuleList extends Module implements Iterable<Module> {
   }
 
   /** The `i`-th module (negative counts from the end). */
-  at(i: number): Module {
+  at(i: number): M {
     return this.items[normIndex(this.path(), i, this.items.length)]!;
   }
 
   /** Replaces the `i`-th module. */
-  set(i: number, module: Module): this {
+  set(i: number, module: M): this {
     const j = normIndex(this.path(), i, this.items.length);
     this.checkModule(module);
     this.removeModule(String(j));
@@ -43,12 +44,12 @@ export class ModuleList extends Module implements Iterable<Module> {
   }
 
   /** The modules in order. */
-  [Symbol.iterator](): Iterator<Module> {
+  [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
   }
 
   /** Adds `module` at the end; returns `this`. */
-  append(module: Module): this {
+  append(module: M): this {
     this.checkModule(module);
     this.items.push(module);
     this.registerModule(String(this.items.length - 1), module);
@@ -56,7 +57,7 @@ export class ModuleList extends Module implements Iterable<Module> {
   }
 
   /** Appends every module of `modules`; returns `this`. */
-  extend(modules: Iterable<Module>): this {
+  extend(modules: Iterable<M>): this {
     for (const m of modules) this.append(m);
     return this;
   }
@@ -65,7 +66,7 @@ export class ModuleList extends Module implements Iterable<Module> {
    * Inserts `module` before position `index` (negative counts from the end; clamped like
    * Python's `list.insert`); later modules are renumbered, as in PyTorch.
    */
-  insert(index: number, module: Module): this {
+  insert(index: number, module: M): this {
     this.checkModule(module);
     const n = this.items.length;
     const j = Math.max(0, Math.min(n, index < 0 ? index + n : index));
@@ -75,7 +76,7 @@ export class ModuleList extends Module implements Iterable<Module> {
   }
 
   /** Removes and returns the `i`-th module (default the last); later modules are renumbered. */
-  pop(i = -1): Module {
+  pop(i = -1): M {
     const j = normIndex(this.path(), i, this.items.length);
     const [m] = this.items.splice(j, 1);
     this.renumber();
@@ -86,8 +87,8 @@ export class ModuleList extends Module implements Iterable<Module> {
    * Modules `start` (inclusive) to `end` (exclusive) as a new ModuleList sharing them, keyed
    * `0`, `1`, … (PyTorch's `list[1:3]`). Negative bounds count from the end.
    */
-  slice(start = 0, end?: number): ModuleList {
-    return new ModuleList(this.items.slice(start, end));
+  slice(start = 0, end?: number): ModuleList<M> {
+    return new ModuleList<M>(this.items.slice(start, end));
   }
 
   /** A ModuleList is a container: calling it is an error (as in PyTorch). */
