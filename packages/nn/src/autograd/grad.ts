@@ -83,7 +83,8 @@ interface EngineState {
  * ```
  */
 export function noGrad<T extends TensorContainer>(fn: () => T): T {
-  const state = (engine() as unknown as { state: EngineState }).state;
+  const state = (engine() as unknown as { state?: EngineState }).state;
+  if (state === undefined || typeof state.gradientDepth !== 'number') return tidy(fn);
   const depth = state.gradientDepth;
   state.gradientDepth = 0;
   try {
