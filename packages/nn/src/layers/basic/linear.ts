@@ -1,4 +1,5 @@
-import { add, matMul, reshape, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { linear } from '@nnkit/tensor';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { ShapeError } from '../../errors.js';
@@ -68,13 +69,7 @@ export class Linear extends Module {
     if (x.rank < 1 || last !== this.inFeatures) {
       throw new ShapeError(this.path(), `[*, ${this.inFeatures}] (last dim in_features=${this.inFeatures})`, x.shape);
     }
-    const w = this.effectiveWeight();
-    const lead = x.shape.slice(0, -1);
-    const x2 = x.rank === 2 ? x : reshape(x, [-1, this.inFeatures]);
-    // Not fused.matMul with bias: tfjs-backend-wasm 4.22 broadcasts a fused bias wrongly for >1 row.
-    const xw = matMul(x2, w, false, true);
-    const y = this.bias ? add(xw, this.bias.data) : xw;
-    return x.rank === 2 ? y : reshape(y, [...lead, this.outFeatures]);
+    return linear(x, this.effectiveWeight(), this.bias ? this.bias.data : null);
   }
 
   /** Multiply-adds of one forward pass: `∏(outputShape) · inFeatures`. */

@@ -1,5 +1,9 @@
 import {
+  add,
   cast,
+  grads,
+  matMul,
+  reshape,
   equal,
   erf,
   ones,
@@ -26,6 +30,7 @@ import {
   flatten,
   gelu,
   getRngState,
+  linear,
   logSoftmax,
   manualSeed,
   nextSeed,
@@ -203,6 +208,23 @@ describe('basic ops on wasm', () => {
     const g = grad((t: Tensor) => sum(gelu(softmax(t, 1))))(x);
     g.dispose();
     expect(memory().numTensors).toBe(before);
+  });
+
+  it('linear matches matMul + bias, with the same gradients as tfjs autodiff', () => {
+    const x = randomNormal([2, 3, 5]);
+    const w = randomNormal([4, 5]);
+    const b = randomNormal([4]);
+    const up = randomNormal([2, 3, 4]);
+    const ref = (a: Tensor, ww: Tensor, bb: Tensor): Tensor => add(reshape(matMul(reshape(a, [6, 5]), ww, false, true), [2, 3, 4]), bb);
+    assertClose(linear(x, w, b), ref(x, w, b), { atol: 1e-5 });
+    const g1 = grads((a: Tensor, ww: Tensor, bb: Tensor) => sum(mul(linear(a, ww, bb), up)))([x, w, b]);
+    const g2 = grads((a: Tensor, ww: Tensor, bb: Tensor) => sum(mul(ref(a, ww, bb), up)))([x, w, b]);
+    g1.forEach((g, i) => assertClose(g, g2[i]!, { atol: 1e-4, name: `grad ${i}` }));
+    const gx = grad((a: Tensor) => sum(linear(a, w)))(x);
+    expect(gx.shape).toEqual([2, 3, 5]);
+    expect(linear(tensor1d([1, 2, 3, 4, 5]), w).shape).toEqual([4]);
+    expect(() => linear(zeros([2, 4]), w)).toThrow(/linear: expected x \[\*, 5\]/);
+    expect(() => linear(x, w, zeros([3]))).toThrow(/expected bias \[4\]/);
   });
 
   it('gelu rejects unknown approximations', () => {

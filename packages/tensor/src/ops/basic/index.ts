@@ -3,6 +3,7 @@ export { softmax, logSoftmax } from './softmax.js';
 export { gelu, type GeluApproximate } from './gelu.js';
 export { permute, flatten, unsqueeze, squeeze } from './shape.js';
 export { bmm } from './bmm.js';
+export { linear } from './linear.js';
 export { dropout, dropout2d } from './dropout.js';
 export { normalizeDim } from './dims.js';
 export { unaryCustomGrad } from './custom-unary.js';
