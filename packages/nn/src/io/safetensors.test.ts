@@ -264,6 +264,34 @@ describe('readSafetensors: validation', () => {
     disposeAll(d);
   });
 
+  it('fuzz: random header structures raise only SafetensorsError, never leak', () => {
+    const codes = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U64', 'U32', 'U16', 'U8', 'BOOL', 'F8_E5M2', 'X'];
+    const entry = fc.record(
+      {
+        dtype: fc.oneof(fc.constantFrom(...codes), fc.anything()),
+        shape: fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }), fc.anything()),
+        data_offsets: fc.oneof(fc.tuple(fc.nat(40), fc.nat(40)), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
+    const before = memory().numTensors;
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom('a', 'b', 'c', '__metadata__'), fc.oneof(entry, fc.anything()), { maxKeys: 3 }),
+        fc.nat(40),
+        (header, n) => {
+          try {
+            disposeAll(loadSafetensors(build(header, new Uint8Array(n).fill(0x3f))));
+          } catch (e) {
+            if (!(e instanceof SafetensorsError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('fuzz: random byte flips and truncations raise only SafetensorsError, never leak', () => {
     const good = saveSafetensors({ a: tensor([[1, 2], [3, 4]]), 'b.idx': tensor([1, 2, 3], [3], 'int32'), nbt: tensor(3, [], 'int32') }, { k: 'v' }, { int64: (k) => k === 'nbt' });
     const before = memory().numTensors;
@@ -281,7 +309,7 @@ describe('readSafetensors: validation', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
     expect(memory().numTensors).toBe(before);
   });
