@@ -4,3 +4,4 @@ export { EEGNet, type EEGNetOptions } from './models/eegnet.js';
 export { EEGTCNet, type EEGTCNetOptions } from './models/eegtcnet.js';
 export { TemporalInception, type TemporalInceptionOptions } from './models/temporal-inception.js';
 export { EEGInceptionTCN, type EEGInceptionTCNOptions } from './models/eeg-inception-tcn.js';
+export { createStream, type EegStream, type StreamChunk, type StreamOptions, type StreamOutput } from './stream/index.js';

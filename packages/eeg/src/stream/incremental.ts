@@ -1,0 +1,124 @@
+import { concat, keep, slice, type Tensor, tensor4d, tidy } from '@tensorflow/tfjs-core';
+import type { StreamPlan, StreamStage } from './plan.js';
+
+/** Static layout of one stage for a given window and hop. @internal */
+interface StageLayout {
+  stage: StreamStage;
+  /** Input and output lengths (time). */
+  tin: number;
+  tout: number;
+  /** Output positions `[lo, hi]` that do not depend on the window's edges (reusable). */
+  lo: number;
+  hi: number;
+  /** Shift of the output between two consecutive windows (hop / pooling so far). */
+  shift: number;
+}
+
+/** Reads window samples `[a, b]` (inclusive) as `[1, 1, C, b − a + 1]`. @internal */
+export type WindowReader = (a: number, b: number) => Float32Array;
+
+function layout(plan: StreamPlan, window: number, hop: number): StageLayout[] {
+  const out: StageLayout[] = [];
+  let tin = window;
+  let lo = 0;
+  let hi = window - 1;
+  let shift = hop;
+  for (const stage of plan.stages) {
+    let tout: number;
+    if (stage.kind === 'local') {
+      tout = tin;
+      lo += stage.left;
+      hi -= stage.right;
+    } else {
+      tout = Math.floor(tin / stage.factor);
+      lo = Math.ceil(lo / stage.factor);
+      hi = Math.min(Math.floor((hi + 1) / stage.factor) - 1, tout - 1);
+      shift /= stage.factor;
+    }
+    out.push({ stage, tin, tout, lo, hi, shift });
+    tin = tout;
+  }
+  return out;
+}
+
+/**
+ * Incremental evaluation of a {@link StreamPlan} over a window that slides by `hop` samples.
+ *
+ * Per stage it keeps the output over the whole window (`[1, F, 1, T]`). On each hop, the
+ * positions that do not touch the window's zero padding (`[lo, hi]`) are shifted in from the
+ * previous window; only the positions near the left edge (`< lo`: they read the left zero
+ * padding), the new positions and those near the right edge (`> hi − shift`) are computed, by
+ * running the stage's own modules over just that range plus its halo. Exact, because an
+ * interior position's value only depends on absolute samples, not on where the window starts.
+ * @internal
+ */
+export class IncrementalRunner {
+  private readonly layouts: StageLayout[];
+  private bufs: (Tensor | null)[];
+  /** Output positions computed per stage by the last {@link step} (the rest were reused). */
+  lastComputed: number[] = [];
+
+  constructor(
+    private readonly plan: StreamPlan,
+    private readonly nChans: number,
+    readonly window: number,
+    readonly hop: number,
+  ) {
+    this.layouts = layout(plan, window, hop);
+    this.bufs = this.layouts.map(() => null);
+  }
+
+  /** Forgets the cached activations (next step recomputes the whole window). */
+  reset(): void {
+    for (const b of this.bufs) b?.dispose();
+    this.bufs = this.layouts.map(() => null);
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+
+  /**
+   * Logits `[1, nClasses]` of the current window; `read(a, b)` gives its samples `a…b`
+   * (channel-major). The window must be the previous one shifted by `hop` (or the first one).
+   */
+  step(read: WindowReader): Tensor {
+    const next: Tensor[] = [];
+    this.lastComputed = this.layouts.map(() => 0);
+    for (let l = 0; l < this.layouts.length; l++) {
+      const lay = this.layouts[l]!;
+      const input = (a: number, b: number): Tensor =>
+        l === 0 ? tensor4d(read(a, b), [1, 1, this.nChans, b - a + 1]) : slice(next[l - 1]!, [0, 0, 0, a], [-1, -1, -1, b - a + 1]);
+      next.push(keep(tidy(() => this.stageStep(l, this.bufs[l] ?? null, input))));
+    }
+    for (const b of this.bufs) b?.dispose();
+    this.bufs = next;
+    return tidy(() => this.plan.head(next[next.length - 1]!));
+  }
+
+  private stageStep(l: number, prev: Tensor | null, input: (a: number, b: number) => Tensor): Tensor {
+    const lay = this.layouts[l]!;
+    const { lo, hi, shift, tout } = lay;
+    const compute = (a: number, b: number): Tensor => {
+      this.lastComputed[l]! += b - a + 1;
+      return this.range(lay, a, b, input);
+    };
+    // Nothing reusable: first window, no interior, or a hop larger than the interior.
+    if (prev === null || hi - shift < lo) return compute(0, tout - 1);
+    const parts: Tensor[] = [];
+    if (lo > 0) parts.push(compute(0, lo - 1));
+    parts.push(slice(prev, [0, 0, 0, lo + shift], [-1, -1, -1, hi - shift - lo + 1]));
+    if (hi - shift + 1 <= tout - 1) parts.push(compute(hi - shift + 1, tout - 1));
+    return parts.length === 1 ? parts[0]! : concat(parts, 3);
+  }
+
+  /** Output positions `[a, b]` of a stage, from its input over `[a, b]` plus the halo. */
+  private range(lay: StageLayout, a: number, b: number, input: (a: number, b: number) => Tensor): Tensor {
+    const s = lay.stage;
+    if (s.kind === 'pool') return s.fn(input(a * s.factor, b * s.factor + s.factor - 1));
+    const ia = Math.max(0, a - s.left);
+    const ib = Math.min(lay.tin - 1, b + s.right);
+    const y = s.fn(input(ia, ib));
+    return a - ia === 0 && ib - ia === b - a ? y : slice(y, [0, 0, 0, a - ia], [-1, -1, -1, b - a + 1]);
+  }
+}
