@@ -1,0 +1,99 @@
+import { loadSafetensors, saveSafetensors } from '@nnkit/nn';
+import { getRngState, type RngState, setRngState } from '@nnkit/tensor';
+import { loadOptimizerState, saveOptimizerState } from '../optim/state-io.js';
+import type { History } from './history.js';
+import type { Runner } from './runner.js';
+
+const FORMAT = 'nnkit.checkpoint.v1';
+
+/** The JSON part of a full checkpoint (`<dir>/state.json`). */
+export interface CheckpointState {
+  format: typeof FORMAT;
+  epoch: number;
+  step: number;
+  batchInEpoch: number;
+  epochLossSum: number;
+  epochLossCount: number;
+  bestScore: number | null;
+  scheduler: Record<string, unknown> | null;
+  /** nnkit's global RNG (`@nnkit/tensor`'s `getRngState`). */
+  rng: RngState;
+  /** The registered generators: their current states at an epoch boundary, their epoch-start states mid-epoch. */
+  rngs: unknown[];
+  history: ReturnType<History['toJSON']>;
+  callbacks: Record<string, unknown>;
+  lastDevLogs: Record<string, number>;
+  savedAt: string;
+}
+
+/** Writes `<dir>/model.safetensors`, `<dir>/optimizer.safetensors` and, last, `<dir>/state.json`. */
+export async function saveCheckpoint(runner: Runner, dir: string): Promise<void> {
+  const st = runner.state;
+  const rngs = st.rngs ?? [];
+  const callbacks: Record<string, unknown> = {};
+  runner.callbacks.forEach((cb, i) => {
+    if (typeof cb.stateDict === 'function') callbacks[String(i)] = cb.stateDict();
+  });
+  const state: CheckpointState = {
+    format: FORMAT,
+    epoch: st.epoch,
+    step: st.step,
+    batchInEpoch: st.batchInEpoch,
+    epochLossSum: st.epochLossSum ?? 0,
+    epochLossCount: st.epochLossCount ?? 0,
+    bestScore: Number.isFinite(runner.bestScore) ? runner.bestScore : null,
+    scheduler: runner.scheduler ? runner.scheduler.stateDict() : null,
+    rng: getRngState(),
+    rngs: st.batchInEpoch > 0 ? (st.epochStartRngStates ?? []) : rngs.map((g) => g.getState()),
+    history: runner.history.toJSON(),
+    callbacks,
+    lastDevLogs: { ...runner.lastDevLogs },
+    savedAt: new Date().toISOString(),
+  };
+  const s = runner.storage;
+  await s.write(`${dir}/model.safetensors`, saveSafetensors(runner.model.stateDict(), { format: 'pt' }));
+  await s.write(`${dir}/optimizer.safetensors`, saveOptimizerState(runner.optimizer));
+  await s.write(`${dir}/state.json`, `${JSON.stringify(state)}\n`);
+}
+
+/** Restores everything {@link saveCheckpoint} wrote into the runner (and the registered generators). */
+export async function loadCheckpoint(runner: Runner, dir: string): Promise<void> {
+  const s = runner.storage;
+  if (!(await s.exists(`${dir}/state.json`))) {
+    throw new Error(`Runner: no complete checkpoint at '${dir}' (state.json missing; was it written by saveCheckpoint?)`);
+  }
+  const state = JSON.parse(new TextDecoder().decode(await s.read(`${dir}/state.json`))) as CheckpointState;
+  if (state.format !== FORMAT) throw new Error(`Runner: '${dir}' is not an nnkit checkpoint (format ${String(state.format)})`);
+  const rngs = runner.state.rngs ?? [];
+  if (state.rngs.length !== rngs.length) {
+    throw new Error(
+      `Runner: the checkpoint '${dir}' holds ${state.rngs.length} generator state(s) but this fit registers ${rngs.length}; ` +
+        'pass the same rngs (and a loader with the same shuffling generator) as the interrupted run',
+    );
+  }
+  const weights = loadSafetensors(await s.read(`${dir}/model.safetensors`));
+  try {
+    runner.model.loadStateDict(weights);
+  } finally {
+    for (const t of Object.values(weights)) t.dispose();
+  }
+  loadOptimizerState(runner.optimizer, await s.read(`${dir}/optimizer.safetensors`));
+  if (state.scheduler && runner.scheduler) runner.scheduler.loadStateDict(state.scheduler);
+  setRngState(state.rng);
+  rngs.forEach((g, i) => g.setState(state.rngs[i] as never));
+  runner.history.load(state.history);
+  runner.bestScore = state.bestScore ?? Number.NEGATIVE_INFINITY;
+  runner.lastDevLogs = { ...state.lastDevLogs };
+  runner.callbacks.forEach((cb, i) => {
+    const c = state.callbacks[String(i)];
+    if (c !== undefined && typeof cb.loadStateDict === 'function') cb.loadStateDict(c);
+  });
+  Object.assign(runner.state, {
+    epoch: state.epoch,
+    step: state.step,
+    batchInEpoch: state.batchInEpoch,
+    epochLossSum: state.epochLossSum,
+    epochLossCount: state.epochLossCount,
+    epochStartRngStates: state.rngs,
+  });
+}
