@@ -5,3 +5,16 @@ export { EEGTCNet, type EEGTCNetOptions } from './models/eegtcnet.js';
 export { TemporalInception, type TemporalInceptionOptions } from './models/temporal-inception.js';
 export { EEGInceptionTCN, type EEGInceptionTCNOptions } from './models/eeg-inception-tcn.js';
 export { createStream, type EegStream, type StreamChunk, type StreamOptions, type StreamOutput } from './stream/index.js';
+export {
+  applyChannelZScore,
+  fitChannelZScore,
+  predictProba,
+  trainWithinSubject,
+  type ChannelZScore,
+  type EegClassifier,
+  type EpochInfo,
+  type RecipeOptimizer,
+  type TrialArrays,
+  type WithinSubjectOptions,
+  type WithinSubjectResult,
+} from './recipe/index.js';
