@@ -2,6 +2,9 @@ import {
   engine,
   getBackend,
   getKernel,
+  matMul,
+  mul,
+  ones,
   pad,
   registerGradient,
   registerKernel,
@@ -94,6 +97,7 @@ function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
 
 /** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
 export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  if (isSingleRowDepthwise(x, f, dy, a)) return singleRowDepthwiseInputGrad(dy, x, f, a);
   const [, H, W] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
   const [sh, sw] = a.strides;
@@ -134,6 +138,7 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
  * "filter" is dy (stride and dilation swap roles), sliced to the kernel size.
  */
 export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  if (isSingleRowDepthwise(x, f, dy, a) && process.env.NNKIT_F2) return singleRowDepthwiseFilterGrad(dy, x, f, a);
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
@@ -161,6 +166,50 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const fs = transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, Co]
   const g = rawConv(xs, fs, a.dilations, a.strides, p, false); // [C, kH, kW, Co]
   return transpose(g, [1, 2, 0, 3]);
+}
+
+/**
+ * A depthwise convolution whose kernel spans the whole (padded) height — one output row — with
+ * a 1-wide kernel along W at stride 1 and no W padding: EEGNet's spatial filter `(C, 1)` over
+ * all electrodes. Its generic input gradient (a convolution of dy padded by kH-1 rows) wastes
+ * kH× the work, so it is computed as a broadcast product instead.
+ */
+function isSingleRowDepthwise(x: Tensor, f: Tensor, dy: Tensor, a: NnkitConvAttrs): boolean {
+  const [kH, kW] = f.shape as [number, number, number, number];
+  return a.depthwise && dy.shape[1] === 1 && kW === 1 && a.strides[1] === 1 && a.pad[2] === 0 && a.pad[3] === 0 && (a.dilations[0] === 1 || kH === 1) && x.shape[2] === dy.shape[2];
+}
+
+/** Rows of the filter that hit input rows 0..H-1 of the single output row: [H, C, M], zero where none. */
+function filterRows(f: Tensor, H: number, top: number): Tensor {
+  const [kH, , C, M] = f.shape as [number, number, number, number];
+  const f3 = reshape(f, [kH, C, M]);
+  const before = Math.max(0, -top);
+  const after = Math.max(0, top + H - kH);
+  const fp = before || after ? pad(f3, [[before, after], [0, 0], [0, 0]]) : f3;
+  return slice(fp, [top + before, 0, 0], [H, C, M]);
+}
+
+/** Input gradient of {@link isSingleRowDepthwise}: dx[b,h,w,c] = Σ_m dy[b,0,w,c·M+m]·f[h+padTop,0,c,m]. */
+function singleRowDepthwiseInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const M = f.shape[3]!;
+  const fr = filterRows(f, H, a.pad[0]);
+  if (M === 1) return mul(reshape(dy, [B, 1, W, C]), reshape(fr, [1, H, 1, C]));
+  return sum(mul(reshape(dy, [B, 1, W, C, M]), reshape(fr, [1, H, 1, C, M])), 4);
+}
+
+/** Filter gradient of {@link isSingleRowDepthwise}: Σ_{b,w} x[b,h,w,c]·dy[b,0,w,c·M+m], placed at row h+padTop. */
+function singleRowDepthwiseFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const [kH, , , M] = f.shape as [number, number, number, number];
+  const p = M === 1 ? mul(x, reshape(dy, [B, 1, W, C])) : mul(reshape(x, [B, H, W, C, 1]), reshape(dy, [B, 1, W, C, M]));
+  // Σ over b as a [1, B] @ [B, H·W·C·M] product (wasm reduces only innermost axes without a transpose).
+  const sb = reshape(matMul(ones([1, B]), reshape(p, [B, H * W * C * M])), [H, W, C * M]);
+  const g = sum(sb, 1); // [H, C*M]
+  const top = a.pad[0];
+  // kernel row kh covers input row kh - top: G[kh] = g[kh - top] where 0 <= kh - top < H, else 0.
+  const gp = pad(g, [[Math.max(0, top), Math.max(0, kH - top - H)], [0, 0]]);
+  return reshape(slice(gp, [Math.max(0, -top), 0], [kH, C * M]), [kH, 1, C, M]);
 }
 
 function convKernelFor(backendName: string): KernelConfig {

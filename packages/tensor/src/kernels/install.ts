@@ -1,31 +1,18 @@
-import { getGradient, getKernel } from '@tensorflow/tfjs-core';
+import { getKernel } from '@tensorflow/tfjs-core';
 import type { BackendName } from '../backend.js';
 import { NNKIT_CONV, registerConvKernels } from './conv-nhwc.js';
+import { registerNnkitGradients } from './gradients/index.js';
 
 const installed = new Set<string>();
-let gradients: Promise<void> | undefined;
 
 /**
- * tfjs-core's own op gradients (Sum, MatMul, Conv2D, ...) live in a side-effect module that
- * the `@tensorflow/tfjs-core` entry point does not load; load it once, on demand.
- */
-function installTfjsGradients(): Promise<void> {
-  if (getGradient('Sum') !== undefined) return Promise.resolve();
-  gradients ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js').then(
-    () => undefined,
-    () => {
-      // Plain Node ESM cannot load tfjs-core's extension-less ESM gradient files; nnkit's own
-      // gradient set (registered below when missing) covers the kernels nnkit uses.
-    },
-  );
-  return gradients;
-}
-
-/**
- * Registers nnkit's extra kernels and gradients for `backend` (idempotent): tfjs-core's op
- * gradients, and the `NnkitConv2D` convolution kernel behind `conv1d`/`conv2d` (any stride
- * with any dilation, plain and depthwise) with its gradient, which tfjs-backend-wasm 4.22
- * lacks. Awaited by `initBackend()`; exported for users who set the backend up themselves.
+ * Registers nnkit's extra kernels and gradients for `backend` (idempotent): nnkit's own
+ * gradients for the tfjs-core kernels it uses (Add, MatMul, Sum, Softmax, ...; only those
+ * that have no gradient yet, so gradients loaded by the app are kept), and the `NnkitConv2D`
+ * convolution kernel behind `conv1d`/`conv2d` (any stride with any dilation, plain and
+ * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks. The same gradients are
+ * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
+ * set the backend up themselves.
  *
  * @example
  * ```ts
@@ -38,5 +25,6 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     if (getKernel(NNKIT_CONV, backend) === undefined) registerConvKernels(backend);
     installed.add(backend);
   }
-  await installTfjsGradients();
+  registerNnkitGradients();
+  return Promise.resolve();
 }

@@ -1,0 +1,114 @@
+import {
+  add,
+  cast,
+  exp,
+  greater,
+  lessEqual,
+  logicalAnd,
+  mul,
+  sigmoid,
+  square,
+  sub,
+  sum,
+  where,
+  zerosLike,
+  type GradConfig,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+import { attrsOf, sumToShape } from './util.js';
+
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+
+/** `dy` where `mask`, else `other` (default 0). */
+function pass(mask: Tensor, dy: Tensor, other?: Tensor): Tensor {
+  return where(mask, dy, other ?? zerosLike(dy));
+}
+
+/**
+ * Gradients of the activation kernels: `Relu` (0 at 0), `Relu6` (passes on 0 < x <= 6),
+ * `Elu`, `LeakyRelu`, `Prelu` (alpha summed back to its shape), `Selu`, `Sigmoid`,
+ * `Softplus`, `Tanh`, `Softmax` and `LogSoftmax` (along their `dim`/`axis` attribute).
+ */
+export function activationGradients(): GradConfig[] {
+  return [
+    {
+      kernelName: 'Relu',
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x]) => ({ x: () => mul(dy as Tensor, cast(greater(x!, 0), 'float32')) }),
+    },
+    {
+      kernelName: 'Relu6',
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x]) => ({ x: () => mul(dy as Tensor, cast(logicalAnd(greater(x!, 0), lessEqual(x!, 6)), 'float32')) }),
+    },
+    {
+      kernelName: 'Elu',
+      outputsToSave: [true],
+      // y > 0 exactly where x > 0; below, dy/dx = exp(x) = y + 1.
+      gradFunc: (dy, [y]) => ({ x: () => pass(greater(y!, 0), dy as Tensor, mul(dy as Tensor, add(y!, 1))) }),
+    },
+    {
+      kernelName: 'LeakyRelu',
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x], attrs) => {
+        const { alpha } = attrsOf<{ alpha: number }>(attrs);
+        return { x: () => pass(greater(x!, 0), dy as Tensor, mul(dy as Tensor, alpha)) };
+      },
+    },
+    {
+      kernelName: 'Prelu',
+      inputsToSave: ['x', 'alpha'],
+      gradFunc: (dy, saved) => {
+        const [x, alpha] = saved as [Tensor, Tensor];
+        const g = dy as Tensor;
+        const pos = greater(x, 0);
+        return {
+          x: () => pass(pos, g, mul(g, alpha)),
+          alpha: () => sumToShape(where(pos, zerosLike(g), mul(g, x)), alpha.shape),
+        };
+      },
+    },
+    {
+      kernelName: 'Selu',
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x]) => {
+        const g = dy as Tensor;
+        return { x: () => where(greater(x!, 0), mul(g, SELU_SCALE), mul(g, mul(SELU_SCALE * SELU_ALPHA, exp(x!)))) };
+      },
+    },
+    {
+      kernelName: 'Sigmoid',
+      outputsToSave: [true],
+      gradFunc: (dy, [y]) => ({ x: () => mul(dy as Tensor, mul(y!, sub(1, y!))) }),
+    },
+    {
+      kernelName: 'Softplus',
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x]) => ({ x: () => mul(dy as Tensor, sigmoid(x!)) }),
+    },
+    {
+      kernelName: 'Tanh',
+      outputsToSave: [true],
+      gradFunc: (dy, [y]) => ({ x: () => mul(dy as Tensor, sub(1, square(y!))) }),
+    },
+    {
+      kernelName: 'Softmax',
+      outputsToSave: [true],
+      gradFunc: (dy, [y], attrs) => {
+        const { dim } = attrsOf<{ dim: number }>(attrs);
+        const g = dy as Tensor;
+        return { logits: () => mul(y!, sub(g, sum(mul(g, y!), dim, true))) };
+      },
+    },
+    {
+      kernelName: 'LogSoftmax',
+      outputsToSave: [true],
+      gradFunc: (dy, [y], attrs) => {
+        const { axis } = attrsOf<{ axis: number }>(attrs);
+        const g = dy as Tensor;
+        return { logits: () => sub(g, mul(exp(y!), sum(g, axis, true))) };
+      },
+    },
+  ];
+}

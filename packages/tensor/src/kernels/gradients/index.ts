@@ -1,0 +1,46 @@
+import { getGradient, registerGradient, type GradConfig } from '@tensorflow/tfjs-core';
+import { activationGradients } from './activation.js';
+import { arithmeticGradients } from './arithmetic.js';
+import { indexingGradients } from './indexing.js';
+import { nnGradients } from './nn.js';
+import { reductionGradients } from './reduction.js';
+import { shapeGradients } from './shape.js';
+import { unaryGradients } from './unary.js';
+
+let all: GradConfig[] | undefined;
+
+/**
+ * nnkit's own gradient configs for the tfjs-core kernels that nnkit's ops, layers, losses and
+ * optimizers run (tfjs-core keeps its op gradients in a side-effect module that plain Node
+ * ESM cannot load). Built once, on first call; nothing is registered here.
+ */
+export function nnkitGradients(): readonly GradConfig[] {
+  all ??= [
+    ...arithmeticGradients(),
+    ...unaryGradients(),
+    ...activationGradients(),
+    ...reductionGradients(),
+    ...shapeGradients(),
+    ...indexingGradients(),
+    ...nnGradients(),
+  ];
+  return all;
+}
+
+/**
+ * Registers every gradient of {@link nnkitGradients} whose kernel has none yet, so gradients
+ * that an app registered itself (e.g. by importing tfjs-core's `register_all_gradients`) are
+ * kept and tfjs prints no "Overriding gradient" warnings. Idempotent.
+ *
+ * @returns the kernel names registered by this call.
+ */
+export function registerNnkitGradients(): string[] {
+  const added: string[] = [];
+  for (const g of nnkitGradients()) {
+    if (getGradient(g.kernelName) === undefined) {
+      registerGradient(g);
+      added.push(g.kernelName);
+    }
+  }
+  return added;
+}
