@@ -26,5 +26,5 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     installed.add(backend);
   }
   registerNnkitGradients();
-  return Promise.resolve();
+  await Promise.resolve();
 }
