@@ -15,6 +15,7 @@ export interface CheckpointState {
   epochLossSum: number;
   epochLossCount: number;
   bestScore: number | null;
+  bestDevLoss: number | null;
   scheduler: Record<string, unknown> | null;
   /** nnkit's global RNG (`@nnkit/tensor`'s `getRngState`). */
   rng: RngState;
@@ -42,6 +43,7 @@ export async function saveCheckpoint(runner: Runner, dir: string): Promise<void>
     epochLossSum: st.epochLossSum ?? 0,
     epochLossCount: st.epochLossCount ?? 0,
     bestScore: Number.isFinite(runner.bestScore) ? runner.bestScore : null,
+    bestDevLoss: Number.isFinite(runner.bestDevLoss) ? runner.bestDevLoss : null,
     scheduler: runner.scheduler ? runner.scheduler.stateDict() : null,
     rng: getRngState(),
     rngs: st.batchInEpoch > 0 ? (st.epochStartRngStates ?? []) : rngs.map((g) => g.getState()),
@@ -83,6 +85,7 @@ export async function loadCheckpoint(runner: Runner, dir: string): Promise<void>
   rngs.forEach((g, i) => g.setState(state.rngs[i] as never));
   runner.history.load(state.history);
   runner.bestScore = state.bestScore ?? Number.NEGATIVE_INFINITY;
+  runner.bestDevLoss = state.bestDevLoss ?? Number.POSITIVE_INFINITY;
   runner.lastDevLogs = { ...state.lastDevLogs };
   runner.callbacks.forEach((cb, i) => {
     const c = state.callbacks[String(i)];

@@ -64,13 +64,16 @@ async function evalDuring(runner: Runner, opts: FitOptions): Promise<void> {
   h.evaluations.push({ step, ...r });
   const shown = name === 'loss' ? r.loss : score;
   runner.log(`[Evaluate] step: ${step}, dev ${name}: ${shown.toFixed(5)}, dev loss: ${r.loss.toFixed(5)}`);
-  if (score > runner.bestScore) {
+  const tie = score === runner.bestScore && (opts.tieBreak ?? 'dev_loss') === 'dev_loss' && r.loss < runner.bestDevLoss;
+  if (score > runner.bestScore || tie) {
     const prev = runner.bestScore;
     runner.bestScore = score;
+    runner.bestDevLoss = r.loss;
     if (opts.savePath !== undefined) {
       await runner.saveModel(opts.savePath);
       const fmt = (v: number): string => (name === 'loss' ? -v : v).toFixed(5);
-      runner.log(`[Evaluate] best ${name} has been updated: ${Number.isFinite(prev) ? fmt(prev) : '-'} --> ${fmt(score)} (saved to ${opts.savePath})`);
+      const what = tie ? `dev loss ${r.loss.toFixed(5)} at equal ${name}` : `${Number.isFinite(prev) ? fmt(prev) : '-'} --> ${fmt(score)}`;
+      runner.log(`[Evaluate] best ${name} has been updated: ${what} (saved to ${opts.savePath})`);
     }
   }
   const logs: Logs = {};
@@ -103,6 +106,7 @@ export async function runFit(runner: Runner, trainLoader: BatchLoader, opts: Fit
   };
   runner.history.clear();
   runner.bestScore = Number.NEGATIVE_INFINITY;
+  runner.bestDevLoss = Number.POSITIVE_INFINITY;
   runner.lastDevLogs = {};
   if (opts.resumeFrom !== undefined) {
     await runner.loadCheckpoint(opts.resumeFrom);

@@ -46,6 +46,8 @@ export class Runner {
   readonly history = new History();
   /** Best dev score so far (the first metric; `-dev_loss` when there is none). */
   bestScore = Number.NEGATIVE_INFINITY;
+  /** Dev loss of the best evaluation (breaks ties of the score, see `FitOptions.tieBreak`). */
+  bestDevLoss = Number.POSITIVE_INFINITY;
   /** Progress of the current (or last) `fit`: completed epochs, global step, etc. */
   state: FitState = { epoch: 0, step: 0, epochs: 0, batchInEpoch: 0, stepsPerEpoch: undefined, totalSteps: undefined };
   /** Callbacks of the current `fit`. */
