@@ -99,26 +99,38 @@ export class IncrementalRunner {
   private stageStep(l: number, prev: Tensor | null, input: (a: number, b: number) => Tensor): Tensor {
     const lay = this.layouts[l]!;
     const { lo, hi, shift, tout } = lay;
-    const compute = (a: number, b: number): Tensor => {
-      this.lastComputed[l]! += b - a + 1;
-      return this.range(lay, a, b, input);
-    };
     // Nothing reusable: first window, no interior, or a hop larger than the interior.
-    if (prev === null || hi - shift < lo) return compute(0, tout - 1);
-    const parts: Tensor[] = [];
-    if (lo > 0) parts.push(compute(0, lo - 1));
-    parts.push(slice(prev, [0, 0, 0, lo + shift], [-1, -1, -1, hi - shift - lo + 1]));
-    if (hi - shift + 1 <= tout - 1) parts.push(compute(hi - shift + 1, tout - 1));
+    if (prev === null || hi - shift < lo) return this.ranges(l, [[0, tout - 1]], input)[0]!;
+    const want: [number, number][] = [];
+    if (lo > 0) want.push([0, lo - 1]);
+    if (hi - shift + 1 <= tout - 1) want.push([hi - shift + 1, tout - 1]);
+    const got = this.ranges(l, want, input);
+    const kept = slice(prev, [0, 0, 0, lo + shift], [-1, -1, -1, hi - shift - lo + 1]);
+    const parts = lo > 0 ? [got[0]!, kept, ...got.slice(1)] : [kept, ...got];
     return parts.length === 1 ? parts[0]! : concat(parts, 3);
   }
 
-  /** Output positions `[a, b]` of a stage, from its input over `[a, b]` plus the halo. */
-  private range(lay: StageLayout, a: number, b: number, input: (a: number, b: number) => Tensor): Tensor {
+  /**
+   * Output positions `[a, b]` of a stage for each range, from one call of the stage's modules on
+   * the concatenation of each range's input plus halo. Each piece carries its whole halo, so the
+   * wanted outputs never read across a junction; at the window's edges the modules' own padding
+   * is the window's padding.
+   */
+  private ranges(l: number, want: [number, number][], input: (a: number, b: number) => Tensor): Tensor[] {
+    const lay = this.layouts[l]!;
     const s = lay.stage;
-    if (s.kind === 'pool') return s.fn(input(a * s.factor, b * s.factor + s.factor - 1));
-    const ia = Math.max(0, a - s.left);
-    const ib = Math.min(lay.tin - 1, b + s.right);
-    const y = s.fn(input(ia, ib));
-    return a - ia === 0 && ib - ia === b - a ? y : slice(y, [0, 0, 0, a - ia], [-1, -1, -1, b - a + 1]);
+    const pieces: Tensor[] = [];
+    const at: [number, number][] = []; // offset, length of each wanted range in the stage output
+    let off = 0;
+    for (const [a, b] of want) {
+      this.lastComputed[l]! += b - a + 1;
+      const ia = s.kind === 'pool' ? a * s.factor : Math.max(0, a - s.left);
+      const ib = s.kind === 'pool' ? b * s.factor + s.factor - 1 : Math.min(lay.tin - 1, b + s.right);
+      pieces.push(input(ia, ib));
+      at.push([off + (s.kind === 'pool' ? 0 : a - ia), b - a + 1]);
+      off += s.kind === 'pool' ? (ib - ia + 1) / s.factor : ib - ia + 1;
+    }
+    const y = s.fn(pieces.length === 1 ? pieces[0]! : concat(pieces, 3));
+    return at.map(([o, n]) => (o === 0 && n === y.shape[3] ? y : slice(y, [0, 0, 0, o], [-1, -1, -1, n])));
   }
 }

@@ -1,0 +1,32 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasSharedData, sharedDataDir } from '@nnkit/tooling-testing';
+import { initBackend } from '@nnkit/tensor';
+import { describe, expect, it } from 'vitest';
+import { type ExperimentResults, runExperiment } from './experiment.js';
+
+const root = join(sharedDataDir(), 'bciciv2b');
+const haveData = hasSharedData() && existsSync(join(root, 'B0101T.mat'));
+if (!haveData) console.warn(`eeg-bci smoke test skipped: BCI IV 2b not found in ${root} (../shared/data is absent)`);
+
+describe.skipIf(!haveData)('eeg-bci smoke: EEG-TCNet on BCI IV 2b subject 1 (1 epoch, 64 trials)', () => {
+  it('trains, evaluates and writes the results table', async () => {
+    await initBackend();
+    const outDir = mkdtempSync(join(tmpdir(), 'eeg-bci-'));
+    const lines: string[] = [];
+    const { jsonPath, mdPath } = await runExperiment({ root, subjects: [1], epochs: 1, outDir, limitTrials: 64, date: 'smoke', log: (l) => lines.push(l) });
+    const r = JSON.parse(readFileSync(jsonPath, 'utf8')) as ExperimentResults;
+    expect(jsonPath.endsWith('smoke-epochs1.json')).toBe(true);
+    expect(r.subjects).toHaveLength(1);
+    const s = r.subjects[0]!;
+    expect([s.nTrain, s.nTest]).toEqual([64, 64]);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0);
+    expect(s.accuracy).toBeLessThanOrEqual(1);
+    expect(Math.abs(s.kappa)).toBeLessThanOrEqual(1);
+    expect(s.secondsPerEpoch).toBeGreaterThan(0);
+    expect(readFileSync(mdPath, 'utf8')).toMatch(/\| 1 \| 64 \| 64 \|/);
+    expect(lines.some((l) => l.includes('epoch 1/1'))).toBe(true);
+    rmSync(outDir, { recursive: true, force: true });
+  });
+});
