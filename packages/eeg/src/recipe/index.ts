@@ -4,8 +4,8 @@ export {
   trainWithinSubject,
   type EegClassifier,
   type EpochInfo,
+  type RecipeOptimizer,
   type WithinSubjectOptions,
   type WithinSubjectResult,
 } from './train-within-subject.js';
 export { applyChannelZScore, fitChannelZScore, type ChannelZScore, type TrialArrays } from './zscore.js';
-export type { RecipeOptimizer } from './adam.js';

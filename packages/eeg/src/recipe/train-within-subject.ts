@@ -2,8 +2,15 @@ import { gather, softmax, type Tensor, tensor1d, tensor3d, tidy } from '@tensorf
 import { backward, crossEntropy, type Module, type Parameter } from '@nnkit/nn';
 import { manualSeed } from '@nnkit/tensor';
 import { accuracy, cohenKappa } from '@nnkit/metrics';
-import { RecipeAdam, type RecipeOptimizer } from './adam.js';
+import { Adam } from '@nnkit/train';
 import { applyChannelZScore, type ChannelZScore, fitChannelZScore, type TrialArrays } from './zscore.js';
+
+/** What the recipe needs from an optimizer (`@nnkit/train`'s optimizers fit). */
+export interface RecipeOptimizer {
+  zeroGrad(): void;
+  step(): void;
+  dispose?(): void;
+}
 
 /** A model of this package: `[B, C, T]` → logits `[B, nClasses]`. */
 export type EegClassifier = Module & { call(x: Tensor): Tensor };
@@ -134,7 +141,7 @@ export async function trainWithinSubject<M extends EegClassifier>(opts: WithinSu
   const nClasses = Math.max(...Array.from(train.labels), ...Array.from(test.labels)) + 1;
   manualSeed(seed);
   const model = opts.createModel();
-  const opt = opts.optimizer ? opts.optimizer(model.parameters()) : new RecipeAdam(model.parameters(), opts.lr ?? 1e-3);
+  const opt = opts.optimizer ? opts.optimizer(model.parameters()) : new Adam(model.parameters(), { lr: opts.lr ?? 1e-3 });
   const x = tensor3d(applyChannelZScore(train.data, train.shape, zscore), [...train.shape]);
   const y = tensor1d(Int32Array.from(train.labels), 'int32');
   const n = train.shape[0];
