@@ -2,9 +2,7 @@ import {
   engine,
   getBackend,
   getKernel,
-  matMul,
   mul,
-  ones,
   pad,
   registerGradient,
   registerKernel,
@@ -138,7 +136,6 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
  * "filter" is dy (stride and dilation swap roles), sliced to the kernel size.
  */
 export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
-  if (isSingleRowDepthwise(x, f, dy, a) && process.env.NNKIT_F2) return singleRowDepthwiseFilterGrad(dy, x, f, a);
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
@@ -196,20 +193,6 @@ function singleRowDepthwiseInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitC
   const fr = filterRows(f, H, a.pad[0]);
   if (M === 1) return mul(reshape(dy, [B, 1, W, C]), reshape(fr, [1, H, 1, C]));
   return sum(mul(reshape(dy, [B, 1, W, C, M]), reshape(fr, [1, H, 1, C, M])), 4);
-}
-
-/** Filter gradient of {@link isSingleRowDepthwise}: Σ_{b,w} x[b,h,w,c]·dy[b,0,w,c·M+m], placed at row h+padTop. */
-function singleRowDepthwiseFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
-  const [B, H, W, C] = x.shape as [number, number, number, number];
-  const [kH, , , M] = f.shape as [number, number, number, number];
-  const p = M === 1 ? mul(x, reshape(dy, [B, 1, W, C])) : mul(reshape(x, [B, H, W, C, 1]), reshape(dy, [B, 1, W, C, M]));
-  // Σ over b as a [1, B] @ [B, H·W·C·M] product (wasm reduces only innermost axes without a transpose).
-  const sb = reshape(matMul(ones([1, B]), reshape(p, [B, H * W * C * M])), [H, W, C * M]);
-  const g = sum(sb, 1); // [H, C*M]
-  const top = a.pad[0];
-  // kernel row kh covers input row kh - top: G[kh] = g[kh - top] where 0 <= kh - top < H, else 0.
-  const gp = pad(g, [[Math.max(0, top), Math.max(0, kH - top - H)], [0, 0]]);
-  return reshape(slice(gp, [Math.max(0, -top), 0], [kH, C * M]), [kH, 1, C, M]);
 }
 
 function convKernelFor(backendName: string): KernelConfig {

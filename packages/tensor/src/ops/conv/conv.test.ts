@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { causalConv1d, causalConv2d, conv1d, conv2d, type ConvOptions } from './conv.js';
 import { checkOpFixture } from '../../test-utils/conv-parity.js';
+import { assertGradClose } from '../../grad-check/index.js';
 
 function runConv(op: string, x: Tensor, p: Tensor[], o: Record<string, unknown>): Tensor {
   const fn = { conv1d, conv2d, causalConv1d, causalConv2d }[op];
@@ -22,6 +23,17 @@ for (const backend of ['wasm', 'cpu'] as const) {
 
     it('conv2d / causalConv2d incl. depthwise, groups, dilation, same', () => {
       expect(checkOpFixture(import.meta.url, 'conv2d_ops', (c, x, p, o) => runConv(c.op, x, p, o))).toBeGreaterThan(10);
+    });
+
+    // One output row (EEGNet's spatial filter (C, 1) over all electrodes): the input gradient
+    // takes a broadcast-product path; check it numerically incl. padding, stride and M = 1.
+    it.each([
+      { name: 'full height, M=2', x: [2, 3, 5, 4], w: [6, 1, 5, 1], o: { groups: 3 } },
+      { name: 'padded rows, M=1', x: [2, 2, 4, 3], w: [2, 1, 6, 1], o: { groups: 2, padding: [1, 0] } },
+      { name: 'kernel shorter than H, stride 3', x: [1, 2, 5, 3], w: [4, 1, 3, 1], o: { groups: 2, stride: [3, 1] } },
+      { name: 'asymmetric padding', x: [1, 2, 3, 4], w: [2, 1, 5, 1], o: { groups: 2, padding: [1, 0] } },
+    ])('single-row depthwise gradients: $name', ({ x, w, o }) => {
+      assertGradClose((a, b) => conv2d(a!, b!, null, o as ConvOptions), [randomNormal(x), randomNormal(w)], { maxElements: 64 });
     });
   });
 }
