@@ -30,7 +30,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A fresh, aligned copy of `bytes` in host byte order for elements of `itemsize` bytes. */
 function hostCopy(bytes: Uint8Array, itemsize: number): ArrayBuffer {
-  const copy = bytes.slice();
+  // Uint8Array's own slice: on a Node Buffer, `bytes.slice()` is a view of the whole file.
+  const copy = Uint8Array.prototype.slice.call(bytes);
   if (!LITTLE_ENDIAN && itemsize > 1) {
     for (let i = 0; i < copy.length; i += itemsize) copy.subarray(i, i + itemsize).reverse();
   }

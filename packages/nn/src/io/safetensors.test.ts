@@ -314,3 +314,19 @@ describe('readSafetensors: validation', () => {
     expect(memory().numTensors).toBe(before);
   });
 });
+
+describe('Node Buffer input', () => {
+  it('reads a Buffer (whose slice() is a view) the same as a Uint8Array', async () => {
+    const { Buffer } = await import('node:buffer');
+    const t = { a: tensor([1, 2, 3, 4, 5], [5]), b: tensor([[7, 8]], [1, 2]) };
+    const bytes = saveSafetensors(t);
+    // a Buffer that is a window into a bigger pool, like readFileSync returns
+    const pool = Buffer.alloc(bytes.length + 64);
+    pool.set(bytes, 32);
+    const buf = pool.subarray(32, 32 + bytes.length);
+    const out = loadSafetensors(buf);
+    expect(Array.from(out.a!.dataSync())).toEqual([1, 2, 3, 4, 5]);
+    expect(out.b!.shape).toEqual([1, 2]);
+    for (const v of [...Object.values(t), ...Object.values(out)]) v.dispose();
+  });
+});
