@@ -7,8 +7,13 @@ import { TrialWorkerPool } from './worker-pool.js';
 export interface GridSearchOptions<D = unknown> {
   /** The grid: every combination of these values is tried. */
   space: SearchSpace;
-  /** The trial: a function (run in this thread) or a module export (run in worker threads). */
-  trial: TrialFn<D> | TrialModule;
+  /**
+   * The trial: builds, trains and scores a model for one combination (and fold) — a function
+   * (run in this thread) or a module export (run in worker threads). Give this or `build`.
+   */
+  trial?: TrialFn<D> | TrialModule;
+  /** The same as `trial`, under the name of the EEG-TCNet article's search (`gridSearch({space, build, data, cv})`). */
+  build?: TrialFn<D> | TrialModule;
   /** Shared data handed to every trial (structured-cloned into workers: typed arrays, plain objects). */
   data?: D;
   /** K-fold cross-validation: `k` or `{ k, shuffle, seed }`; omitted: one trial per combination. */
@@ -116,7 +121,9 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
     opts.onTrial?.(rec, ++finished, total);
   };
   const ctxOf = ({ key: _k, ...t }: (typeof tasks)[number]): Omit<TrialContext<D>, 'data'> => t;
-  const trial = opts.trial;
+  const trial = opts.trial ?? opts.build;
+  if (trial === undefined) throw new TypeError('gridSearch: pass the trial as `trial` (or its alias `build`)');
+  if (opts.trial !== undefined && opts.build !== undefined) throw new TypeError('gridSearch: pass either `trial` or `build`, not both');
   const cores = await availableCores();
   const workers = isModule(trial) ? (opts.workers ?? Math.max(1, Math.min(4, cores - 1))) : 0;
   if (workers > 0 && isModule(trial) && tasks.length) {

@@ -51,13 +51,15 @@ describe('gridSearch', () => {
     writeFileSync(resultsFile, `${readFileSync(resultsFile, 'utf8')}{"key":"torn`); // a torn last line
     calls = 0;
     const counting = (ctx: TrialContext<LineData>): number => (calls++, score(ctx));
-    const res = await gridSearch({ space, trial: counting, data: line, cv: 3, resultsFile });
+    // `build` is the article's name for the trial function
+    const res = await gridSearch({ space, build: counting, data: line, cv: 3, resultsFile });
     expect(res.skipped).toBe(6);
     expect(calls).toBe(6);
     expect(res.trials.length).toBe(12);
     expect(res.rows.map((r) => r.params['a'])).toEqual([3, 2, 4, 1]);
     expect(res.best.mean['score']).toBeCloseTo(-0.01, 10);
     expect(res.best.folds).toBe(3);
+    await expect(gridSearch({ space, data: line })).rejects.toThrow(/pass the trial as `trial` \(or its alias `build`\)/);
     const table = formatSearchTable(res.rows);
     expect(table.split('\n')[0]).toMatch(/^rank\s+a\s+b\s+score\s+folds$/);
     expect(table.split('\n')[1]).toMatch(/^1\s+3\s+true\s+-0\.0100 ± 0\.0082\s+3$/);
