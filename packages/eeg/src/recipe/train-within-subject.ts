@@ -1,6 +1,6 @@
 import { gather, softmax, type Tensor, tensor1d, tensor3d, tidy } from '@tensorflow/tfjs-core';
 import { backward, crossEntropy, type Module, type Parameter } from '@nnkit/nn';
-import { manualSeed } from '@nnkit/tensor';
+import { manualSeed, seededRandom } from '@nnkit/tensor';
 import { accuracy, cohenKappa } from '@nnkit/metrics';
 import { Adam } from '@nnkit/train';
 import { applyChannelZScore, type ChannelZScore, fitChannelZScore, type TrialArrays } from './zscore.js';
@@ -77,18 +77,6 @@ function checkTrials(name: string, t: TrialArrays): void {
   if (t.labels.length !== n) throw new Error(`trainWithinSubject: ${name} has ${n} trials but ${t.labels.length} labels`);
 }
 
-/** Small seeded PRNG (mulberry32) for the epoch shuffles. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Class probabilities `[N, nClasses]` of a model (eval mode) over trials `[N, C, T]`, in batches.
  * @example
@@ -145,7 +133,7 @@ export async function trainWithinSubject<M extends EegClassifier>(opts: WithinSu
   const x = tensor3d(applyChannelZScore(train.data, train.shape, zscore), [...train.shape]);
   const y = tensor1d(Int32Array.from(train.labels), 'int32');
   const n = train.shape[0];
-  const shuffle = rng(seed + 1);
+  const shuffle = seededRandom(seed + 1);
   const history: EpochInfo[] = [];
   const evaluate = (): { probs: Float32Array; acc: number } => {
     const probs = predictProba(model, xsTest, test.shape);

@@ -1,4 +1,5 @@
 import { engine, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
+import { seededRandom } from '../ops/basic/random.js';
 
 /** Options for {@link gradCheck}. */
 export interface GradCheckOptions {
@@ -50,18 +51,6 @@ export class GradCheckError extends Error {
   }
 }
 
-/** Small seeded PRNG (mulberry32) returning floats in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sampleIndices(size: number, k: number, rand: () => number): number[] {
   if (size <= k) return Array.from({ length: size }, (_, i) => i);
   const idx = Array.from({ length: size }, (_, i) => i);
@@ -97,7 +86,7 @@ export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
   const atol = opts.atol ?? 1e-3;
   const rtol = opts.rtol ?? 1e-2;
   const maxElements = opts.maxElements ?? 32;
-  const rand = rng(opts.seed ?? 0);
+  const rand = seededRandom(opts.seed ?? 0);
   if (inputs.length === 0) throw new Error('gradCheck: inputs must contain at least one tensor');
 
   const y0 = tidy(() => fn(...inputs));

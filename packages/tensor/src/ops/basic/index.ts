@@ -7,4 +7,4 @@ export { linear } from './linear.js';
 export { dropout, dropout2d } from './dropout.js';
 export { normalizeDim } from './dims.js';
 export { unaryCustomGrad } from './custom-unary.js';
-export { manualSeed, initialSeed, nextSeed, randomFloat, getRngState, setRngState, type RngState } from './random.js';
+export { manualSeed, initialSeed, nextSeed, randomFloat, seededRandom, getRngState, setRngState, type RngState } from './random.js';

@@ -66,11 +66,35 @@ export function initialSeed(): number {
  */
 export function nextSeed(): number {
   state = (state + 0x9e3779b9) >>> 0;
-  let z = state;
+  return mix(state);
+}
+
+/** SplitMix32 output function: a 32-bit state to a non-negative 31-bit integer. */
+function mix(s: number): number {
+  let z = s;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   z ^= z >>> 16;
   return (z >>> 0) & 0x7fffffff;
+}
+
+/**
+ * A private seeded stream of uniform floats in [0, 1), independent of the global RNG (drawing
+ * from it neither reads nor advances {@link nextSeed}'s state): for code that must be
+ * reproducible on its own, such as gradient checks or a recipe's epoch shuffles.
+ *
+ * @example
+ * ```ts
+ * const rand = seededRandom(7);
+ * const perm = indices.sort(() => rand() - 0.5); // (use a proper Fisher-Yates in real code)
+ * ```
+ */
+export function seededRandom(seed: number): () => number {
+  let s = toUint32Seed(seed);
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    return mix(s) / 0x80000000;
+  };
 }
 
 /**
