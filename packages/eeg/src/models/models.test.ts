@@ -1,5 +1,5 @@
 import { initBackend } from '@nnkit/tensor';
-import { ShapeError } from '@nnkit/nn';
+import { ShapeError, summary } from '@nnkit/nn';
 import { zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EEGInceptionTCN } from './eeg-inception-tcn.js';
@@ -23,6 +23,17 @@ describe('EEG models', () => {
     let buffers = 0;
     for (const [k, b] of m.namedBuffers()) if (!k.endsWith('num_batches_tracked')) buffers += b.size;
     expect(count(m) + buffers).toBe(4272);
+    m.dispose();
+  });
+
+  it('summary() of EEG-TCNet shows the 4,096 trainable parameters (4,272 with batch-norm statistics)', () => {
+    const m = new EEGTCNet({ nChans: 22, nClasses: 4 });
+    const s = summary(m, [1, 22, 1125]);
+    expect(s.trainableParams).toBe(4096);
+    expect(s.totalParams).toBe(4096);
+    expect(s.toString()).toMatch(/Trainable params: 4,096/);
+    const rows = s.rows.map((r) => r.name);
+    expect(rows).toContain('tcn.network.1.net.0');
     m.dispose();
   });
 
