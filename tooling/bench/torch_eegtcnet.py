@@ -37,6 +37,31 @@ for _ in range(runs):
     step()
     train.append((time.perf_counter() - t) * 1e3)
 
+fwd = []
+with torch.no_grad():
+    for _ in range(runs):
+        t = time.perf_counter()
+        m(x)
+        fwd.append((time.perf_counter() - t) * 1e3)
+
+# Front end ops alone (batch 64): temporal conv forward, and forward+backward of the
+# temporal conv + batch norm + depthwise spatial conv.
+conv_t = torch.nn.Conv2d(1, 8, (1, 32), padding="same", bias=False)
+front = torch.nn.Sequential(conv_t, torch.nn.BatchNorm2d(8), torch.nn.Conv2d(8, 16, (22, 1), groups=8, bias=False))
+x4 = x.reshape(64, 1, 22, 1000)
+conv_fwd, front_step = [], []
+for i in range(runs + 1):
+    with torch.no_grad():
+        t = time.perf_counter()
+        conv_t(x4)
+        dt = (time.perf_counter() - t) * 1e3
+    t = time.perf_counter()
+    front(x4).sum().backward()
+    ds = (time.perf_counter() - t) * 1e3
+    if i:
+        conv_fwd.append(dt)
+        front_step.append(ds)
+
 m.eval()
 x1 = torch.randn(1, 22, 1000)
 infer = []
@@ -48,4 +73,6 @@ with torch.no_grad():
         m(x1)
         infer.append((time.perf_counter() - t) * 1e3)
 print(json.dumps({"peer": "pytorch-cpu-1thread", "torch": torch.__version__,
-                  "trainStepMs": statistics.median(train), "inferMs": statistics.median(infer)}))
+                  "trainStepMs": statistics.median(train), "inferMs": statistics.median(infer),
+                  "forwardMs": statistics.median(fwd), "temporalConvMs": statistics.median(conv_fwd),
+                  "frontEndStepMs": statistics.median(front_step)}))

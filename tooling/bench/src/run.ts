@@ -9,17 +9,25 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EEGTCNet } from '@nnkit/eeg';
-import { backward, CrossEntropyLoss } from '@nnkit/nn';
+import { backward, BatchNorm2d, Conv2d, CrossEntropyLoss, Sequential } from '@nnkit/nn';
 import { initBackend } from '@nnkit/tensor';
 import { Adam } from '@nnkit/train';
-import { randomNormal, tensor1d, tidy, transpose, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { matMul, randomNormal, sum, tensor1d, tidy, transpose, reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { buildLayersEEGTCNet } from './tfjs-layers-eegtcnet.js';
 import { timeMs } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
-function pytorchPeer(): { trainStepMs: number; inferMs: number } | null {
+interface TorchPeer {
+  trainStepMs: number;
+  inferMs: number;
+  forwardMs: number;
+  temporalConvMs: number;
+  frontEndStepMs: number;
+}
+
+function pytorchPeer(): TorchPeer | null {
   const py = '/usr/bin/python3';
   if (!existsSync(py)) return null;
   try {
@@ -62,6 +70,26 @@ async function main(): Promise<void> {
     loss.dispose();
   }, runs, 2);
 
+  // nnkit forward, batch 64 (train mode, no tape)
+  const nnkitForward = await timeMs(() => tidy(() => void model.call(xb).dataSync()), runs, 1);
+
+  // Front end alone, batch 64: the temporal conv forward, and forward+backward of temporal conv
+  // + batch norm + depthwise spatial conv. Peer: one wasm matMul (XNNPACK GEMM) with the MAC
+  // count of the temporal conv (64·22·1000·32·8), measured in the same run, so the ratio says how
+  // far the conv is from the backend's best GEMM speed whatever the machine load.
+  const convT = new Conv2d(1, 8, [1, 32], { padding: 'same', bias: false });
+  const front = new Sequential(convT, new BatchNorm2d(8), new Conv2d(8, 16, [22, 1], { groups: 8, bias: false }));
+  const x4 = reshape(xb, [64, 1, 22, 1000]);
+  const gemmA = randomNormal([(64 * 22 * 1000) / 8, 32 * 8]);
+  const gemmB = randomNormal([32 * 8, 8]);
+  const gemmPeer = await timeMs(() => tidy(() => void matMul(gemmA, gemmB).dataSync()), runs, 1);
+  const temporalConv = await timeMs(() => tidy(() => void convT.call(x4).dataSync()), runs, 1);
+  const frontStep = await timeMs(() => {
+    front.zeroGrad();
+    backward(() => sum(front.call(x4)), front).dispose();
+    for (const p of front.parameters()) p.grad?.dataSync();
+  }, runs, 2);
+
   // tfjs-layers peer, same backend, inference
   const layers = buildLayersEEGTCNet();
   const xl = tidy(() => reshape(transpose(x1, [0, 1, 2]), [1, 22, 1000, 1]));
@@ -74,7 +102,10 @@ async function main(): Promise<void> {
   const torch = pytorchPeer();
   const rows = [
     ['inference, 1 trial', nnkitInfer, torch?.inferMs, layersInfer],
+    ['forward, batch 64', nnkitForward, torch?.forwardMs, undefined],
     ['training step, batch 64 (Adam)', nnkitTrain, torch?.trainStepMs, undefined],
+    ['temporal conv forward, batch 64', temporalConv, torch?.temporalConvMs, undefined],
+    ['front end fwd+bwd (conv, BN, depthwise), batch 64', frontStep, torch?.frontEndStepMs, undefined],
   ] as const;
   console.log('\n| workload | nnkit (ms) | PyTorch CPU 1 thread (ms) | tfjs-layers wasm (ms) | nnkit / PyTorch | nnkit / tfjs-layers |');
   console.log('| --- | --- | --- | --- | --- | --- |');
@@ -83,13 +114,23 @@ async function main(): Promise<void> {
     const r = (a: number, b: number | undefined) => (b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
     console.log(`| ${name} | ${f(n)} | ${f(t)} | ${f(l)} | ${r(n, t)} | ${r(n, l)} |`);
   }
+  console.log(
+    `\nwasm GEMM peer (matMul with the temporal conv's 360M MACs): ${gemmPeer.toFixed(2)} ms; ` +
+      `temporal conv / GEMM ${(temporalConv / gemmPeer).toFixed(2)}×, front end fwd+bwd / GEMM ${(frontStep / gemmPeer).toFixed(2)}×, ` +
+      `training step / GEMM ${(nnkitTrain / gemmPeer).toFixed(2)}×`,
+  );
   const dir = join(here, '..', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'latest.json'),
-    JSON.stringify({ date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitTrain, layersInfer, torch }, null, 2),
+    JSON.stringify(
+      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitForward, nnkitTrain, temporalConv, frontStep, gemmPeer, layersInfer, torch },
+      null,
+      2,
+    ),
   );
   model.dispose();
+  front.dispose();
 }
 
 await main();

@@ -27,7 +27,13 @@ export function buildLayersEEGTCNet(nChans = 22, nTimes = 1000, nClasses = 4): t
     const cin = i === 0 ? F2 : FT;
     let h = x;
     for (let j = 0; j < 2; j++) {
-      h = tfl.layers.conv1d({ filters: FT, kernelSize: KT, dilationRate: 2 ** i, padding: 'causal' }).apply(h) as tfl.SymbolicTensor;
+      // Causal: left zero padding then 'valid' on a [T, 1, C] view (tfjs-layers 4.22's
+      // conv1d padding: 'causal' pads too little when dilationRate > 1; it has no zeroPadding1d).
+      const d = 2 ** i;
+      h = tfl.layers.reshape({ targetShape: [tPrime, 1, j === 0 ? cin : FT] }).apply(h) as tfl.SymbolicTensor;
+      h = tfl.layers.zeroPadding2d({ padding: [[(KT - 1) * d, 0], [0, 0]] }).apply(h) as tfl.SymbolicTensor;
+      h = tfl.layers.conv2d({ filters: FT, kernelSize: [KT, 1], dilationRate: [d, 1], padding: 'valid' }).apply(h) as tfl.SymbolicTensor;
+      h = tfl.layers.reshape({ targetShape: [tPrime, FT] }).apply(h) as tfl.SymbolicTensor;
       h = tfl.layers.batchNormalization({ axis: -1 }).apply(h) as tfl.SymbolicTensor;
       h = tfl.layers.elu().apply(h) as tfl.SymbolicTensor;
       h = tfl.layers.dropout({ rate: 0.3 }).apply(h) as tfl.SymbolicTensor;
