@@ -1,6 +1,14 @@
 export { TemporalBlock, type TemporalBlockOptions } from './blocks/temporal-block.js';
 export { TemporalConvNet, type TemporalConvNetOptions } from './blocks/temporal-conv-net.js';
 export { EEGNet, type EEGNetOptions } from './models/eegnet.js';
+export {
+  EEGNetFeatures,
+  EEGNetFrontEnd,
+  KERAS_BN,
+  type EEGNetFeaturesOptions,
+  type EEGNetFrontEndOptions,
+  type FrontEndBatchNorm,
+} from './models/eegnet-front-end.js';
 export { EEGTCNet, type EEGTCNetOptions } from './models/eegtcnet.js';
 export { TemporalInception, type TemporalInceptionOptions } from './models/temporal-inception.js';
 export { EEGInceptionTCN, type EEGInceptionTCNOptions } from './models/eeg-inception-tcn.js';

@@ -1,15 +1,8 @@
-import { elu, reshape, slice, type Tensor } from '@tensorflow/tfjs-core';
-import {
-  AvgPool2d,
-  BatchNorm2d,
-  Conv2d,
-  Conv2dWithConstraint,
-  Dropout,
-  LinearWithConstraint,
-  Module,
-} from '@nnkit/nn';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { LinearWithConstraint } from '@nnkit/nn';
 import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { checkEegInput } from './check-input.js';
+import { EEGNetFeatures, KERAS_BN, lastStep, squeezeHeight } from './eegnet-front-end.js';
 
 /** Options of {@link EEGTCNet}; defaults are the paper's fixed hyper-parameters. */
 export interface EEGTCNetOptions {
@@ -50,58 +43,32 @@ export interface EEGTCNetOptions {
  * model.eval().call(tf.zeros([1, 22, 1125])).shape; // [1, 4]
  * ```
  */
-export class EEGTCNet extends Module {
-  readonly nChans: number;
-  readonly nClasses: number;
-  readonly convTemporal: Conv2d;
-  readonly bn1: BatchNorm2d;
-  readonly convSpatial: Conv2dWithConstraint;
-  readonly bn2: BatchNorm2d;
-  readonly pool1: AvgPool2d;
-  readonly drop1: Dropout;
-  readonly convSeparableDepth: Conv2d;
-  readonly convSeparablePoint: Conv2d;
-  readonly bn3: BatchNorm2d;
-  readonly pool2: AvgPool2d;
-  readonly drop2: Dropout;
+export class EEGTCNet extends EEGNetFeatures {
   readonly tcn: TemporalConvNet;
   readonly classifier: LinearWithConstraint;
 
   constructor(opts: EEGTCNetOptions = {}) {
-    super();
-    const nChans = opts.nChans ?? 22;
-    const nClasses = opts.nClasses ?? 4;
     const F1 = opts.F1 ?? 8;
-    const F2 = F1 * (opts.D ?? 2);
-    const KE = opts.KE ?? 32;
+    const D = opts.D ?? 2;
     const pe = opts.pe ?? 0.2;
-    const L = opts.L ?? 2;
     const FT = opts.FT ?? 12;
-    this.nChans = nChans;
-    this.nClasses = nClasses;
-    const bn = { eps: 1e-3, momentum: 0.01 };
-    this.convTemporal = this.registerModule('conv_temporal', new Conv2d(1, F1, [1, KE], { padding: 'same', bias: false }));
-    this.bn1 = this.registerModule('bn1', new BatchNorm2d(F1, bn));
-    this.convSpatial = this.registerModule(
-      'conv_spatial',
-      new Conv2dWithConstraint(F1, F2, [nChans, 1], { groups: F1, bias: false, maxNorm: 1.0 }),
-    );
-    this.bn2 = this.registerModule('bn2', new BatchNorm2d(F2, bn));
-    this.pool1 = this.registerModule('pool1', new AvgPool2d([1, 8]));
-    this.drop1 = this.registerModule('drop1', new Dropout(pe));
-    this.convSeparableDepth = this.registerModule(
-      'conv_separable_depth',
-      new Conv2d(F2, F2, [1, 16], { padding: 'same', groups: F2, bias: false }),
-    );
-    this.convSeparablePoint = this.registerModule('conv_separable_point', new Conv2d(F2, F2, 1, { bias: false }));
-    this.bn3 = this.registerModule('bn3', new BatchNorm2d(F2, bn));
-    this.pool2 = this.registerModule('pool2', new AvgPool2d([1, 8]));
-    this.drop2 = this.registerModule('drop2', new Dropout(pe));
+    super({
+      nChans: opts.nChans ?? 22,
+      nClasses: opts.nClasses ?? 4,
+      F1,
+      D,
+      F2: F1 * D,
+      kernLength: opts.KE ?? 32,
+      pool: 8,
+      dropout: pe,
+      dropout2: pe,
+      bn: KERAS_BN,
+    });
     this.tcn = this.registerModule(
       'tcn',
-      new TemporalConvNet(F2, Array.from({ length: L }, () => FT), { kernelSize: opts.KT ?? 4, dropout: opts.pt ?? 0.3 }),
+      new TemporalConvNet(F1 * D, Array.from({ length: opts.L ?? 2 }, () => FT), { kernelSize: opts.KT ?? 4, dropout: opts.pt ?? 0.3 }),
     );
-    this.classifier = this.registerModule('classifier', new LinearWithConstraint(FT, nClasses, { maxNorm: 0.25 }));
+    this.classifier = this.registerModule('classifier', new LinearWithConstraint(FT, this.nClasses, { maxNorm: 0.25 }));
   }
 
   /** Smallest trial length the model accepts (two poolings of 8). */
@@ -112,14 +79,6 @@ export class EEGTCNet extends Module {
   /** x: [B, nChans, T] → logits [B, nClasses]. */
   forward(x: Tensor): Tensor {
     checkEegInput(this.path(), x, this.nChans, this.minTimes);
-    const [b, c, t] = x.shape as [number, number, number];
-    let h = this.bn1.call(this.convTemporal.call(reshape(x, [b, 1, c, t])));
-    h = this.drop1.call(this.pool1.call(elu(this.bn2.call(this.convSpatial.call(h)))));
-    h = this.convSeparablePoint.call(this.convSeparableDepth.call(h));
-    h = this.drop2.call(this.pool2.call(elu(this.bn3.call(h))));
-    const [, f, , tt] = h.shape as [number, number, number, number];
-    const seq = this.tcn.call(reshape(h, [b, f, tt]));
-    const last = reshape(slice(seq, [0, 0, tt - 1], [b, seq.shape[1]!, 1]), [b, seq.shape[1]!]);
-    return this.classifier.call(last);
+    return this.classifier.call(lastStep(this.tcn.call(squeezeHeight(this.features(x)))));
   }
 }

@@ -64,7 +64,7 @@ function tcnHead(m: EEGTCNet | EEGInceptionTCN): (f: Tensor) => Tensor {
 export function planFor(model: Module): StreamPlan {
   if (model instanceof EEGTCNet || model instanceof EEGNet) {
     const m = model;
-    const p1 = model instanceof EEGNet ? 4 : 8;
+    const p1 = model.pool1Factor;
     const stages: StreamStage[] = [
       {
         kind: 'local',

@@ -1,0 +1,129 @@
+import { elu, reshape, slice, type Tensor } from '@tensorflow/tfjs-core';
+import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, Module } from '@nnkit/nn';
+
+/** Batch-norm settings of a front end: the EEGNet/EEG-TCNet code uses Keras' (eps 1e-3, momentum 0.01). */
+export interface FrontEndBatchNorm {
+  eps: number;
+  momentum: number;
+}
+
+/** Keras' batch-norm defaults, used by the EEGNet and EEG-TCNet code (Keras momentum 0.99). */
+export const KERAS_BN: FrontEndBatchNorm = { eps: 1e-3, momentum: 0.01 };
+
+/** Drops the singleton height of pooled feature maps: [B, F, 1, T] → [B, F, T]. */
+export function squeezeHeight(h: Tensor): Tensor {
+  const [b, f, , t] = h.shape as [number, number, number, number];
+  return reshape(h, [b, f, t]);
+}
+
+/** The last time step of a sequence: [B, F, T] → [B, F]. */
+export function lastStep(seq: Tensor): Tensor {
+  const [b, f, t] = seq.shape as [number, number, number];
+  return reshape(slice(seq, [0, 0, t - 1], [b, f, 1]), [b, f]);
+}
+
+/** Options of {@link EEGNetFrontEnd}. */
+export interface EEGNetFrontEndOptions {
+  nChans: number;
+  nClasses: number;
+  /** Temporal filters. */
+  F1: number;
+  /** Spatial filters per temporal filter (depth multiplier). */
+  D: number;
+  /** Temporal kernel length ('same' padding). */
+  kernLength: number;
+  /** First average-pooling factor along time. */
+  pool: number;
+  /** Dropout after the first pooling. */
+  dropout: number;
+  /** Batch-norm eps/momentum; PyTorch's defaults when omitted. */
+  bn?: FrontEndBatchNorm;
+}
+
+/**
+ * The EEGNet front end shared by EEGNet, EEG-TCNet and EEG-Inception-TCN, registered under the
+ * reference's keys (`conv_temporal`, `bn1`, `conv_spatial`, `bn2`, `pool1`, `drop1`): temporal
+ * conv ('same') → batch norm → depthwise spatial conv over all channels (max-norm 1) → batch
+ * norm → ELU → average pool → dropout. Subclasses register their own layers after these.
+ *
+ * x: [B, nChans, T] → [B, F1·D, 1, ⌊T/pool⌋] ({@link EEGNetFrontEnd.frontEnd}).
+ */
+export abstract class EEGNetFrontEnd extends Module {
+  readonly nChans: number;
+  readonly nClasses: number;
+  /** Factor of the first average pooling. */
+  readonly pool1Factor: number;
+  readonly convTemporal: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly convSpatial: Conv2dWithConstraint;
+  readonly bn2: BatchNorm2d;
+  readonly pool1: AvgPool2d;
+  readonly drop1: Dropout;
+
+  protected constructor(o: EEGNetFrontEndOptions) {
+    super();
+    const F2 = o.F1 * o.D;
+    this.nChans = o.nChans;
+    this.nClasses = o.nClasses;
+    this.pool1Factor = o.pool;
+    const bn = o.bn ?? {};
+    this.convTemporal = this.registerModule('conv_temporal', new Conv2d(1, o.F1, [1, o.kernLength], { padding: 'same', bias: false }));
+    this.bn1 = this.registerModule('bn1', new BatchNorm2d(o.F1, bn));
+    this.convSpatial = this.registerModule(
+      'conv_spatial',
+      new Conv2dWithConstraint(o.F1, F2, [o.nChans, 1], { groups: o.F1, bias: false, maxNorm: 1.0 }),
+    );
+    this.bn2 = this.registerModule('bn2', new BatchNorm2d(F2, bn));
+    this.pool1 = this.registerModule('pool1', new AvgPool2d([1, o.pool]));
+    this.drop1 = this.registerModule('drop1', new Dropout(o.dropout));
+  }
+
+  /** The shared front end: x: [B, nChans, T] → [B, F1·D, 1, ⌊T/pool⌋]. */
+  protected frontEnd(x: Tensor): Tensor {
+    const [b, c, t] = x.shape as [number, number, number];
+    const h = this.bn1.call(this.convTemporal.call(reshape(x, [b, 1, c, t])));
+    return this.drop1.call(this.pool1.call(elu(this.bn2.call(this.convSpatial.call(h)))));
+  }
+}
+
+/** Options of {@link EEGNetFeatures}: the front end's plus the separable block's. */
+export interface EEGNetFeaturesOptions extends EEGNetFrontEndOptions {
+  /** Pointwise filters of the separable convolution. */
+  F2: number;
+  /** Dropout after the second pooling. */
+  dropout2: number;
+}
+
+/**
+ * EEGNet's whole feature extractor: {@link EEGNetFrontEnd} then the separable convolution
+ * (depthwise (1, 16) 'same' + pointwise 1×1, keys `conv_separable_depth`, `conv_separable_point`),
+ * batch norm `bn3`, ELU, average pool 8 (`pool2`) and dropout (`drop2`). Base of EEGNet and EEG-TCNet.
+ *
+ * x: [B, nChans, T] → [B, F2, 1, ⌊⌊T/pool⌋/8⌋] ({@link EEGNetFeatures.features}).
+ */
+export abstract class EEGNetFeatures extends EEGNetFrontEnd {
+  readonly convSeparableDepth: Conv2d;
+  readonly convSeparablePoint: Conv2d;
+  readonly bn3: BatchNorm2d;
+  readonly pool2: AvgPool2d;
+  readonly drop2: Dropout;
+
+  protected constructor(o: EEGNetFeaturesOptions) {
+    super(o);
+    const FD = o.F1 * o.D;
+    this.convSeparableDepth = this.registerModule(
+      'conv_separable_depth',
+      new Conv2d(FD, FD, [1, 16], { padding: 'same', groups: FD, bias: false }),
+    );
+    this.convSeparablePoint = this.registerModule('conv_separable_point', new Conv2d(FD, o.F2, 1, { bias: false }));
+    this.bn3 = this.registerModule('bn3', new BatchNorm2d(o.F2, o.bn ?? {}));
+    this.pool2 = this.registerModule('pool2', new AvgPool2d([1, 8]));
+    this.drop2 = this.registerModule('drop2', new Dropout(o.dropout2));
+  }
+
+  /** Feature maps: x: [B, nChans, T] → [B, F2, 1, ⌊⌊T/pool⌋/8⌋]. */
+  features(x: Tensor): Tensor {
+    const h = this.convSeparablePoint.call(this.convSeparableDepth.call(this.frontEnd(x)));
+    return this.drop2.call(this.pool2.call(elu(this.bn3.call(h))));
+  }
+}
