@@ -3,7 +3,7 @@ import { Accuracy, confusionMatrix } from '@nnkit/metrics';
 import { CrossEntropyLoss } from '@nnkit/nn';
 import { manualSeed } from '@nnkit/tensor';
 import { type Callback, downloadStorage, indexedDbStorage, memoryStorage, type ModelStorage, Runner, SGD } from '@nnkit/train';
-import { IrisMLP } from './model.js';
+import { IrisMLP } from '@nnkit/app-iris/model';
 
 /**
  * The iris tutorial's recipe, as in `apps/iris/src/recipe.ts`: min-max normalisation, seeded
