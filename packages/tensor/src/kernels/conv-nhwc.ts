@@ -1,4 +1,5 @@
 import {
+  concat,
   engine,
   getBackend,
   getKernel,
@@ -153,6 +154,7 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const p = [a.pad[0], pb, a.pad[2], pr];
   if (a.depthwise) {
     const M = Co / C;
+    if (Ho === 1 && a.strides[1] === 1 && Wo > DW_FAST_TAPS) return chunkedDepthwiseFilterGrad(dy, xx, p, kH, kW, C, M, a);
     const [, h2, w2] = xx.shape as [number, number, number, number];
     const xs = reshape(transpose(xx, [1, 2, 0, 3]), [1, h2, w2, B * C]);
     const fs = reshape(transpose(reshape(dy, [B, Ho, Wo, C, M]), [1, 2, 0, 3, 4]), [Ho, Wo, B * C, M]);
@@ -163,6 +165,51 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const fs = transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, Co]
   const g = rawConv(xs, fs, a.dilations, a.strides, p, false); // [C, kH, kW, Co]
   return transpose(g, [1, 2, 0, 3]);
+}
+
+/**
+ * tfjs-backend-wasm's depthwise convolution (XNNPACK) has single-pass kernels for 4, 9 and 25
+ * taps; other tap counts run 3-4× slower per multiply-add (measured: 25 taps 1.8 GMAC/s, 26 or
+ * 32 taps 0.45). Long filters are therefore cut into 25-tap pieces.
+ */
+const DW_FAST_TAPS = 25;
+
+/**
+ * Depthwise filter gradient when dy has one row (Ho = 1) and W stride 1: the batch-as-channels
+ * convolution would use dy's whole row (e.g. 1000 samples) as a slow many-tap kernel, so dy's
+ * row is cut into Q chunks of 25 samples, each chunk becoming extra channels: input windows
+ * [1, H', 25 + (kW-1)·dW, Q·B·C] (overlapping windows of the padded x, built from shifted block
+ * views), kernel [1, 25, Q·B·C, M]; the Q·B partial results are summed.
+ */
+function chunkedDepthwiseFilterGrad(dy: Tensor, xx: Tensor, p: number[], kH: number, kW: number, C: number, M: number, a: NnkitConvAttrs): Tensor {
+  const U = DW_FAST_TAPS;
+  const [B, , Wo] = dy.shape as [number, number, number, number];
+  const Q = Math.ceil(Wo / U);
+  const Lw = U + (kW - 1) * a.dilations[1];
+  const P = Math.ceil(Lw / U);
+  const [, h2, w2] = xx.shape as [number, number, number, number];
+  const hp = h2 + p[0]! + p[1]!;
+  // Zero-pad x (H as required, W out to (Q + P - 1)·U) so every shifted block view exists.
+  const wt = (Q + P - 1) * U;
+  const xp = pad(xx, [
+    [0, 0],
+    [p[0]!, p[1]!],
+    [p[2]!, wt - w2 - p[2]!],
+    [0, 0],
+  ]);
+  // Window q = blocks q, q+1, ... of U columns (rank-4 views: wasm slices rank > 4 very slowly).
+  const pieces: Tensor[] = [];
+  for (let i = 0; i < P; i++) {
+    const v = reshape(slice(xp, [0, 0, i * U, 0], [B, hp, Q * U, C]), [B * hp, Q, U, C]);
+    const take = Math.min(U, Lw - i * U);
+    pieces.push(take === U ? v : slice(v, [0, 0, 0, 0], [B * hp, Q, take, C]));
+  }
+  const win = reshape(P === 1 ? pieces[0]! : concat(pieces, 2), [B, hp, Q, Lw, C]);
+  const xs = reshape(transpose(win, [1, 3, 2, 0, 4]), [1, hp, Lw, Q * B * C]);
+  const dyp = Q * U === Wo ? dy : pad(dy, [[0, 0], [0, 0], [0, Q * U - Wo], [0, 0]]);
+  const fs = reshape(transpose(reshape(dyp, [B, Q, U, C, M]), [2, 1, 0, 3, 4]), [1, U, Q * B * C, M]);
+  const g = rawConv(xs, fs, a.dilations, [a.strides[0], 1], [0, 0, 0, 0], true); // [1, kH, kW, Q*B*C*M]
+  return sum(reshape(g, [kH, kW, Q * B, C, M]), 2);
 }
 
 /**

@@ -32,7 +32,11 @@ for (const backend of ['wasm', 'cpu'] as const) {
       { name: 'padded rows, M=1', x: [2, 2, 4, 3], w: [2, 1, 6, 1], o: { groups: 2, padding: [1, 0] } },
       { name: 'kernel shorter than H, stride 3', x: [1, 2, 5, 3], w: [4, 1, 3, 1], o: { groups: 2, stride: [3, 1] } },
       { name: 'asymmetric padding', x: [1, 2, 3, 4], w: [2, 1, 5, 1], o: { groups: 2, padding: [1, 0] } },
-    ])('single-row depthwise gradients: $name', ({ x, w, o }) => {
+      // dy rows longer than 25: the filter gradient cuts them into 25-sample chunks
+      { name: 'long row (chunked filter gradient)', x: [2, 2, 3, 61], w: [4, 1, 3, 1], o: { groups: 2 } },
+      { name: 'long row, [1, K] kernel, dilation', x: [2, 2, 1, 70], w: [4, 1, 1, 9], o: { groups: 2, dilation: [1, 4], padding: [0, 3] } },
+      { name: 'long row, kernel longer than a chunk', x: [1, 3, 1, 90], w: [3, 1, 1, 33], o: { groups: 3, padding: 'same' } },
+    ])('one-output-row depthwise gradients: $name', ({ x, w, o }) => {
       assertGradClose((a, b) => conv2d(a!, b!, null, o as ConvOptions), [randomNormal(x), randomNormal(w)], { maxElements: 64 });
     });
   });

@@ -39,7 +39,8 @@ function hwc2chw(y: Tensor4D): Tensor4D {
   return y.shape[3] === 1 ? reshape(y, [y.shape[0], 1, y.shape[1], y.shape[2]]) : transpose(y, [0, 3, 1, 2]);
 }
 
-function runConv(x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor4D {
+/** Runs the {@link NNKIT_CONV} kernel on NHWC `x` (internal building block, also of temporal-spatial.ts). */
+export function runConv(x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor4D {
   if (getKernel(NNKIT_CONV, getBackend()) === undefined) {
     throw new Error(`nnkit conv: kernels are not installed for backend '${getBackend()}'; call initBackend() (or installKernels('${getBackend()}'))`);
   }

@@ -1,0 +1,99 @@
+import { add, grads, memory, moments, mul, randomNormal, reshape, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend.js';
+import { conv2d } from './conv.js';
+import { temporalConvMoments, temporalSpatialConv, type TemporalSpatialConvOptions } from './temporal-spatial.js';
+
+function maxRelErr(a: Tensor, b: Tensor): number {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  expect(a.shape).toEqual(b.shape);
+  let scale = 1e-6;
+  for (const v of y) scale = Math.max(scale, Math.abs(v));
+  let err = 0;
+  for (let i = 0; i < x.length; i++) err = Math.max(err, Math.abs(x[i]! - y[i]!));
+  return err / scale;
+}
+
+type Pad = NonNullable<TemporalSpatialConvOptions['padding']>;
+/** The same (symmetric) padding as conv2d's argument for a [1, K] kernel. */
+const torchPad = (p: Pad, _K: number): [number, number] | 'same' | 'valid' =>
+  p === 'same' ? 'same' : p === 'valid' ? 'valid' : typeof p === 'number' ? [0, p] : [0, p[0]];
+
+/** The three-step reference: temporal conv, per-filter affine, depthwise spatial conv. */
+function reference(x: Tensor, wT: Tensor, wS: Tensor, scale: Tensor, shift: Tensor, p: Pad): Tensor {
+  const F1 = wT.shape[0]!;
+  const y1 = conv2d(x, wT, null, { padding: torchPad(p, wT.shape[3]!) });
+  const y2 = add(mul(y1, reshape(scale, [1, F1, 1, 1])), reshape(shift, [1, F1, 1, 1]));
+  return conv2d(y2, wS, null, { groups: F1 });
+}
+
+const cases = [
+  { name: 'EEG-TCNet-like, same, even K', B: 2, C: 5, T: 70, F1: 3, D: 2, K: 8, padding: 'same' as Pad },
+  { name: 'odd K, remainder block, D=1', B: 3, C: 4, T: 101, F1: 2, D: 1, K: 7, padding: 'same' as Pad },
+  { name: 'valid, K > 32', B: 2, C: 3, T: 90, F1: 2, D: 3, K: 40, padding: 'valid' as Pad },
+  { name: 'symmetric number padding, To < S', B: 1, C: 2, T: 12, F1: 2, D: 2, K: 5, padding: 2 as Pad },
+];
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  describe(`temporalSpatialConv / temporalConvMoments (${backend})`, () => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+
+    it.each(cases)('matches conv → affine → depthwise conv, values and gradients: $name', ({ B, C, T, F1, D, K, padding }) => {
+      tidy(() => {
+        const x = randomNormal([B, 1, C, T]);
+        const wT = randomNormal([F1, 1, 1, K]);
+        const wS = randomNormal([F1 * D, 1, C, 1]);
+        const scale = randomNormal([F1]);
+        const shift = randomNormal([F1]);
+        const r = randomNormal([B, F1 * D, 1, T + (padding === 'valid' ? 1 - K : typeof padding === 'number' ? 2 * padding + 1 - K : 0)]);
+        const f1 = (a: Tensor, b: Tensor, c: Tensor, d: Tensor) => sum(mul(temporalSpatialConv(x, a, b, { scale: c, shift: d, padding }), r));
+        const f2 = (a: Tensor, b: Tensor, c: Tensor, d: Tensor) => sum(mul(reference(x, a, b, c, d, padding), r));
+        expect(maxRelErr(temporalSpatialConv(x, wT, wS, { scale, shift, padding }), reference(x, wT, wS, scale, shift, padding))).toBeLessThan(1e-5);
+        const g1 = grads(f1)([wT, wS, scale, shift]);
+        const g2 = grads(f2)([wT, wS, scale, shift]);
+        g1.forEach((g, i) => expect(maxRelErr(g, g2[i]!)).toBeLessThan(1e-4));
+      });
+    });
+
+    it.each(cases)('moments equal those of the temporal conv output, with gradients: $name', ({ B, C, T, F1, K, padding }) => {
+      tidy(() => {
+        const x = randomNormal([B, 1, C, T]);
+        const wT = randomNormal([F1, 1, 1, K]);
+        const ref = (w: Tensor) => moments(conv2d(x, w, null, { padding: torchPad(padding, K) }), [0, 2, 3]);
+        const { mean, variance, count } = temporalConvMoments(x, wT, { padding });
+        const m = ref(wT);
+        expect(count).toBe(B * C * conv2d(x, wT, null, { padding: torchPad(padding, K) }).shape[3]!);
+        expect(maxRelErr(mean, reshape(m.mean, [F1]))).toBeLessThan(1e-4);
+        expect(maxRelErr(variance, reshape(m.variance, [F1]))).toBeLessThan(1e-4);
+        const a = randomNormal([F1]);
+        const b = randomNormal([F1]);
+        const [gm] = grads((w: Tensor) => {
+          const mm = temporalConvMoments(x, w, { padding });
+          return add(sum(mul(mm.mean, a)), sum(mul(mm.variance, b)));
+        })([wT]);
+        const [gr] = grads((w: Tensor) => {
+          const mm = ref(w);
+          return add(sum(mul(reshape(mm.mean, [F1]), a)), sum(mul(reshape(mm.variance, [F1]), b)));
+        })([wT]);
+        expect(maxRelErr(gm!, gr!)).toBeLessThan(1e-3);
+      });
+    });
+
+    it('does not leak and checks shapes', () => {
+      const x = randomNormal([2, 1, 3, 20]);
+      const wT = randomNormal([2, 1, 1, 5]);
+      const wS = randomNormal([4, 1, 3, 1]);
+      const before = memory().numTensors;
+      temporalSpatialConv(x, wT, wS).dispose();
+      const m = temporalConvMoments(x, wT);
+      m.mean.dispose();
+      m.variance.dispose();
+      expect(memory().numTensors).toBe(before);
+      expect(() => temporalSpatialConv(randomNormal([2, 2, 3, 20]), wT, wS)).toThrow(/\[B, 1, C, T\]/);
+      expect(() => temporalSpatialConv(x, wT, randomNormal([4, 1, 2, 1]))).toThrow(/spatial weight/);
+    });
+  });
+}
