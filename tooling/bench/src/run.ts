@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EEGTCNet } from '@nnkit/eeg';
 import { backward, BatchNorm2d, Conv2d, CrossEntropyLoss, Sequential } from '@nnkit/nn';
-import { initBackend } from '@nnkit/tensor';
+import { initBackend, temporalConvMoments, temporalSpatialConv } from '@nnkit/tensor';
 import { Adam } from '@nnkit/train';
-import { matMul, randomNormal, sum, tensor1d, tidy, transpose, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { add, matMul, mul, randomNormal, rsqrt, sub, sum, tensor1d, tidy, transpose, reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { buildLayersEEGTCNet } from './tfjs-layers-eegtcnet.js';
 import { timeMs } from './stats.js';
 
@@ -78,7 +78,9 @@ async function main(): Promise<void> {
   // count of the temporal conv (64·22·1000·32·8), measured in the same run, so the ratio says how
   // far the conv is from the backend's best GEMM speed whatever the machine load.
   const convT = new Conv2d(1, 8, [1, 32], { padding: 'same', bias: false });
-  const front = new Sequential(convT, new BatchNorm2d(8), new Conv2d(8, 16, [22, 1], { groups: 8, bias: false }));
+  const bn = new BatchNorm2d(8);
+  const convS = new Conv2d(8, 16, [22, 1], { groups: 8, bias: false });
+  const front = new Sequential(convT, bn, convS);
   const x4 = reshape(xb, [64, 1, 22, 1000]);
   const gemmA = randomNormal([(64 * 22 * 1000) / 8, 32 * 8]);
   const gemmB = randomNormal([32 * 8, 8]);
@@ -87,6 +89,18 @@ async function main(): Promise<void> {
   const frontStep = await timeMs(() => {
     front.zeroGrad();
     backward(() => sum(front.call(x4)), front).dispose();
+    for (const p of front.parameters()) p.grad?.dataSync();
+  }, runs, 2);
+
+  // The same front end through temporalSpatialConv (spatial mixing first, then a depthwise
+  // temporal filter; batch-norm statistics from the input's patch moments).
+  const frontFused = await timeMs(() => {
+    front.zeroGrad();
+    backward(() => {
+      const m = temporalConvMoments(x4, convT.weight.data);
+      const scale = mul(rsqrt(add(m.variance, bn.eps)), bn.weight!.data);
+      return sum(temporalSpatialConv(x4, convT.weight.data, convS.weight.data, { scale, shift: sub(bn.bias!.data, mul(m.mean, scale)) }));
+    }, front).dispose();
     for (const p of front.parameters()) p.grad?.dataSync();
   }, runs, 2);
 
@@ -106,6 +120,7 @@ async function main(): Promise<void> {
     ['training step, batch 64 (Adam)', nnkitTrain, torch?.trainStepMs, undefined],
     ['temporal conv forward, batch 64', temporalConv, torch?.temporalConvMs, undefined],
     ['front end fwd+bwd (conv, BN, depthwise), batch 64', frontStep, torch?.frontEndStepMs, undefined],
+    ['same front end via temporalSpatialConv', frontFused, torch?.frontEndStepMs, undefined],
   ] as const;
   console.log('\n| workload | nnkit (ms) | PyTorch CPU 1 thread (ms) | tfjs-layers wasm (ms) | nnkit / PyTorch | nnkit / tfjs-layers |');
   console.log('| --- | --- | --- | --- | --- | --- |');
@@ -116,7 +131,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `\nwasm GEMM peer (matMul with the temporal conv's 360M MACs): ${gemmPeer.toFixed(2)} ms; ` +
-      `temporal conv / GEMM ${(temporalConv / gemmPeer).toFixed(2)}×, front end fwd+bwd / GEMM ${(frontStep / gemmPeer).toFixed(2)}×, ` +
+      `temporal conv / GEMM ${(temporalConv / gemmPeer).toFixed(2)}×, front end fwd+bwd / GEMM ${(frontStep / gemmPeer).toFixed(2)}× ` +
+      `(temporalSpatialConv: ${(frontFused / gemmPeer).toFixed(2)}×), ` +
       `training step / GEMM ${(nnkitTrain / gemmPeer).toFixed(2)}×`,
   );
   const dir = join(here, '..', 'results');
@@ -124,7 +140,7 @@ async function main(): Promise<void> {
   writeFileSync(
     join(dir, 'latest.json'),
     JSON.stringify(
-      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitForward, nnkitTrain, temporalConv, frontStep, gemmPeer, layersInfer, torch },
+      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitForward, nnkitTrain, temporalConv, frontStep, frontFused, gemmPeer, layersInfer, torch },
       null,
       2,
     ),

@@ -157,9 +157,9 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
     if (Ho === 1 && a.strides[1] === 1 && Wo > DW_FAST_TAPS) return chunkedDepthwiseFilterGrad(dy, xx, p, kH, kW, C, M, a);
     const [, h2, w2] = xx.shape as [number, number, number, number];
     const xs = reshape(transpose(xx, [1, 2, 0, 3]), [1, h2, w2, B * C]);
-    const fs = reshape(transpose(reshape(dy, [B, Ho, Wo, C, M]), [1, 2, 0, 3, 4]), [Ho, Wo, B * C, M]);
+    const fs = reshape(transpose(reshape(dy, [B, Ho * Wo, C * M]), [1, 0, 2]), [Ho, Wo, B * C, M]);
     const g = rawConv(xs, fs, a.dilations, a.strides, p, true); // [1, kH, kW, B*C*M]
-    return sum(reshape(g, [kH, kW, B, C, M]), 2);
+    return reshape(sum(reshape(g, [kH * kW, B, C * M]), 1), [kH, kW, C, M]);
   }
   const xs = transpose(xx, [3, 1, 2, 0]); // [C, H, W, B]
   const fs = transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, Co]
@@ -191,25 +191,31 @@ function chunkedDepthwiseFilterGrad(dy: Tensor, xx: Tensor, p: number[], kH: num
   const hp = h2 + p[0]! + p[1]!;
   // Zero-pad x (H as required, W out to (Q + P - 1)·U) so every shifted block view exists.
   const wt = (Q + P - 1) * U;
-  const xp = pad(xx, [
-    [0, 0],
-    [p[0]!, p[1]!],
-    [p[2]!, wt - w2 - p[2]!],
-    [0, 0],
-  ]);
+  const pads = [p[0]!, p[1]!, p[2]!, wt - w2 - p[2]!];
+  const xp = pads.every((v) => v === 0) ? xx : pad(xx, [[0, 0], [pads[0]!, pads[1]!], [pads[2]!, pads[3]!], [0, 0]]);
   // Window q = blocks q, q+1, ... of U columns (rank-4 views: wasm slices rank > 4 very slowly).
   const pieces: Tensor[] = [];
   for (let i = 0; i < P; i++) {
-    const v = reshape(slice(xp, [0, 0, i * U, 0], [B, hp, Q * U, C]), [B * hp, Q, U, C]);
+    const full = i === 0 && wt === Q * U;
+    const v = reshape(full ? xp : slice(xp, [0, 0, i * U, 0], [B, hp, Q * U, C]), [B * hp, Q, U, C]);
     const take = Math.min(U, Lw - i * U);
     pieces.push(take === U ? v : slice(v, [0, 0, 0, 0], [B * hp, Q, take, C]));
   }
-  const win = reshape(P === 1 ? pieces[0]! : concat(pieces, 2), [B, hp, Q, Lw, C]);
-  const xs = reshape(transpose(win, [1, 3, 2, 0, 4]), [1, hp, Lw, Q * B * C]);
+  // Channels ordered (b, q, c). Only rank <= 4 transposes: wasm's rank-5 transpose is ~100× slower.
+  let win = P === 1 ? pieces[0]! : concat(pieces, 2); // [B*hp, Q, Lw, C]
+  if (hp > 1) win = transpose(reshape(win, [B, hp, Q * Lw * C]), [1, 0, 2]); // [hp, B, Q*Lw*C]
+  const xs = reshape(transpose(reshape(win, [hp, B * Q, Lw, C]), [0, 2, 1, 3]), [1, hp, Lw, B * Q * C]);
   const dyp = Q * U === Wo ? dy : pad(dy, [[0, 0], [0, 0], [0, Q * U - Wo], [0, 0]]);
-  const fs = reshape(transpose(reshape(dyp, [B, Q, U, C, M]), [2, 1, 0, 3, 4]), [1, U, Q * B * C, M]);
-  const g = rawConv(xs, fs, a.dilations, [a.strides[0], 1], [0, 0, 0, 0], true); // [1, kH, kW, Q*B*C*M]
-  return sum(reshape(g, [kH, kW, Q * B, C, M]), 2);
+  // Kernels [U, (b, q, c)] per multiplier m: one convolution each, as XNNPACK's fast depthwise
+  // path needs multiplier 1.
+  const fs = M === 1 ? transpose(reshape(dyp, [B * Q, U, C]), [1, 0, 2]) : transpose(reshape(dyp, [B * Q, U, C, M]), [3, 1, 0, 2]);
+  const gs: Tensor[] = [];
+  for (let m = 0; m < M; m++) {
+    const fm = reshape(M === 1 ? fs : slice(fs, [m, 0, 0, 0], [1, U, B * Q, C]), [1, U, B * Q * C, 1]);
+    const g = rawConv(xs, fm, a.dilations, [a.strides[0], 1], [0, 0, 0, 0], true); // [1, kH, kW, B*Q*C]
+    gs.push(reshape(sum(reshape(g, [kH * kW, B * Q, C]), 1), [kH, kW, C, 1]));
+  }
+  return M === 1 ? gs[0]! : concat(gs, 3);
 }
 
 /**

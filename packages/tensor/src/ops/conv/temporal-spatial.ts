@@ -100,7 +100,7 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
     let kt = reshape(wTemporal, [F1, 1, K]);
     if (opts.scale != null) kt = mul(kt, reshape(opts.scale, [F1, 1, 1]));
     const kj = D === 1 ? reshape(kt, [J, K]) : reshape(mul(kt, ones([1, D, 1])), [J, K]);
-    let y: Tensor = runConv(z, reshape(transpose(kj), [1, K, J, 1]), { strides: [1, 1], dilations: [1, 1], pad: [0, 0, l, r], depthwise: true });
+    let y: Tensor = depthwiseTemporal(z, kj, l, r);
     if (opts.shift != null) {
       // shift[f] passes through the spatial filter as shift[f]·Σ_c wSpatial[j, c].
       const sf = D === 1 ? opts.shift : reshape(mul(reshape(opts.shift, [F1, 1]), ones([1, D])), [J]);
@@ -108,6 +108,39 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
     }
     return transpose(y, [0, 3, 1, 2]) as Tensor4D;
   });
+}
+
+/** Tap counts with single-pass XNNPACK depthwise kernels on wasm (others run 3-4× slower). */
+const FAST_TAPS = [4, 9, 25];
+
+/**
+ * Depthwise temporal convolution of NHWC `z` [B, 1, T, J] with per-channel filters `kj` [J, K]
+ * and [left, right] zero padding, cut into pieces of at most 25 taps, each zero-extended to the
+ * next fast tap count (4, 9, 25), run on shifted views of the padded input and summed.
+ */
+function depthwiseTemporal(z: Tensor, kj: Tensor, l: number, r: number): Tensor {
+  const [B, , T, J] = z.shape as [number, number, number, number];
+  const K = kj.shape[1]!;
+  const conv = (x: Tensor, k: Tensor, pads: [number, number]): Tensor4D =>
+    runConv(x, reshape(transpose(k), [1, k.shape[1]!, J, 1]), { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: true });
+  if (K <= 25 && FAST_TAPS.includes(K)) return conv(z, kj, [l, r]);
+  const To = T + l + r - K + 1;
+  const zp = pad(z, [
+    [0, 0],
+    [0, 0],
+    [l, r + 25],
+    [0, 0],
+  ]);
+  let y: Tensor | undefined;
+  for (let c0 = 0; c0 < K; c0 += 25) {
+    const n = Math.min(25, K - c0);
+    const nt = FAST_TAPS.find((t) => t >= n)!;
+    let k = slice(kj, [0, c0], [J, n]);
+    if (nt > n) k = pad(k, [[0, 0], [0, nt - n]]);
+    const part = conv(slice(zp, [0, 0, c0, 0], [B, 1, To + nt - 1, J]), k, [0, 0]);
+    y = y === undefined ? part : add(y, part);
+  }
+  return y!;
 }
 
 /**
