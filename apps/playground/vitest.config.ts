@@ -1,3 +1,3 @@
 import { nnkitVitestConfig } from '@nnkit/tooling-vitest-config';
 
-export default nnkitVitestConfig({ test: { testTimeout: 120_000, hookTimeout: 120_000 } });
+export default nnkitVitestConfig({ test: { testTimeout: 300_000, hookTimeout: 300_000 } });
