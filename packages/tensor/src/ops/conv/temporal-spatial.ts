@@ -148,18 +148,22 @@ function depthwiseTemporal(z: Tensor, kj: Tensor, l: number, r: number): Tensor 
  * `S` output positions starting at `start`: the Gram matrix of the im2col patches of those positions.
  */
 function patchGram(xq: Tensor, R: number, start: number, nblk: number, S: number, K: number): Tensor {
-  const L = S + K - 1;
-  let win: Tensor;
+  let h: Tensor;
   if (nblk === 1 || K === 1) {
-    win = nblk === 1 ? slice(xq, [0, start], [R, L]) : slice(xq, [0, start], [R, nblk * S]);
+    const w2 = reshape(slice(xq, [0, start], [R, nblk === 1 ? S + K - 1 : nblk * S]), [R * nblk, nblk === 1 ? S + K - 1 : S]);
+    h = matMul(transpose(w2), w2);
   } else {
-    // Block b's window: its own S samples, then the first K-1 of block b+1 (K-1 <= S).
-    const a = reshape(slice(xq, [0, start], [R, nblk * S]), [R, nblk, S]);
-    const next = reshape(slice(xq, [0, start + S], [R, nblk * S]), [R, nblk, S]);
-    win = concat([a, slice(next, [0, 0, 0], [R, nblk, K - 1])], 2);
+    // Block b's window is its own S samples then the first K-1 of block b+1 (K-1 <= S): with
+    // A the blocks and N their successors ([R·nblk, S] views of the padded rows, no copies of
+    // windows), H = [[AᵀA, AᵀN], [NᵀA, NᵀN]] and only its top-left (S+K-1)² part is used.
+    const a = reshape(slice(xq, [0, start], [R, nblk * S]), [R * nblk, S]);
+    const n = reshape(slice(xq, [0, start + S], [R, nblk * S]), [R * nblk, S]);
+    const at = transpose(a);
+    const an = matMul(at, n);
+    const top = concat([matMul(at, a), an], 1);
+    const bottom = concat([transpose(an), matMul(transpose(n), n)], 1);
+    h = concat([top, bottom], 0); // [2S, 2S]
   }
-  const w2 = reshape(win, [R * nblk, L]);
-  const h = matMul(transpose(w2), w2); // [L, L]
   let g: Tensor | undefined;
   for (let s = 0; s < S; s++) {
     const part = slice(h, [s, s], [K, K]);
