@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: EEG-TCNet (22 channels × 1000 samples, 4 classes) on nnkit/wasm against
  * peers measured in the same run — PyTorch CPU with one thread (Debian python3-torch, when
- * installed) and tfjs-layers on the same wasm backend. Reports medians and ratios; writes
+ * installed; run before and after nnkit, averaged) and tfjs-layers on the same wasm backend,
+ * plus a same-MAC wasm GEMM as a machine-speed reference. Reports medians and ratios; writes
  * `tooling/bench/results/latest.json`. BENCH_RUNS sets the number of timed runs (default 7).
  */
 import { execFileSync } from 'node:child_process';
@@ -42,7 +43,15 @@ function pytorchPeer(): TorchPeer | null {
   }
 }
 
+/** PyTorch measured before and after nnkit (the machine's load drifts); field-wise mean. */
+function meanPeer(a: TorchPeer | null, b: TorchPeer | null): TorchPeer | null {
+  if (a === null || b === null) return a ?? b;
+  const m = (k: keyof TorchPeer): number => (a[k] + b[k]) / 2;
+  return { trainStepMs: m('trainStepMs'), inferMs: m('inferMs'), forwardMs: m('forwardMs'), temporalConvMs: m('temporalConvMs'), frontEndStepMs: m('frontEndStepMs') };
+}
+
 async function main(): Promise<void> {
+  const torchBefore = pytorchPeer();
   const backend = await initBackend();
   console.log(`nnkit bench — backend ${backend}, ${runs} runs, medians`);
 
@@ -113,7 +122,7 @@ async function main(): Promise<void> {
     y.dispose();
   }, runs * 10, 5);
 
-  const torch = pytorchPeer();
+  const torch = meanPeer(torchBefore, pytorchPeer());
   const rows = [
     ['inference, 1 trial', nnkitInfer, torch?.inferMs, layersInfer],
     ['forward, batch 64', nnkitForward, torch?.forwardMs, undefined],
