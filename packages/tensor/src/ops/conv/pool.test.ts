@@ -1,4 +1,5 @@
-import { memory, randomNormal, type Tensor } from '@tensorflow/tfjs-core';
+import { mean, memory, mul, randomNormal, reshape, slice, type Tensor } from '@tensorflow/tfjs-core';
+import { assertGradClose } from '../../grad-check/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { checkOpFixture } from '../../test-utils/conv-parity.js';
@@ -27,6 +28,26 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
     it('max/avg pool 1d/2d: ceil mode, padding, dilation, count_include_pad, divisor_override', () => {
       expect(checkOpFixture(import.meta.url, 'pool_ops', (c, x, _p, o) => runPool(c.op, x, o))).toBeGreaterThan(10);
+    });
+
+    // Non-overlapping windows along the last axis take a reshape + matmul path.
+    it.each([
+      { name: 'avgPool2d [1, 4], remainder dropped', x: [2, 3, 2, 17], f: (t: Tensor) => avgPool2d(t, [1, 4]), k: 4, div: 4 },
+      { name: 'avgPool2d [1, 5], divisorOverride', x: [1, 2, 3, 10], f: (t: Tensor) => avgPool2d(t, [1, 5], { divisorOverride: 3 }), k: 5, div: 3 },
+      { name: 'avgPool1d 3', x: [2, 4, 9], f: (t: Tensor) => avgPool1d(t, 3), k: 3, div: 3 },
+    ])('last-axis avg pooling: $name', ({ x, f, k, div }) => {
+      const t = randomNormal(x);
+      const len = x[x.length - 1]!;
+      const out = Math.floor(len / k);
+      const lead = x.slice(0, -1);
+      const kept = slice(t, x.map(() => 0), [...lead, out * k]);
+      const expected = mul(mean(reshape(kept, [...lead, out, k]), -1), k / div);
+      const got = f(t);
+      expect(got.shape).toEqual(expected.shape);
+      const a = got.dataSync();
+      const b = expected.dataSync();
+      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
+      assertGradClose(f, [t]);
     });
     it('adaptive avg/max pool 1d/2d incl. non-divisible and output > input', () => {
       expect(checkOpFixture(import.meta.url, 'adaptive_pool_ops', (c, x, _p, o) => runPool(c.op, x, o))).toBeGreaterThan(5);
