@@ -283,6 +283,15 @@ export abstract class Module {
     return { remove: () => void this._preHooks.delete(id) };
   }
 
+  /**
+   * Whether any forward pre-hook or forward hook is registered on this module (not its
+   * children). Lets a parent that computes several sub-modules in one fused op fall back to
+   * calling them when someone observes their `forward` (e.g. `summary()`).
+   */
+  hasHooks(): boolean {
+    return this._preHooks.size > 0 || this._hooks.size > 0;
+  }
+
   /** Registers a hook run after every `forward`. */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
     const id = hookId++;

@@ -1,5 +1,6 @@
-import { elu, reshape, slice, type Tensor } from '@tensorflow/tfjs-core';
+import { add, elu, mul, reshape, rsqrt, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, Module } from '@nnkit/nn';
+import { renorm, temporalConvMoments, temporalSpatialConv } from '@nnkit/tensor';
 
 /** Batch-norm settings of a front end: the EEGNet/EEG-TCNet code uses Keras' (eps 1e-3, momentum 0.01). */
 export interface FrontEndBatchNorm {
@@ -78,11 +79,84 @@ export abstract class EEGNetFrontEnd extends Module {
     this.drop1 = this.registerModule('drop1', new Dropout(o.dropout));
   }
 
-  /** The shared front end: x: [B, nChans, T] → [B, F1·D, 1, ⌊T/pool⌋]. */
+  /**
+   * The shared front end: x: [B, nChans, T] → [B, F1·D, 1, ⌊T/pool⌋].
+   *
+   * `conv_temporal` → `bn1` → `conv_spatial` run as one {@link temporalSpatialConv} (spatial
+   * mixing first, then a depthwise temporal filter: no `[B, F1, C, T]` activation) with `bn1`
+   * folded into a per-filter scale/shift — from its running statistics in eval mode, from the
+   * batch moments of the temporal convolution ({@link temporalConvMoments}, differentiable in
+   * the temporal weight like batch norm's own statistics) in train mode, where `bn1`'s running
+   * statistics are updated as its `forward` would. Equal to the module path up to float
+   * rounding; that path is taken instead when one of the three modules has forward hooks
+   * (e.g. `summary()`) or the layers are configured in a way the fused op does not cover.
+   */
   protected frontEnd(x: Tensor): Tensor {
     const [b, c, t] = x.shape as [number, number, number];
-    const h = this.bn1.call(this.convTemporal.call(reshape(x, [b, 1, c, t])));
-    return this.drop1.call(this.pool1.call(elu(this.bn2.call(this.convSpatial.call(h)))));
+    const x4 = reshape(x, [b, 1, c, t]);
+    const h = this.fusedTemporalSpatial(x4) ?? this.convSpatial.call(this.bn1.call(this.convTemporal.call(x4)));
+    return this.drop1.call(this.pool1.call(elu(this.bn2.call(h))));
+  }
+
+  /**
+   * `conv_spatial(bn1(conv_temporal(x4)))` through {@link temporalSpatialConv}, or `null` when
+   * the module path must be used (hooks registered, unsupported layer options or input).
+   */
+  private fusedTemporalSpatial(x4: Tensor): Tensor | null {
+    const ct = this.convTemporal;
+    const bn = this.bn1;
+    const cs = this.convSpatial;
+    const [, , c, t] = x4.shape as [number, number, number, number];
+    const K = ct.kernelSize[1]!;
+    const ones = (v: readonly number[]): boolean => v.every((e) => e === 1);
+    const supported =
+      x4.dtype === 'float32' &&
+      c === this.nChans &&
+      !ct.hasHooks() &&
+      !bn.hasHooks() &&
+      !cs.hasHooks() &&
+      ct.bias === null &&
+      ct.inChannels === 1 &&
+      ct.groups === 1 &&
+      ct.kernelSize[0] === 1 &&
+      ct.padding === 'same' &&
+      ones(ct.stride) &&
+      ones(ct.dilation) &&
+      cs.bias === null &&
+      cs.inChannels === ct.outChannels &&
+      cs.groups === ct.outChannels &&
+      cs.kernelSize[0] === c &&
+      cs.kernelSize[1] === 1 &&
+      cs.padding === 0 &&
+      ones(cs.stride) &&
+      ones(cs.dilation) &&
+      bn.numFeatures === ct.outChannels &&
+      t >= 1;
+    const batchStats = bn.training || !bn.trackRunningStats;
+    const count = x4.shape[0]! * c * t;
+    // Train mode with one value per channel: the module path raises batch norm's error.
+    if (!supported || (batchStats && count <= 1)) return null;
+    // Conv2dWithConstraint renorms its stored weight in place before every use.
+    const wn = tidy(() => renorm(cs.weight.data, 2, 0, cs.maxNorm));
+    cs.weight.assign(wn);
+    wn.dispose();
+    const wT = ct.weight.data;
+    let mean: Tensor;
+    let variance: Tensor;
+    if (batchStats) {
+      const m = temporalConvMoments(x4, wT);
+      mean = m.mean;
+      variance = m.variance;
+      if (bn.training && bn.trackRunningStats) bn.updateRunningStats(mean, variance, m.count);
+    } else {
+      mean = bn.runningMean!;
+      variance = bn.runningVar!;
+    }
+    const invStd = rsqrt(add(variance, bn.eps));
+    const scale = bn.weight ? mul(invStd, bn.weight.data) : invStd;
+    const shift0 = mul(mean, scale);
+    const shift = bn.bias ? sub(bn.bias.data, shift0) : mul(shift0, -1);
+    return temporalSpatialConv(x4, wT, cs.weight.data, { scale, shift, padding: 'same' });
   }
 }
 

@@ -126,7 +126,18 @@ export abstract class BatchNormBase extends Module {
     return add(mul(xf, scale), shift);
   }
 
-  private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+  /**
+   * Updates `running_mean`/`running_var` and `num_batches_tracked` from one training batch's
+   * statistics, as train-mode `forward` does (PyTorch's rule: the running variance takes the
+   * UNBIASED variance `biasedVar·n/(n−1)`; `momentum: null` gives a cumulative average). For
+   * fused ops that compute the batch statistics themselves. No-op without running stats.
+   *
+   * @param mean batch mean per channel `[C]`
+   * @param biasedVar batch (biased) variance per channel `[C]`
+   * @param n number of values per channel in the batch (> 1)
+   */
+  updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+    if (!this.trackRunningStats) return;
     tidy(() => {
       const count = add(this.numBatchesTracked!, scalar(1, 'int32'));
       this.numBatchesTracked!.assign(count);
