@@ -1,6 +1,5 @@
 import {
   backend_util,
-  broadcastTo,
   cast,
   cumprod,
   cumsum,
@@ -12,17 +11,12 @@ import {
   type GradConfig,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { attrsOf, keptShape, reductionAxes } from './util.js';
+import { attrsOf, keptShape, reductionAxes, spread } from './util.js';
 
 interface ReduceAttrs {
   axis?: number | number[] | null;
   reductionIndices?: number | number[] | null;
   keepDims?: boolean;
-}
-
-/** dy of a reduction over `axes`, broadcast back to `shape`. */
-function spread(dy: Tensor, shape: number[], axes: number[]): Tensor {
-  return broadcastTo(reshape(dy, keptShape(shape, axes)), shape);
 }
 
 function axesOf(attrs: ReduceAttrs, shape: number[]): number[] {
@@ -62,7 +56,8 @@ export function reductionGradients(): GradConfig[] {
       gradFunc: (dy, [x], attrs) => {
         const axes = axesOf(attrsOf<ReduceAttrs>(attrs), x!.shape);
         const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
-        return { x: () => div(spread(dy as Tensor, x!.shape, axes), n) };
+        // Divide the small dy, not the spread one (same values: dy / n is repeated either way).
+        return { x: () => spread(div(dy as Tensor, n), x!.shape, axes) };
       },
     },
     extremum('Max'),

@@ -1,4 +1,51 @@
-import { backend_util, reshape, sum, util, zeros, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  mul,
+  ones,
+  reshape,
+  sum,
+  util,
+  zeros,
+  type NamedAttrMap,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+
+/**
+ * `shape` with adjacent axes of the same kind (in `axes` or not) merged and size-1 axes dropped:
+ * `sizes[i]` is a merged axis, `reduced[i]` whether it belongs to `axes`. The kinds alternate,
+ * so e.g. `[64, 16, 1, 1000]` with axes `[0, 2, 3]` becomes `[64, 16, 1000]`, reduced R K R.
+ */
+function mergeAxes(shape: readonly number[], axes: readonly number[]): { sizes: number[]; reduced: boolean[] } {
+  const sizes: number[] = [];
+  const reduced: boolean[] = [];
+  shape.forEach((d, i) => {
+    if (d === 1) return;
+    const r = axes.includes(i);
+    if (reduced.length > 0 && reduced[reduced.length - 1] === r) sizes[sizes.length - 1]! *= d;
+    else {
+      sizes.push(d);
+      reduced.push(r);
+    }
+  });
+  return { sizes, reduced };
+}
+
+/**
+ * Sums `g` over `axes`, keeping no dims (the result has `g.size / prod(axes)` elements, in any
+ * shape: the caller reshapes). On wasm, `sum` over axes that are not innermost transposes the
+ * whole input first, so an innermost run of reduced axes is summed on its own first (fast) and
+ * the rest is reduced on the smaller result. (`matMul(ones[1, R], g[R, rest])` for an outer run
+ * would be faster still, but tfjs-wasm caches its XNNPACK operator by `b`'s data id, and `g`
+ * reshaped to another shape with the same id reads out of bounds.)
+ */
+function reduceAxes(g: Tensor, axes: readonly number[]): Tensor {
+  const { sizes, reduced } = mergeAxes(g.shape, axes);
+  if (g.size === 0 || !reduced[reduced.length - 1] || reduced.length < 3) return sum(g, axes as number[]);
+  const r = sizes.pop()!;
+  reduced.pop();
+  const t = sum(reshape(g, [g.size / r, r]), 1);
+  return sum(reshape(t, sizes), reduced.flatMap((x, i) => (x ? [i] : [])));
+}
 
 /**
  * Sums a broadcast gradient `g` back to `shape` (the shape of the input that was broadcast):
@@ -6,8 +53,20 @@ import { backend_util, reshape, sum, util, zeros, type NamedAttrMap, type Tensor
  */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   const axes = backend_util.getReductionAxes(shape as number[], g.shape);
-  const s = axes.length > 0 ? sum(g, axes) : g;
+  const s = axes.length > 0 ? reduceAxes(g, axes) : g;
   return reshape(s, shape as number[]);
+}
+
+/**
+ * `dy` of a reduction over `axes` (any shape with the kept elements in order) repeated along
+ * those axes up to `shape`. `broadcastTo` runs as wasm's `Tile` kernel, ≈20× slower than this
+ * broadcasting multiply by ones (axes are merged first so the multiply has the lowest rank).
+ */
+export function spread(dy: Tensor, shape: readonly number[], axes: readonly number[]): Tensor {
+  if (util.sizeFromShape(shape as number[]) === 0) return zeros(shape as number[], dy.dtype);
+  const { sizes, reduced } = mergeAxes(shape, axes);
+  const kept = sizes.map((d, i) => (reduced[i] ? 1 : d));
+  return reshape(mul(reshape(dy, kept), ones(sizes, dy.dtype)), shape as number[]);
 }
 
 /** A float32 zero gradient for an input of shape `shape` (for piecewise-constant or integer ops). */
