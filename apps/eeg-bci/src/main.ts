@@ -1,6 +1,6 @@
 /**
  * EEG-TCNet within-subject training on BCI Competition IV 2b (the article's recipe) on wasm.
- *   pnpm start [--epochs 750] [--subjects 1,2] [--root path] [--limit k]
+ *   pnpm start [--epochs 750] [--subjects 1,2] [--root path] [--limit k] [--out dir]
  */
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     subjects: { type: 'string', default: '1,2,3,4,5,6,7,8,9' },
     root: { type: 'string' },
     limit: { type: 'string' },
+    out: { type: 'string' },
   },
 });
 const root = values.root ?? `${process.env.NNKIT_SHARED_DATA ?? `${here}../../../../shared/data`}/bciciv2b`;
@@ -34,7 +35,7 @@ const { results, jsonPath, mdPath } = await runExperiment({
   root,
   subjects,
   epochs,
-  outDir: `${here}../results`,
+  outDir: values.out ?? `${here}../results`,
   ...(values.limit !== undefined ? { limitTrials: Number(values.limit) } : {}),
 });
 console.log(`mean accuracy ${(100 * results.mean.accuracy).toFixed(1)} %, kappa ${results.mean.kappa.toFixed(3)}`);
