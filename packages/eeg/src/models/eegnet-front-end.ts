@@ -1,6 +1,6 @@
 import { add, elu, mul, reshape, rsqrt, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, Module } from '@nnkit/nn';
-import { renorm, temporalConvMoments, temporalSpatialConv } from '@nnkit/tensor';
+import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, maxNorm_, Module } from '@nnkit/nn';
+import { temporalConvMoments, temporalSpatialConv } from '@nnkit/tensor';
 
 /** Batch-norm settings of a front end: the EEGNet/EEG-TCNet code uses Keras' (eps 1e-3, momentum 0.01). */
 export interface FrontEndBatchNorm {
@@ -137,9 +137,7 @@ export abstract class EEGNetFrontEnd extends Module {
     // Train mode with one value per channel: the module path raises batch norm's error.
     if (!supported || (batchStats && count <= 1)) return null;
     // Conv2dWithConstraint renorms its stored weight in place before every use.
-    const wn = tidy(() => renorm(cs.weight.data, 2, 0, cs.maxNorm));
-    cs.weight.assign(wn);
-    wn.dispose();
+    maxNorm_(cs.weight, cs.maxNorm);
     const wT = ct.weight.data;
     let mean: Tensor;
     let variance: Tensor;

@@ -1,6 +1,7 @@
 // Owned by one area; an explicit list of named exports.
 export { Linear, type LinearOptions } from './linear.js';
 export { LinearWithConstraint, type LinearWithConstraintOptions } from './linear-with-constraint.js';
+export { maxNorm_ } from './max-norm.js';
 export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
 export { Dropout, Dropout2d } from './dropout.js';

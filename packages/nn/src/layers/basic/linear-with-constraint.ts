@@ -1,5 +1,5 @@
-import { renorm } from '@nnkit/tensor';
-import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { maxNorm_ } from './max-norm.js';
 import { Linear, type LinearOptions } from './linear.js';
 
 /** Options for {@link LinearWithConstraint}. */
@@ -33,9 +33,8 @@ export class LinearWithConstraint extends Linear {
 
   protected override effectiveWeight(): Tensor {
     // In place, as PyTorch's `self.weight.data = torch.renorm(...)`: not part of the gradient.
-    const w = this.weight;
-    tidy(() => w.data.assign(renorm(w.data, 2, 0, this.maxNorm)));
-    return w.data;
+    maxNorm_(this.weight, this.maxNorm);
+    return this.weight.data;
   }
 
   override extraRepr(): string {

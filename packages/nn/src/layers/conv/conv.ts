@@ -1,8 +1,9 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, renorm, type ConvPadding, type SizeArg } from '@nnkit/tensor';
+import { causalConv1d, causalConv2d, conv1d, conv2d, type ConvPadding, type SizeArg } from '@nnkit/tensor';
 import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
+import { maxNorm_ } from '../basic/max-norm.js';
 
 /** Options of {@link Conv1d} / {@link Conv2d} (PyTorch keyword arguments). */
 export interface ConvLayerOptions {
@@ -162,12 +163,6 @@ export class CausalConv2d extends ConvNd {
   }
 }
 
-function applyMaxNorm(w: Parameter, maxNorm: number): void {
-  const r = tidy(() => renorm(w.data, 2, 0, maxNorm));
-  w.assign(r);
-  r.dispose();
-}
-
 /**
  * `Conv1d` whose stored weight is renormed in place (each output filter to L2 norm <= maxNorm)
  * before every forward, as `Conv1dWithConstraint` in the EEG reference models.
@@ -186,7 +181,7 @@ export class Conv1dWithConstraint extends Conv1d {
   /** Renorms `weight` in place, then convolves: `[B, Cin, T]` -> `[B, Cout, To]`. */
   override forward(x: Tensor): Tensor {
     this.checkInput(x);
-    applyMaxNorm(this.weight, this.maxNorm);
+    maxNorm_(this.weight, this.maxNorm);
     return super.forward(x);
   }
   override extraRepr(): string {
@@ -212,7 +207,7 @@ export class Conv2dWithConstraint extends Conv2d {
   /** Renorms `weight` in place, then convolves: `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`. */
   override forward(x: Tensor): Tensor {
     this.checkInput(x);
-    applyMaxNorm(this.weight, this.maxNorm);
+    maxNorm_(this.weight, this.maxNorm);
     return super.forward(x);
   }
   override extraRepr(): string {
