@@ -62,7 +62,8 @@ export abstract class Module {
   private _nameInParent: string | undefined;
 
   /** Computes the module's output; implemented by subclasses, called through {@link Module.call}. */
-  abstract forward(...inputs: never[]): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- subclasses narrow it; a plain `Module` stays callable
+  abstract forward(...inputs: any[]): any;
 
   /**
    * Runs pre-hooks, `forward`, then hooks. Tensors created inside `forward` and not
