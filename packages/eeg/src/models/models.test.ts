@@ -32,6 +32,8 @@ describe('EEG models', () => {
     expect(s.trainableParams).toBe(4096);
     expect(s.totalParams).toBe(4096);
     expect(s.toString()).toMatch(/Trainable params: 4,096/);
+    expect(s.statisticsCount).toBe(176);
+    expect(s.toString()).toMatch(/Params \+ running statistics: 4,272/);
     const rows = s.rows.map((r) => r.name);
     expect(rows).toContain('tcn.network.1.net.0');
     m.dispose();

@@ -49,6 +49,7 @@ export function formatSummary(modelName: string, s: Omit<ModelSummary, 'toString
     `Trainable params: ${thousands(s.trainableParams)}`,
     `Non-trainable params: ${thousands(s.nonTrainableParams)}`,
     `Buffer elements: ${thousands(s.bufferCount)}`,
+    `Params + running statistics: ${thousands(s.totalParams + s.statisticsCount)}`,
     `Total mult-adds: ${thousands(s.multAdds)}`,
     line('-'),
     `Input size (MB): ${mb(s.memory.inputMB)}`,

@@ -103,7 +103,9 @@ export function summary(model: Module, inputShape: number[] | number[][], opts: 
   const totalParams = ps.reduce((a, p) => a + p.size, 0);
   const trainableParams = ps.reduce((a, p) => a + (p.requiresGrad ? p.size : 0), 0);
   const paramData = new Set<unknown>(ps.map((p) => p.data));
-  const bufferCount = Object.values(model.stateDict()).reduce((a, t) => a + (paramData.has(t) ? 0 : t.size), 0);
+  const buffers = Object.values(model.stateDict()).filter((t) => !paramData.has(t));
+  const bufferCount = buffers.reduce((a, t) => a + t.size, 0);
+  const statisticsCount = buffers.reduce((a, t) => a + (t.dtype === 'float32' ? t.size : 0), 0);
   const inputMB = (shapes.reduce((a, s) => a + numel(s), 0) * 4) / MB;
   const activationsMB = (activations * 4 * 2) / MB;
   const paramsMB = (totalParams * 4) / MB;
@@ -113,6 +115,7 @@ export function summary(model: Module, inputShape: number[] | number[][], opts: 
     trainableParams,
     nonTrainableParams: totalParams - trainableParams,
     bufferCount,
+    statisticsCount,
     multAdds,
     memory: { inputMB, activationsMB, paramsMB, totalMB: inputMB + activationsMB + paramsMB },
   };

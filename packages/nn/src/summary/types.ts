@@ -66,6 +66,12 @@ export interface ModelSummary {
   nonTrainableParams: number;
   /** Elements of the persistent buffers (batch-norm running statistics, ...). */
   bufferCount: number;
+  /**
+   * Elements of the floating-point persistent buffers (running means/variances; integer
+   * counters such as `num_batches_tracked` excluded): `totalParams + statisticsCount` is the
+   * model size papers quote (EEG-TCNet: 4,096 + 176 = 4,272).
+   */
+  statisticsCount: number;
   /** Total multiply-adds of one forward pass. */
   multAdds: number;
   memory: SummaryMemory;
