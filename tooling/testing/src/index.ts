@@ -1,3 +1,4 @@
 export { assertClose, closeness, type CloseOptions, type Closeness } from './close.js';
 export { loadFixture, fixturePath, sharedDataDir, hasSharedData } from './fixtures.js';
 export { readFixture, withPrefix, type Fixture } from './safetensors-fixture.js';
+export { assertImportRegistersNothing } from './registration.js';
