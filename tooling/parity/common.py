@@ -70,3 +70,36 @@ def state(module, prefix="w."):
 
 def grads(module, prefix="grad.w."):
     return {prefix + k: p.grad.detach().clone() for k, p in module.named_parameters() if p.grad is not None}
+
+
+def model_case(ctor, in_shape, seed, weight_scale=3.0):
+    """Builds `ctor()` under `seed` with non-trivial batch-norm statistics and weights scaled by
+    `weight_scale` (so that max-norm constraints bite), and returns the tensors of a whole-model
+    parity case: the state (w.), input (in.x), eval output (out.eval; the eval forward renorms
+    constrained weights in place, as the reference does), then, in train mode with every dropout
+    disabled, the output (out.train), the loss weights in.r of sum(out.train * in.r), the input
+    and parameter gradients and the state after the step (after.)."""
+    torch.manual_seed(seed)
+    m = ctor()
+    randomize_bn(m)
+    with torch.no_grad():
+        for p in m.parameters():
+            if p.dim() > 1:
+                p.mul_(weight_scale)
+    m.eval()
+    x = torch.randn(*in_shape)
+    with torch.no_grad():
+        y_eval = m(x)
+    tensors = {**state(m), "in.x": x, "out.eval": y_eval}
+    for mod in m.modules():
+        if isinstance(mod, torch.nn.Dropout):
+            mod.p = 0.0
+    m.train()
+    xg = x.clone().requires_grad_(True)
+    y = m(xg)
+    r = torch.randn_like(y)
+    (y * r).sum().backward()
+    tensors.update({"out.train": y.detach(), "in.r": r, "grad.in.x": xg.grad})
+    tensors.update(grads(m))
+    tensors.update(state(m, "after."))
+    return tensors

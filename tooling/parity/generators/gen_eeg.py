@@ -2,7 +2,6 @@
 EEGInceptionTCN, TemporalInception — eval outputs (random weights, non-trivial batch-norm
 statistics, max-norm applied), train-mode outputs/gradients with dropout disabled, and the
 batch-norm running statistics after the train-mode forward."""
-import torch
 
 import common
 from eeg import (EEGInceptionTCN, EEGNet, EEGTCNet, TemporalBlock, TemporalConvNet,
@@ -11,39 +10,11 @@ from eeg import (EEGInceptionTCN, EEGNet, EEGTCNet, TemporalBlock, TemporalConvN
 REL = "packages/eeg/src/models"
 
 
-def no_dropout(m):
-    for mod in m.modules():
-        if isinstance(mod, torch.nn.Dropout):
-            mod.p = 0.0
-
-
 def make(name, ctor, config, in_shape, seed):
-    torch.manual_seed(seed)
-    m = ctor()
-    common.randomize_bn(m)
-    # larger weights so that the max-norm constraints actually bite
-    with torch.no_grad():
-        for n, p in m.named_parameters():
-            if p.dim() > 1:
-                p.mul_(3.0)
-    m.eval()
-    x = torch.randn(*in_shape)
-    with torch.no_grad():
-        y_eval = m(x)  # renorms the constrained weights in place
-    tensors = {**common.state(m), "in.x": x, "out.eval": y_eval}
-    # train mode, dropout disabled: output, gradients, running statistics after the step
-    no_dropout(m)
-    m.train()
-    xg = x.clone().requires_grad_(True)
-    y = m(xg)
-    r = torch.randn_like(y)
-    (y * r).sum().backward()
-    tensors.update({"out.train": y.detach(), "in.r": r, "grad.in.x": xg.grad})
-    tensors.update(common.grads(m))
-    tensors.update(common.state(m, "after."))
+    tensors = common.model_case(ctor, in_shape, seed)
     config = dict(config, loss="sum(out.train * in.r)", input_shape=list(in_shape))
     path = common.write(REL, name, tensors, config)
-    print(name, tuple(y.shape), path)
+    print(name, tuple(tensors["out.eval"].shape), path)
 
 
 make("temporal-block-a", lambda: TemporalBlock(5, 7, 3, 2, dropout=0.2), dict(nInputs=5, nOutputs=7, kernelSize=3, dilation=2), (2, 5, 37), 1)
@@ -57,3 +28,9 @@ make("eegtcnet-3x1000", lambda: EEGTCNet(3, 2, F1=6, D=3, KE=31, L=3, FT=10, KT=
 make("inception-22x1125", lambda: EEGInceptionTCN(22, 4, F1=16, tcn_filters=24), dict(nChans=22, nClasses=4, F1=16, tcnFilters=24), (2, 22, 1125), 9)
 make("inception-3x1000", lambda: EEGInceptionTCN(3, 2, F1=8, D=2, kern_length=25, pool=4, kern_inception=3, tcn_filters=12, tcn_kernel=3), dict(nChans=3, nClasses=2, F1=8, D=2, kernLength=25, pool=4, kernInception=3, tcnFilters=12, tcnKernel=3), (2, 3, 1000), 10)
 make("temporal-inception", lambda: TemporalInception(8, 2, (16, 8, 4)), dict(inChan=8, outChan=2, kernels=[16, 8, 4]), (2, 8, 1, 33), 11)
+# odd sizes and the remaining non-default options (batch 1, one channel, kernel 1, pool 3, ...)
+make("temporal-inception-b", lambda: TemporalInception(6, 3, (5, 2, 1), (5, 1), max_norm=2.0), dict(inChan=6, outChan=3, kernels=[5, 2, 1], poolKernel=[5, 1], maxNorm=2.0), (1, 6, 2, 23), 12)
+make("tcn-c", lambda: TemporalConvNet(1, [1, 2], kernel_size=2, dropout=0.1), dict(numInputs=1, numChannels=[1, 2], kernelSize=2, dropout=0.1), (1, 1, 5), 13)
+make("eegnet-odd", lambda: EEGNet(1, 3, 77, F1=3, D=1, F2=5, kern_length=1, dropout=0.1), dict(nChans=1, nClasses=3, nTimes=77, F1=3, D=1, F2=5, kernLength=1, dropout=0.1), (2, 1, 77), 14)
+make("eegtcnet-odd", lambda: EEGTCNet(5, 3, F1=3, D=1, KE=8, pe=0.1, L=1, FT=7, KT=2, pt=0.1), dict(nChans=5, nClasses=3, F1=3, D=1, KE=8, pe=0.1, L=1, FT=7, KT=2, pt=0.1), (1, 5, 131), 15)
+make("inception-odd", lambda: EEGInceptionTCN(2, 3, F1=4, D=1, kern_length=9, pool=3, kern_inception=1, dropout_dep=0.2, dropout_temp=0.1, tcn_filters=5, tcn_kernel=2, tcn_dropout=0.1), dict(nChans=2, nClasses=3, F1=4, D=1, kernLength=9, pool=3, kernInception=1, dropoutDep=0.2, dropoutTemp=0.1, tcnFilters=5, tcnKernel=2, tcnDropout=0.1), (2, 2, 47), 16)

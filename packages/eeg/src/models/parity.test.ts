@@ -16,18 +16,24 @@ const builders: Record<string, (c: Cfg) => Module> = {
     new TemporalBlock(c.nInputs as number, c.nOutputs as number, c.kernelSize as number, c.dilation as number, {
       ...(c.bias === false ? { bias: false } : {}),
       ...(c.maxNorm !== undefined ? { maxNorm: c.maxNorm as number } : {}),
+      ...(c.dropout !== undefined ? { dropout: c.dropout as number } : {}),
     }),
   tcn: (c) =>
     new TemporalConvNet(c.numInputs as number, c.numChannels as number[], {
       kernelSize: c.kernelSize as number,
       ...(c.bias === false ? { bias: false } : {}),
       ...(c.maxNorm !== undefined ? { maxNorm: c.maxNorm as number } : {}),
+      ...(c.dropout !== undefined ? { dropout: c.dropout as number } : {}),
     }),
   eegnet: (c) => new EEGNet(c as never),
   eegtcnet: (c) => new EEGTCNet(c as never),
   inception: (c) => new EEGInceptionTCN(c as never),
   'temporal-inception': (c) =>
-    new TemporalInception(c.inChan as number, c.outChan as number, { kernels: c.kernels as [number, number, number] }),
+    new TemporalInception(c.inChan as number, c.outChan as number, {
+      kernels: c.kernels as [number, number, number],
+      ...(c.poolKernel !== undefined ? { poolKernel: c.poolKernel as [number, number] } : {}),
+      ...(c.maxNorm !== undefined ? { maxNorm: c.maxNorm as number } : {}),
+    }),
 };
 
 const cases = [
@@ -42,6 +48,12 @@ const cases = [
   'inception-22x1125',
   'inception-3x1000',
   'temporal-inception',
+  // odd sizes and the remaining non-default options (batch 1, one channel, kernel 1, pool 3, ...)
+  'temporal-inception-b',
+  'tcn-c',
+  'eegnet-odd',
+  'eegtcnet-odd',
+  'inception-odd',
 ];
 
 type Callable = Module & { call(x: Tensor): Tensor };
