@@ -126,6 +126,7 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
     const [, , C, M] = f.shape as [number, number, number, number];
     const fd = reshape(flipped, [kH, kW, C * M, 1]);
     const g = rawConv(d, fd, [1, 1], [dh, dw], p, true);
+    if (M === 1) return g;
     const [b] = g.shape;
     return sum(reshape(g, [b, H, W, C, M]), 4);
   }

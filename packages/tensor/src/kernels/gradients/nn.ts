@@ -81,8 +81,29 @@ function viaKernel(kernelName: string, gradKernel: string, input: string, gradIn
   };
 }
 
+/**
+ * `x · yᵀ` (or the transposed variants) where the contracted dimension has length 1 — an outer
+ * product — as a broadcasting multiply: XNNPACK runs a K = 1 GEMM at a fraction of the speed
+ * (e.g. the gradient of an average pool written as reshape + matMul: 6.8 ms → ~1 ms).
+ */
+function outer(x: Tensor, y: Tensor, tX: boolean, tY: boolean): Tensor | null {
+  const kx = tX ? x.shape[x.rank - 2] : x.shape[x.rank - 1];
+  const ky = tY ? y.shape[y.rank - 1] : y.shape[y.rank - 2];
+  if (kx !== 1 || ky !== 1) return null;
+  // x as a column [.., M, 1], y as a row [.., 1, N]: their product broadcasts to [.., M, N].
+  const col = tX ? reshape(x, [...x.shape.slice(0, -2), x.shape[x.rank - 1]!, 1]) : x;
+  const row = tY ? reshape(y, [...y.shape.slice(0, -2), 1, y.shape[y.rank - 2]!]) : y;
+  return mul(col, row);
+}
+
+/** `matMul(x, y, tX, tY)`, as a broadcasting multiply when it is an outer product. */
+function product(x: Tensor, y: Tensor, tX = false, tY = false): Tensor {
+  return outer(x, y, tX, tY) ?? matMul(x, y, tX, tY);
+}
+
 /** da, db of C = op(A) · op(B) before summing broadcast batch axes. */
 function matMulGrads(dy: Tensor, a: Tensor, b: Tensor, tA: boolean, tB: boolean): [() => Tensor, () => Tensor] {
+  const matMul = product;
   if (!tA && !tB) return [() => matMul(dy, b, false, true), () => matMul(a, dy, true, false)];
   if (!tA && tB) return [() => matMul(dy, b), () => matMul(dy, a, true, false)];
   if (tA && !tB) return [() => matMul(b, dy, false, true), () => matMul(a, dy)];

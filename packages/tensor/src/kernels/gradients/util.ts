@@ -15,7 +15,7 @@ import {
  * `sizes[i]` is a merged axis, `reduced[i]` whether it belongs to `axes`. The kinds alternate,
  * so e.g. `[64, 16, 1, 1000]` with axes `[0, 2, 3]` becomes `[64, 16, 1000]`, reduced R K R.
  */
-function mergeAxes(shape: readonly number[], axes: readonly number[]): { sizes: number[]; reduced: boolean[] } {
+export function mergeAxes(shape: readonly number[], axes: readonly number[]): { sizes: number[]; reduced: boolean[] } {
   const sizes: number[] = [];
   const reduced: boolean[] = [];
   shape.forEach((d, i) => {

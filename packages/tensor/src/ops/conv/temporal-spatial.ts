@@ -1,8 +1,6 @@
 import {
   add,
-  concat,
-  cumsum,
-  matMul,
+  mean,
   mul,
   ones,
   pad,
@@ -29,13 +27,22 @@ export interface TemporalSpatialAffine extends TemporalSpatialConvOptions {
   scale?: Tensor | null;
   /** Per temporal filter shift `[F1]` applied after `scale`. */
   shift?: Tensor | null;
+  /**
+   * Compute on `x − mean(x)` and add the mean's contribution back in closed form. The same
+   * function; numerically better when `x` has a large offset and a folded batch norm's `shift`
+   * cancels it (train mode with batch statistics): without it the spatial weight's gradient
+   * is the difference of two large sums. Costs one more pass over `x`. Default false.
+   */
+  center?: boolean;
 }
 
-function check(cond: boolean, msg: string): void {
+/** @internal */
+export function check(cond: boolean, msg: string): void {
   if (!cond) throw new RangeError(msg);
 }
 
-function checkShapes(fn: string, x: Tensor, wT: Tensor, wS?: Tensor): void {
+/** @internal */
+export function checkShapes(fn: string, x: Tensor, wT: Tensor, wS?: Tensor): void {
   check(x.rank === 4 && x.shape[1] === 1, `${fn}: expected input [B, 1, C, T], got [${x.shape}]`);
   check(wT.rank === 4 && wT.shape[1] === 1 && wT.shape[2] === 1, `${fn}: expected temporal weight [F1, 1, 1, K], got [${wT.shape}]`);
   if (wS !== undefined) {
@@ -48,7 +55,8 @@ function checkShapes(fn: string, x: Tensor, wT: Tensor, wS?: Tensor): void {
   }
 }
 
-function temporalPads(fn: string, wT: Tensor, padding: NonNullable<TemporalSpatialConvOptions['padding']>): [number, number] {
+/** @internal */
+export function temporalPads(fn: string, wT: Tensor, padding: NonNullable<TemporalSpatialConvOptions['padding']>): [number, number] {
   const K = wT.shape[3]!;
   if (padding === 'same') return [Math.floor((K - 1) / 2), K - 1 - Math.floor((K - 1) / 2)];
   if (padding === 'valid') return [0, 0];
@@ -89,8 +97,10 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
   check(T + l + r >= K, `${fn}: kernel ${K} is larger than the padded input length ${T + l + r}`);
   return tidy(() => {
     const ws = reshape(wSpatial, [J, C]);
+    const mu = opts.center ? mean(x) : null;
+    const xc = mu ? sub(x, mu) : x;
     // Spatial mixing: x as NHWC [B, C, T, 1] (free), filter [C, 1, 1, J] → z [B, 1, T, J].
-    const z = runConv(reshape(x, [B, C, T, 1]), reshape(transpose(ws), [C, 1, 1, J]), {
+    const z = runConv(reshape(xc, [B, C, T, 1]), reshape(transpose(ws), [C, 1, 1, J]), {
       strides: [1, 1],
       dilations: [1, 1],
       pad: [0, 0, 0, 0],
@@ -101,11 +111,19 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
     if (opts.scale != null) kt = mul(kt, reshape(opts.scale, [F1, 1, 1]));
     const kj = D === 1 ? reshape(kt, [J, K]) : reshape(mul(kt, ones([1, D, 1])), [J, K]);
     let y: Tensor = depthwiseTemporal(z, kj, l, r);
+    // shift[f] passes through the spatial filter as shift[f]·Σ_c wSpatial[j, c]; so does the
+    // removed mean μ, as μ·(temporal filter over the valid samples) — a [To] profile per filter
+    // that differs from μ·Σ kj only within the padded edges.
+    let offset: Tensor | null = null;
     if (opts.shift != null) {
-      // shift[f] passes through the spatial filter as shift[f]·Σ_c wSpatial[j, c].
       const sf = D === 1 ? opts.shift : reshape(mul(reshape(opts.shift, [F1, 1]), ones([1, D])), [J]);
-      y = add(y, reshape(mul(sf, sum(ws, 1)), [1, 1, 1, J]));
+      offset = reshape(sf, [1, 1, 1, J]);
     }
+    if (mu) {
+      const profile = mul(depthwiseTemporal(ones([1, 1, T, J]), kj, l, r), mu); // [1, 1, To, J]
+      offset = offset ? add(profile, offset) : profile;
+    }
+    if (offset) y = add(y, mul(offset, reshape(sum(ws, 1), [1, 1, 1, J])));
     return transpose(y, [0, 3, 1, 2]) as Tensor4D;
   });
 }
@@ -141,88 +159,4 @@ function depthwiseTemporal(z: Tensor, kj: Tensor, l: number, r: number): Tensor 
     y = y === undefined ? part : add(y, part);
   }
   return y!;
-}
-
-/**
- * Σ_{s<S} H[s:s+K, s:s+K] with H = Σ over windows of their outer product, for `nblk` blocks of
- * `S` output positions starting at `start`: the Gram matrix of the im2col patches of those positions.
- */
-function patchGram(xq: Tensor, R: number, start: number, nblk: number, S: number, K: number): Tensor {
-  let h: Tensor;
-  if (nblk === 1 || K === 1) {
-    const w2 = reshape(slice(xq, [0, start], [R, nblk === 1 ? S + K - 1 : nblk * S]), [R * nblk, nblk === 1 ? S + K - 1 : S]);
-    h = matMul(transpose(w2), w2);
-  } else {
-    // Block b's window is its own S samples then the first K-1 of block b+1 (K-1 <= S): with
-    // A the blocks and N their successors ([R·nblk, S] views of the padded rows, no copies of
-    // windows), H = [[AᵀA, AᵀN], [NᵀA, NᵀN]] and only its top-left (S+K-1)² part is used.
-    const a = reshape(slice(xq, [0, start], [R, nblk * S]), [R * nblk, S]);
-    const n = reshape(slice(xq, [0, start + S], [R, nblk * S]), [R * nblk, S]);
-    const at = transpose(a);
-    const an = matMul(at, n);
-    const top = concat([matMul(at, a), an], 1);
-    const bottom = concat([transpose(an), matMul(transpose(n), n)], 1);
-    h = concat([top, bottom], 0); // [2S, 2S]
-  }
-  let g: Tensor | undefined;
-  for (let s = 0; s < S; s++) {
-    const part = slice(h, [s, s], [K, K]);
-    g = g === undefined ? part : add(g, part);
-  }
-  return g!;
-}
-
-/**
- * Batch mean and biased variance per filter of `conv2d(x, wTemporal, {padding})` over
- * (batch, electrodes, time) — what a training-mode `BatchNorm2d` after EEGNet's temporal
- * convolution needs — computed from the first and second moments of the input's `K`-sample
- * patches (`K` window sums and a `K×K` Gram matrix, both independent of the weights) instead of
- * from the `[B, F1, C, T]` activation. Differentiable in `wTemporal`.
- *
- * @param x `[B, 1, C, T]`
- * @param wTemporal `[F1, 1, 1, K]`
- * @returns `{ mean, variance, count }`: `[F1]` each, and the number of values per filter.
- * @example
- * ```ts
- * const { mean, variance } = temporalConvMoments(x, convT.weight.data);
- * const scale = mul(gamma, rsqrt(add(variance, eps)));
- * const y = temporalSpatialConv(x, convT.weight.data, convS.weight.data, { scale, shift: sub(beta, mul(mean, scale)) });
- * ```
- */
-export function temporalConvMoments(x: Tensor, wTemporal: Tensor, opts: TemporalSpatialConvOptions = {}): { mean: Tensor; variance: Tensor; count: number } {
-  const fn = 'temporalConvMoments';
-  checkShapes(fn, x, wTemporal);
-  const [B, , C, T] = x.shape as [number, number, number, number];
-  const [F1, , , K] = wTemporal.shape as [number, number, number, number];
-  const [l, r] = temporalPads(fn, wTemporal, opts.padding ?? 'same');
-  const R = B * C;
-  const To = T + l + r - K + 1;
-  check(To >= 1, `${fn}: kernel ${K} is larger than the padded input length ${T + l + r}`);
-  const count = R * To;
-  const out = tidy(() => {
-    const S = Math.max(K - 1, 32);
-    // Padded rows, with S extra zeros so every block can read its successor's first K-1 samples.
-    const xq = pad(reshape(x, [R, T]), [
-      [0, 0],
-      [l, r + S],
-    ]);
-    // Patch means: m[k] = Σ_r Σ_{t<To} xp[r, t+k] / count, from a column sum and window sums.
-    const col = matMul(ones([1, R]), slice(xq, [0, 0], [R, T + l + r])); // [1, Tp]
-    const cs = cumsum(pad(reshape(col, [T + l + r]), [[1, 0]]));
-    const m = mul(sub(slice(cs, [To], [K]), slice(cs, [0], [K])), 1 / count); // [K]
-    // Patch Gram matrix over the To output positions (full blocks, then the remainder).
-    const nfull = Math.floor(To / S);
-    const rem = To - nfull * S;
-    let g = nfull > 0 ? patchGram(xq, R, 0, nfull, S, K) : undefined;
-    if (rem > 0) {
-      const gr = patchGram(xq, R, nfull * S, 1, rem, K);
-      g = g === undefined ? gr : add(g, gr);
-    }
-    const w = reshape(wTemporal, [F1, K]);
-    const mean = reshape(matMul(w, reshape(m, [K, 1])), [F1]);
-    const second = mul(sum(mul(matMul(w, g!), w), 1), 1 / count); // wᵀGw / count
-    const variance = sub(second, mul(mean, mean));
-    return { mean, variance };
-  });
-  return { ...out, count };
 }
