@@ -72,13 +72,15 @@ def grads(module, prefix="grad.w."):
     return {prefix + k: p.grad.detach().clone() for k, p in module.named_parameters() if p.grad is not None}
 
 
-def model_case(ctor, in_shape, seed, weight_scale=3.0):
+def model_case(ctor, in_shape, seed, weight_scale=3.0, dtype=torch.float32, x_scale=1.0, x_shift=0.0):
     """Builds `ctor()` under `seed` with non-trivial batch-norm statistics and weights scaled by
     `weight_scale` (so that max-norm constraints bite), and returns the tensors of a whole-model
     parity case: the state (w.), input (in.x), eval output (out.eval; the eval forward renorms
     constrained weights in place, as the reference does), then, in train mode with every dropout
     disabled, the output (out.train), the loss weights in.r of sum(out.train * in.r), the input
-    and parameter gradients and the state after the step (after.)."""
+    and parameter gradients and the state after the step (after.). With dtype=torch.float64 the
+    same case (same weights, inputs and in.r) is computed in double precision. The input is
+    randn · x_scale + x_shift (e.g. raw microvolts with a DC offset)."""
     torch.manual_seed(seed)
     m = ctor()
     randomize_bn(m)
@@ -86,8 +88,11 @@ def model_case(ctor, in_shape, seed, weight_scale=3.0):
         for p in m.parameters():
             if p.dim() > 1:
                 p.mul_(weight_scale)
-    m.eval()
+    m = m.to(dtype).eval()
     x = torch.randn(*in_shape)
+    if x_scale != 1.0 or x_shift != 0.0:
+        x = x * x_scale + x_shift
+    x = x.to(dtype)
     with torch.no_grad():
         y_eval = m(x)
     tensors = {**state(m), "in.x": x, "out.eval": y_eval}
@@ -97,7 +102,7 @@ def model_case(ctor, in_shape, seed, weight_scale=3.0):
     m.train()
     xg = x.clone().requires_grad_(True)
     y = m(xg)
-    r = torch.randn_like(y)
+    r = torch.randn(y.shape).to(dtype)
     (y * r).sum().backward()
     tensors.update({"out.train": y.detach(), "in.r": r, "grad.in.x": xg.grad})
     tensors.update(grads(m))

@@ -7,6 +7,10 @@ the same content as the committed fixtures (eval output, train output, input and
 gradients, batch-norm statistics after the step). The nnkit side is
 packages/eeg/src/models/sweep.test.ts; `tooling/parity/sweep eeg` runs both.
 
+Every case is also computed in float64 (keys f64.*): where PyTorch's own float32 result is off
+the float64 one by more than the tolerance (ill-conditioned cases, e.g. a train-mode batch norm
+over two values), the test compares nnkit with the float64 result instead.
+
 Configurations that PyTorch itself rejects are skipped and listed (a batch norm that sees one value
 per channel in train mode). TCN kernels start at 2: the reference's Chomp1d(0) would empty the
 sequence (nnkit treats a kernel of 1 as no chomp).
@@ -18,6 +22,8 @@ import os
 import random
 import sys
 
+import torch
+
 import common
 from eeg import EEGInceptionTCN, EEGNet, EEGTCNet, TemporalBlock, TemporalConvNet, TemporalInception
 from safetensors_io import save
@@ -25,16 +31,21 @@ from safetensors_io import save
 OUT = sys.argv[1]
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 COUNT = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+# inputs of the whole models: standardised, offset, raw microvolts with a DC offset
+AFFINES = [(1.0, 0.0), (1.0, 3.0), (20.0, 50.0)]
 
 
-def case(name, ctor, config, in_shape, seed):
+def case(name, ctor, config, in_shape, seed, x_affine=(1.0, 0.0)):
     try:
-        tensors = common.model_case(ctor, in_shape, seed)
+        tensors = common.model_case(ctor, in_shape, seed, x_scale=x_affine[0], x_shift=x_affine[1])
+        exact = common.model_case(ctor, in_shape, seed, dtype=torch.float64, x_scale=x_affine[0], x_shift=x_affine[1])
     except (ValueError, RuntimeError) as e:
         print("skip", name, str(e).splitlines()[0])
         return
-    config = dict(config, kind=name.split("-")[0], input_shape=list(in_shape))
+    config = dict(config, kind=name.split("-")[0], input_shape=list(in_shape), x_affine=list(x_affine))
     out = {k: v.detach().contiguous() for k, v in tensors.items()}
+    # the same case in float64: tells float32 rounding in ill-conditioned cases from real differences
+    out.update({"f64." + k: v.detach().contiguous() for k, v in exact.items() if k.startswith(("out.", "grad."))})
     save(out, os.path.join(OUT, name + ".safetensors"), metadata={"config": json.dumps(config)})
 
 
@@ -62,13 +73,13 @@ def main():
                  kernLength=r(1, 40), dropout=0.3)
         case(f"eegnet-{i}", lambda: EEGNet(c["nChans"], c["nClasses"], c["nTimes"], F1=c["F1"], D=c["D"], F2=c["F2"],
                                            kern_length=c["kernLength"], dropout=0.3),
-             c, (r(1, 3), c["nChans"], c["nTimes"]), seed)
+             c, (r(1, 3), c["nChans"], c["nTimes"]), seed, rng.choice(AFFINES))
 
         c = dict(nChans=r(1, 7), nClasses=r(2, 5), F1=r(1, 6), D=r(1, 3), KE=r(1, 40), L=r(1, 3), FT=r(1, 12),
                  KT=r(2, 5), pe=0.1, pt=0.2)
         case(f"eegtcnet-{i}", lambda: EEGTCNet(c["nChans"], c["nClasses"], F1=c["F1"], D=c["D"], KE=c["KE"], pe=0.1,
                                                L=c["L"], FT=c["FT"], KT=c["KT"], pt=0.2),
-             c, (r(1, 3), c["nChans"], r(64, 400)), seed)
+             c, (r(1, 3), c["nChans"], r(64, 400)), seed, rng.choice(AFFINES))
 
         while True:  # the reference's bn3 needs 4 · (F2 // 4) == F2
             F1, D = r(1, 8), r(1, 3)
@@ -81,7 +92,7 @@ def main():
                                                        pool=pool, kern_inception=c["kernInception"], dropout_dep=0.3,
                                                        dropout_temp=0.3, tcn_filters=c["tcnFilters"],
                                                        tcn_kernel=c["tcnKernel"], tcn_dropout=0.2),
-             c, (r(1, 3), c["nChans"], r(pool * pool, pool * pool + 200)), seed)
+             c, (r(1, 3), c["nChans"], r(pool * pool, pool * pool + 200)), seed, rng.choice(AFFINES))
 
         oc = r(1, 4)
         ic = oc * r(1, 3)

@@ -154,7 +154,7 @@ export abstract class EEGNetFrontEnd extends Module {
     const scale = bn.weight ? mul(invStd, bn.weight.data) : invStd;
     const shift0 = mul(mean, scale);
     const shift = bn.bias ? sub(bn.bias.data, shift0) : mul(shift0, -1);
-    return temporalSpatialConv(x4, wT, cs.weight.data, { scale, shift, padding: 'same' });
+    return temporalSpatialConv(x4, wT, cs.weight.data, { scale, shift, padding: 'same', center: batchStats });
   }
 }
 
