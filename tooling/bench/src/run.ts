@@ -1,5 +1,6 @@
 /**
- * `pnpm bench`: EEG-TCNet (22 channels × 1000 samples, 4 classes) on nnkit/wasm against
+ * `pnpm bench`: EEG-TCNet (22 channels × 1000 samples, 4 classes; and the BCI IV 2b recipe's
+ * 3 channels, 2 classes) on nnkit/wasm against
  * peers measured in the same run — PyTorch CPU with one thread (Debian python3-torch, when
  * installed; run before and after nnkit, averaged) and tfjs-layers on the same wasm backend,
  * plus a same-MAC wasm GEMM as a machine-speed reference. Reports medians and ratios; writes
@@ -26,6 +27,7 @@ interface TorchPeer {
   forwardMs: number;
   temporalConvMs: number;
   frontEndStepMs: number;
+  trainStep3Ms: number;
 }
 
 function pytorchPeer(): TorchPeer | null {
@@ -47,7 +49,7 @@ function pytorchPeer(): TorchPeer | null {
 function meanPeer(a: TorchPeer | null, b: TorchPeer | null): TorchPeer | null {
   if (a === null || b === null) return a ?? b;
   const m = (k: keyof TorchPeer): number => (a[k] + b[k]) / 2;
-  return { trainStepMs: m('trainStepMs'), inferMs: m('inferMs'), forwardMs: m('forwardMs'), temporalConvMs: m('temporalConvMs'), frontEndStepMs: m('frontEndStepMs') };
+  return { trainStepMs: m('trainStepMs'), inferMs: m('inferMs'), forwardMs: m('forwardMs'), temporalConvMs: m('temporalConvMs'), frontEndStepMs: m('frontEndStepMs'), trainStep3Ms: m('trainStep3Ms') };
 }
 
 async function main(): Promise<void> {
@@ -75,6 +77,20 @@ async function main(): Promise<void> {
     opt.zeroGrad();
     const loss = backward(() => lossFn.call(model.call(xb), yb), model);
     opt.step();
+    loss.dataSync();
+    loss.dispose();
+  }, runs, 2);
+
+  // nnkit training step of the BCI IV 2b recipe's model: 3 channels, 2 classes, batch 64
+  const model3 = new EEGTCNet({ nChans: 3, nClasses: 2 });
+  model3.train();
+  const opt3 = new Adam(model3.parameters(), { lr: 1e-3 });
+  const xb3 = randomNormal([64, 3, 1000]);
+  const yb3 = tensor1d(Array.from({ length: 64 }, (_, i) => i % 2), 'int32');
+  const nnkitTrain3 = await timeMs(() => {
+    opt3.zeroGrad();
+    const loss = backward(() => lossFn.call(model3.call(xb3), yb3), model3);
+    opt3.step();
     loss.dataSync();
     loss.dispose();
   }, runs, 2);
@@ -127,6 +143,7 @@ async function main(): Promise<void> {
     ['inference, 1 trial', nnkitInfer, torch?.inferMs, layersInfer],
     ['forward, batch 64', nnkitForward, torch?.forwardMs, undefined],
     ['training step, batch 64 (Adam)', nnkitTrain, torch?.trainStepMs, undefined],
+    ['training step, 3 channels, 2 classes, batch 64 (BCI IV 2b recipe)', nnkitTrain3, torch?.trainStep3Ms, undefined],
     ['temporal conv forward, batch 64', temporalConv, torch?.temporalConvMs, undefined],
     ['front end fwd+bwd (conv, BN, depthwise), batch 64', frontStep, torch?.frontEndStepMs, undefined],
     ['same front end via temporalSpatialConv', frontFused, torch?.frontEndStepMs, undefined],
@@ -149,12 +166,13 @@ async function main(): Promise<void> {
   writeFileSync(
     join(dir, 'latest.json'),
     JSON.stringify(
-      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitForward, nnkitTrain, temporalConv, frontStep, frontFused, gemmPeer, layersInfer, torch },
+      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitForward, nnkitTrain, nnkitTrain3, temporalConv, frontStep, frontFused, gemmPeer, layersInfer, torch },
       null,
       2,
     ),
   );
   model.dispose();
+  model3.dispose();
   front.dispose();
 }
 
