@@ -179,6 +179,16 @@ def layer_cases():
         eeg.Conv1dWithConstraint(3, 5, 3, padding=1, max_norm=0.5), r(2, 3, 11))
     lay("Conv2dWithConstraint", [4, 4, [1, 5]], {"groups": 4, "padding": "same", "bias": False, "max_norm": 0.25},
         eeg.Conv2dWithConstraint(4, 4, (1, 5), groups=4, padding="same", bias=False, max_norm=0.25), r(2, 4, 3, 12))
+    # padding_mode other than zeros (explicit F.pad, then an unpadded convolution); own seed and
+    # fork_rng, so the op fixtures drawn after this keep their random values
+    with torch.random.fork_rng():
+        torch.manual_seed(21)
+        lay("Conv1d", [3, 4, 3], {"padding": 2, "padding_mode": "reflect"}, nn.Conv1d(3, 4, 3, padding=2, padding_mode="reflect"), r(2, 3, 9))
+        lay("Conv1d", [2, 2, 4], {"padding": "same", "padding_mode": "reflect"}, nn.Conv1d(2, 2, 4, padding="same", padding_mode="reflect"), r(2, 2, 10))
+        lay("Conv2d", [2, 4, [3, 2]], {"stride": [2, 1], "padding": [1, 1], "padding_mode": "replicate", "bias": False},
+            nn.Conv2d(2, 4, (3, 2), stride=(2, 1), padding=(1, 1), padding_mode="replicate", bias=False), r(2, 2, 7, 6))
+        lay("Conv2d", [4, 4, 3], {"padding": "same", "dilation": 2, "groups": 2, "padding_mode": "circular"},
+            nn.Conv2d(4, 4, 3, padding="same", dilation=2, groups=2, padding_mode="circular"), r(1, 4, 6, 7))
     common.write(NN, "conv_layers", t, c)
 
 

@@ -2,3 +2,4 @@ export { assertClose, closeness, type CloseOptions, type Closeness } from './clo
 export { loadFixture, fixturePath, sharedDataDir, hasSharedData } from './fixtures.js';
 export { readFixture, withPrefix, type Fixture } from './safetensors-fixture.js';
 export { assertImportRegistersNothing } from './registration.js';
+export { checkAgainstTorch, checkModuleCase, type CaseModule } from './module-case.js';

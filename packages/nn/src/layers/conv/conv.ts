@@ -1,4 +1,4 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, type ConvPadding, type SizeArg } from '@nnkit/tensor';
+import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, type ConvPadding, type SizeArg } from '@nnkit/tensor';
 import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
@@ -17,9 +17,16 @@ export interface ConvLayerOptions {
   groups?: number;
   /** Learnable bias. Default true. */
   bias?: boolean;
-  /** Only `'zeros'` is supported. */
-  paddingMode?: 'zeros';
+  /**
+   * How `padding` fills the border, as PyTorch's `padding_mode`: `'zeros'` (default),
+   * `'reflect'`, `'replicate'` or `'circular'` (the input is padded explicitly, then convolved
+   * without padding; `'same'` splits the padding as PyTorch does, the extra sample on the right).
+   */
+  paddingMode?: ConvPaddingMode;
 }
+
+/** Border modes of the convolution layers (PyTorch's `padding_mode`). */
+export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 /** Options of the max-norm constrained convolutions. */
 export interface ConstraintOptions {
@@ -38,6 +45,7 @@ abstract class ConvNd extends Module {
   readonly padding: ConvPadding;
   readonly dilation: number[];
   readonly groups: number;
+  readonly paddingMode: ConvPaddingMode;
 
   constructor(
     readonly inChannels: number,
@@ -52,7 +60,13 @@ abstract class ConvNd extends Module {
     this.stride = tuple(opts.stride ?? 1, nd);
     this.dilation = tuple(opts.dilation ?? 1, nd);
     this.padding = opts.padding ?? 0;
-    if (opts.paddingMode !== undefined && opts.paddingMode !== 'zeros') throw new RangeError(`${this.constructor.name}: only paddingMode 'zeros' is supported`);
+    this.paddingMode = opts.paddingMode ?? 'zeros';
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
+      throw new RangeError(`${this.constructor.name}: paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${String(this.paddingMode)}'`);
+    }
+    if (this.paddingMode !== 'zeros' && this.padding === 'same' && this.stride.some((s) => s !== 1)) {
+      throw new RangeError(`${this.constructor.name}: padding 'same' needs stride 1`);
+    }
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new RangeError(`${this.constructor.name}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`);
     }
@@ -60,6 +74,32 @@ abstract class ConvNd extends Module {
     const bound = 1 / Math.sqrt(fanIn); // kaiming_uniform(a=sqrt(5)) == U(-1/sqrt(fanIn), 1/sqrt(fanIn))
     this.weight = this.registerParameter('weight', new Parameter(randomUniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound)));
     this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound)));
+  }
+
+  /**
+   * For a non-zeros `paddingMode`: `x` padded explicitly (PyTorch's `F.pad` with the layer's
+   * padding) and the padding left for the convolution (0); otherwise both unchanged.
+   */
+  protected padded(x: Tensor): { x: Tensor; padding: ConvPadding } {
+    if (this.paddingMode === 'zeros') return { x, padding: this.padding };
+    const per: Array<[number, number]> = this.kernelSize.map((k, i) => {
+      if (this.padding === 'valid') return [0, 0];
+      if (this.padding === 'same') {
+        const total = this.dilation[i]! * (k - 1);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      }
+      const p = tuple(this.padding, this.nd)[i]!;
+      return [p, p];
+    });
+    // F.pad lists the last axis first.
+    const flat = per.reverse().flat();
+    if (flat.every((v) => v === 0)) return { x, padding: 0 };
+    const mode = this.paddingMode;
+    try {
+      return { x: padNd(x, flat, { mode }), padding: 0 };
+    } catch (e) {
+      throw new ShapeError(this.path(), `an input large enough for paddingMode '${mode}' (${(e as Error).message})`, x.shape);
+    }
   }
 
   protected checkInput(x: Tensor): void {
@@ -82,6 +122,7 @@ abstract class ConvNd extends Module {
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${f(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
@@ -102,7 +143,8 @@ export class Conv1d extends ConvNd {
   /** x: `[B, Cin, T]` -> `[B, Cout, To]`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return conv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const p = this.padded(x);
+    return conv1d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups });
   }
 }
 
@@ -122,7 +164,8 @@ export class Conv2d extends ConvNd {
   /** x: `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return conv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const p = this.padded(x);
+    return conv2d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups });
   }
 }
 
@@ -135,7 +178,7 @@ export class Conv2d extends ConvNd {
  * ```
  */
 export class CausalConv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding'> = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding' | 'paddingMode'> = {}) {
     super(inChannels, outChannels, kernelSize, 1, opts);
   }
   /** x: `[B, Cin, T]` -> `[B, Cout, T']`. */
@@ -153,7 +196,7 @@ export class CausalConv1d extends ConvNd {
  * ```
  */
 export class CausalConv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding'> = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding' | 'paddingMode'> = {}) {
     super(inChannels, outChannels, kernelSize, 2, opts);
   }
   /** x: `[B, Cin, H, T]` -> `[B, Cout, Ho, T']`. */

@@ -7,6 +7,7 @@ export {
   Conv1dWithConstraint,
   Conv2dWithConstraint,
   type ConvLayerOptions,
+  type ConvPaddingMode,
   type ConstraintOptions,
 } from './conv.js';
 export {
