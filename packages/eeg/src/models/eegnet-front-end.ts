@@ -94,8 +94,16 @@ export abstract class EEGNetFrontEnd extends Module {
   protected frontEnd(x: Tensor): Tensor {
     const [b, c, t] = x.shape as [number, number, number];
     const x4 = reshape(x, [b, 1, c, t]);
-    const h = this.fusedTemporalSpatial(x4) ?? this.convSpatial.call(this.bn1.call(this.convTemporal.call(x4)));
-    return this.drop1.call(this.pool1.call(elu(this.bn2.call(h))));
+    return this.drop1.call(this.pool1.call(elu(this.bn2.call(this.temporalSpatial(x4)))));
+  }
+
+  /**
+   * `conv_spatial(bn1(conv_temporal(x4)))`: x4: [B, 1, nChans, T] → [B, F1·D, 1, T], on the
+   * fused path when it applies (see {@link EEGNetFrontEnd.frontEnd}). Used by the stream on
+   * windows' edge ranges. @internal
+   */
+  temporalSpatial(x4: Tensor): Tensor {
+    return this.fusedTemporalSpatial(x4) ?? this.convSpatial.call(this.bn1.call(this.convTemporal.call(x4)));
   }
 
   /**

@@ -69,7 +69,7 @@ export function planFor(model: Module): StreamPlan {
       {
         kind: 'local',
         ...sameHalo(kernelW(m.convTemporal)),
-        fn: (x) => elu(m.bn2.call(m.convSpatial.call(m.bn1.call(m.convTemporal.call(x))))),
+        fn: (x) => elu(m.bn2.call(m.temporalSpatial(x))),
       },
       { kind: 'pool', factor: p1, fn: (x) => m.pool1.call(x) },
       {
@@ -106,7 +106,7 @@ export function planFor(model: Module): StreamPlan {
       {
         kind: 'local',
         ...sameHalo(kernelW(m.convTemporal)),
-        fn: (x) => elu(m.bn2.call(m.convSpatial.call(m.bn1.call(m.convTemporal.call(x))))),
+        fn: (x) => elu(m.bn2.call(m.temporalSpatial(x))),
       },
       { kind: 'pool', factor: m.pool, fn: (x) => m.pool1.call(x) },
       { kind: 'local', left, right, fn: (x) => elu(m.bn3.call(inc.call(x))) },
