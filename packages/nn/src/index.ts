@@ -9,6 +9,7 @@ export {
   type RemovableHandle,
 } from './module.js';
 export { ShapeError, StateDictError } from './errors.js';
+export { WeightCache } from './weight-cache.js';
 export * from './layers/conv/index.js';
 export * from './layers/basic/index.js';
 export * as init from './init/index.js';

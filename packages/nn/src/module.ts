@@ -265,6 +265,33 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * Whether eval-mode forwards may keep weight-derived tensors between calls (batch norm folded
+   * into scale/shift, filters in the kernel's layout): fewer kernels per call for repeated
+   * inference (one trial, a stream). The cache notices any change of the weights (optimizer
+   * steps, `loadStateDict`), but holds extra tensors until `cacheWeights(false)` or `dispose()`.
+   */
+  weightCaching = false;
+
+  /**
+   * Turns {@link Module.weightCaching} on or off for this module and its descendants (off frees
+   * the cached tensors). `createStream` turns it on for its model.
+   * @example
+   * ```ts
+   * const model = new EEGTCNet({ nChans: 3, nClasses: 2 }).eval().cacheWeights();
+   * model.call(trial); // [1, 3, 1000] → [1, 2], fewer kernels from the second call on
+   * ```
+   */
+  cacheWeights(on = true): this {
+    return this.apply((m) => {
+      m.weightCaching = on;
+      if (!on) m.clearWeightCache();
+    });
+  }
+
+  /** Frees this module's own weight-derived tensors (override when the module caches some). */
+  protected clearWeightCache(): void {}
+
   /** Sets `requiresGrad` on every parameter (freeze with `false`). */
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad = requiresGrad;
@@ -377,8 +404,9 @@ export abstract class Module {
     return `${head}\n${body}\n)`;
   }
 
-  /** Frees every parameter, gradient and buffer of this module and its descendants. */
+  /** Frees every parameter, gradient, buffer and cached tensor of this module and its descendants. */
   dispose(): void {
+    this.apply((m) => m.clearWeightCache());
     for (const p of this.parameters()) p.dispose();
     for (const b of this.buffers()) b.dispose();
   }

@@ -67,6 +67,15 @@ async function main(): Promise<void> {
     y.dispose();
   }, runs * 10, 5);
 
+  // the same with the eval-mode weight cache (batch norms folded, filters in kernel layout, kept)
+  model.cacheWeights();
+  const nnkitInferCached = await timeMs(() => {
+    const y = model.call(x1);
+    y.dataSync();
+    y.dispose();
+  }, runs * 10, 5);
+  model.cacheWeights(false);
+
   // nnkit training step, batch 64, Adam, cross-entropy
   model.train();
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
   const torch = meanPeer(torchBefore, pytorchPeer());
   const rows = [
     ['inference, 1 trial', nnkitInfer, torch?.inferMs, layersInfer],
+    ['inference, 1 trial, cacheWeights()', nnkitInferCached, torch?.inferMs, layersInfer],
     ['forward, batch 64', nnkitForward, torch?.forwardMs, undefined],
     ['training step, batch 64 (Adam)', nnkitTrain, torch?.trainStepMs, undefined],
     ['training step, 3 channels, 2 classes, batch 64 (BCI IV 2b recipe)', nnkitTrain3, torch?.trainStep3Ms, undefined],
@@ -166,7 +176,7 @@ async function main(): Promise<void> {
   writeFileSync(
     join(dir, 'latest.json'),
     JSON.stringify(
-      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitForward, nnkitTrain, nnkitTrain3, temporalConv, frontStep, frontFused, gemmPeer, layersInfer, torch },
+      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitInferCached, nnkitForward, nnkitTrain, nnkitTrain3, temporalConv, frontStep, frontFused, gemmPeer, layersInfer, torch },
       null,
       2,
     ),

@@ -1,6 +1,6 @@
 import { add, elu, mul, reshape, rsqrt, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, maxNorm_, Module } from '@nnkit/nn';
-import { temporalConvMoments, temporalSpatialConv } from '@nnkit/tensor';
+import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, maxNorm_, Module, WeightCache } from '@nnkit/nn';
+import { applyTemporalSpatial, prepareTemporalSpatial, temporalConvMoments, temporalSpatialConv, type TemporalSpatialWeights } from '@nnkit/tensor';
 
 /** Batch-norm settings of a front end: the EEGNet/EEG-TCNet code uses Keras' (eps 1e-3, momentum 0.01). */
 export interface FrontEndBatchNorm {
@@ -60,6 +60,13 @@ export abstract class EEGNetFrontEnd extends Module {
   readonly bn2: BatchNorm2d;
   readonly pool1: AvgPool2d;
   readonly drop1: Dropout;
+
+  /** Eval-mode prepared front-end weights (see `Module.cacheWeights`). */
+  private readonly frontCache = new WeightCache<TemporalSpatialWeights>();
+
+  protected override clearWeightCache(): void {
+    this.frontCache.clear();
+  }
 
   protected constructor(o: EEGNetFrontEndOptions) {
     super();
@@ -147,22 +154,28 @@ export abstract class EEGNetFrontEnd extends Module {
     // Conv2dWithConstraint renorms its stored weight in place before every use.
     maxNorm_(cs.weight, cs.maxNorm);
     const wT = ct.weight.data;
-    let mean: Tensor;
-    let variance: Tensor;
-    if (batchStats) {
-      const m = temporalConvMoments(x4, wT);
-      mean = m.mean;
-      variance = m.variance;
-      if (bn.training && bn.trackRunningStats) bn.updateRunningStats(mean, variance, m.count);
-    } else {
-      mean = bn.runningMean!;
-      variance = bn.runningVar!;
+    if (!batchStats) {
+      // Eval: every weight-derived tensor (batch norm folded, filters in the kernels' layouts)
+      // depends on the weights only; kept between calls when weight caching is on.
+      const prepare = (): TemporalSpatialWeights => {
+        const invStd = rsqrt(add(bn.runningVar!, bn.eps));
+        const scale = bn.weight ? mul(invStd, bn.weight.data) : invStd;
+        const shift0 = mul(bn.runningMean!, scale);
+        const shift = bn.bias ? sub(bn.bias.data, shift0) : mul(shift0, -1);
+        return prepareTemporalSpatial(wT, cs.weight.data, { scale, shift, padding: 'same' });
+      };
+      const sources = [wT, cs.weight.data, bn.runningMean, bn.runningVar, bn.weight?.data, bn.bias?.data];
+      const w = this.weightCaching ? this.frontCache.get(sources, prepare) : prepare();
+      return applyTemporalSpatial(x4, w);
     }
+    const m = temporalConvMoments(x4, wT);
+    const { mean, variance } = m;
+    if (bn.training && bn.trackRunningStats) bn.updateRunningStats(mean, variance, m.count);
     const invStd = rsqrt(add(variance, bn.eps));
     const scale = bn.weight ? mul(invStd, bn.weight.data) : invStd;
     const shift0 = mul(mean, scale);
     const shift = bn.bias ? sub(bn.bias.data, shift0) : mul(shift0, -1);
-    return temporalSpatialConv(x4, wT, cs.weight.data, { scale, shift, padding: 'same', center: batchStats });
+    return temporalSpatialConv(x4, wT, cs.weight.data, { scale, shift, padding: 'same', center: true });
   }
 }
 

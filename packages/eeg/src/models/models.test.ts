@@ -1,6 +1,7 @@
 import { initBackend } from '@nnkit/tensor';
 import { ShapeError, summary } from '@nnkit/nn';
-import { zeros } from '@tensorflow/tfjs-core';
+import { assertClose } from '@nnkit/tooling-testing';
+import { memory, profile, randomNormal, tidy, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EEGInceptionTCN } from './eeg-inception-tcn.js';
 import { EEGNet } from './eegnet.js';
@@ -53,5 +54,31 @@ describe('EEG models', () => {
     expect(i.call(zeros([1, 3, 200])).shape).toEqual([1, 2]);
     expect(() => i.call(zeros([1, 3, 63]))).toThrow(/at least 64 samples/);
     i.dispose();
+  });
+
+  it.each([
+    ['EEGTCNet', () => new EEGTCNet({ nChans: 3, nClasses: 2 }), 1000],
+    ['EEGNet', () => new EEGNet({ nChans: 4, nClasses: 3, nTimes: 256 }), 256],
+    ['EEGInceptionTCN', () => new EEGInceptionTCN({ nChans: 3, nClasses: 2, F1: 8, tcnFilters: 12 }), 512],
+  ] as const)('%s with cacheWeights(): same eval logits, about half the kernels, tensors freed when off', async (_, make, T) => {
+    const model = make();
+    const x = randomNormal([1, model.nChans, T]);
+    tidy(() => void model.call(randomNormal([4, model.nChans, T]))); // a train-mode step moves the BN statistics
+    model.eval();
+    const plain = model.call(x);
+    const before = memory().numTensors;
+    const k0 = (await profile(() => tidy(() => void model.call(x)))).kernels.length;
+    model.cacheWeights();
+    tidy(() => void model.call(x));
+    const k1 = (await profile(() => tidy(() => void model.call(x)))).kernels.length;
+    expect(k1).toBeLessThan(0.75 * k0);
+    const cached = model.call(x);
+    assertClose(cached, plain, { atol: 1e-5, name: 'cached logits' });
+    cached.dispose();
+    model.cacheWeights(false);
+    expect(memory().numTensors).toBe(before);
+    plain.dispose();
+    x.dispose();
+    model.dispose();
   });
 });

@@ -51,7 +51,7 @@ export interface EegStream {
   readonly received: number;
   /** Forgets all samples and cached activations. */
   reset(): void;
-  /** Frees the cached activations (the model is left alone). */
+  /** Frees the cached activations and the model's cached weight-derived tensors (`Module.cacheWeights`, turned on while the stream lives). */
   dispose(): void;
 }
 
@@ -105,6 +105,10 @@ export function createStream(model: Module, opts: StreamOptions): EegStream {
     );
   }
   model.eval();
+  // Weight-derived tensors (batch norms folded, filters in the kernels' layouts) are kept
+  // between hops; restored on dispose.
+  const cachedBefore = model.weightCaching;
+  model.cacheWeights(true);
   const runner = new IncrementalRunner(plan, channels, window, hop);
   const buf = new SampleBuffer(channels);
   let nextEnd = window;
@@ -146,6 +150,7 @@ export function createStream(model: Module, opts: StreamOptions): EegStream {
     },
     dispose(): void {
       runner.dispose();
+      if (!cachedBefore) model.cacheWeights(false);
     },
   };
 }

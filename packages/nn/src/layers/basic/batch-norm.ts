@@ -21,6 +21,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
+import { WeightCache } from '../../weight-cache.js';
 import { ShapeError } from '../../errors.js';
 
 /** Options for {@link BatchNorm1d} / {@link BatchNorm2d} (PyTorch keyword names). */
@@ -118,12 +119,25 @@ export abstract class BatchNormBase extends Module {
       return r.y;
     }
     // Eval: y = (x - mean)·invStd·γ + β, folded into one per-channel scale and shift.
-    const mean = reshape(this.runningMean!, bshape);
-    const invStd = reshape(rsqrt(add(this.runningVar!, this.eps)), bshape);
-    const scale = this.weight ? mul(invStd, reshape(this.weight.data, bshape)) : invStd;
-    const shift0 = mul(mean, scale);
-    const shift = this.bias ? sub(reshape(this.bias.data, bshape), shift0) : mul(shift0, -1);
-    return add(mul(xf, scale), shift);
+    const fold = (): Tensor[] => {
+      const mean = reshape(this.runningMean!, bshape);
+      const invStd = reshape(rsqrt(add(this.runningVar!, this.eps)), bshape);
+      const scale = this.weight ? mul(invStd, reshape(this.weight.data, bshape)) : invStd;
+      const shift0 = mul(mean, scale);
+      return [scale, this.bias ? sub(reshape(this.bias.data, bshape), shift0) : mul(shift0, -1)];
+    };
+    let cache = this.caches.get(x.rank);
+    if (this.weightCaching && cache === undefined) this.caches.set(x.rank, (cache = new WeightCache()));
+    const [scale, shift] = this.weightCaching ? cache!.get([this.runningMean, this.runningVar, this.weight?.data, this.bias?.data], fold) : fold();
+    return add(mul(xf, scale!), shift!);
+  }
+
+  /** Eval-mode scale and shift per input rank (see `Module.cacheWeights`). */
+  private readonly caches = new Map<number, WeightCache>();
+
+  protected override clearWeightCache(): void {
+    for (const c of this.caches.values()) c.clear();
+    this.caches.clear();
   }
 
   /**

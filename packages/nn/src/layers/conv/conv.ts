@@ -1,9 +1,10 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, type ConvPadding, type SizeArg } from '@nnkit/tensor';
+import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, type ConvFilter, type ConvPadding, type SizeArg } from '@nnkit/tensor';
 import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { maxNorm_ } from '../basic/max-norm.js';
+import { WeightCache } from '../../weight-cache.js';
 
 /** Options of {@link Conv1d} / {@link Conv2d} (PyTorch keyword arguments). */
 export interface ConvLayerOptions {
@@ -102,6 +103,19 @@ abstract class ConvNd extends Module {
     }
   }
 
+  private readonly filterCache = new WeightCache<ConvFilter>();
+
+  protected override clearWeightCache(): void {
+    this.filterCache.clear();
+  }
+
+  /** The weight in the kernel's layout, kept between eval-mode calls under `cacheWeights()`. */
+  protected filter(): { filter?: ConvFilter } {
+    if (!this.weightCaching || this.training) return {};
+    const w = this.weight.data;
+    return { filter: this.filterCache.get([w], () => prepareConvFilter(w, this.groups)) };
+  }
+
   protected checkInput(x: Tensor): void {
     if (x.rank !== this.nd + 2 || x.shape[1] !== this.inChannels) {
       const dims = this.nd === 1 ? 'T' : 'H, W';
@@ -144,7 +158,7 @@ export class Conv1d extends ConvNd {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     const p = this.padded(x);
-    return conv1d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups });
+    return conv1d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
 
@@ -165,7 +179,7 @@ export class Conv2d extends ConvNd {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     const p = this.padded(x);
-    return conv2d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups });
+    return conv2d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
 
@@ -184,7 +198,7 @@ export class CausalConv1d extends ConvNd {
   /** x: `[B, Cin, T]` -> `[B, Cout, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return causalConv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups });
+    return causalConv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
 
@@ -202,7 +216,7 @@ export class CausalConv2d extends ConvNd {
   /** x: `[B, Cin, H, T]` -> `[B, Cout, Ho, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return causalConv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups });
+    return causalConv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
 

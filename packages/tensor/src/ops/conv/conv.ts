@@ -26,6 +26,52 @@ export interface ConvOptions {
   dilation?: SizeArg;
   /** Blocked connections: `Cin` and `Cout` must be divisible by it. Default 1. */
   groups?: number;
+  /**
+   * The weight already in the kernel's layout ({@link prepareConvFilter} of this weight's current
+   * values, same `groups`): skips the per-call weight transpose. For repeated inference with
+   * fixed weights (the layers use it under `Module.cacheWeights`). The gradient to `weight` then
+   * flows only if the filter was prepared inside the same recorded computation.
+   */
+  filter?: ConvFilter;
+}
+
+/** A convolution weight in the layout of the NHWC kernels (see {@link prepareConvFilter}). */
+export interface ConvFilter {
+  /** The weight it was prepared from (`[Cout, Cin/groups, K]` or `[Cout, Cin/groups, kH, kW]`). */
+  readonly weight: Tensor;
+  readonly groups: number;
+  /** One HWIO / depthwise filter, or one per group. */
+  readonly tensors: Tensor[];
+}
+
+/** The kernel-layout filters of a 4-D PyTorch weight `[Cout, Cin/groups, kH, kW]`. */
+function filterParts(w: Tensor4D, groups: number): Tensor[] {
+  const [cout, cinG, kH, kW] = w.shape;
+  if (groups === 1) return [transpose(w, [2, 3, 1, 0])];
+  if (cinG === 1) return [transpose(reshape(w, [groups, cout / groups, kH, kW]), [2, 3, 0, 1])];
+  const coutG = cout / groups;
+  return Array.from({ length: groups }, (_, g) => transpose(slice(w, [g * coutG, 0, 0, 0], [coutG, cinG, kH, kW]), [2, 3, 1, 0]));
+}
+
+/**
+ * A conv weight in the layout the NHWC kernels take, for {@link ConvOptions.filter}: computed
+ * once for fixed weights instead of on every call.
+ *
+ * @param weight `[Cout, Cin/groups, K]` (conv1d) or `[Cout, Cin/groups, kH, kW]` (conv2d)
+ * @example
+ * ```ts
+ * const filter = prepareConvFilter(w, 1);
+ * for (const x of trials) conv1d(x, w, b, { padding: 'same', filter });
+ * ```
+ */
+export function prepareConvFilter(weight: Tensor, groups = 1): ConvFilter {
+  check(weight.rank === 3 || weight.rank === 4, `prepareConvFilter: expected a weight of rank 3 or 4, got shape [${weight.shape}]`);
+  const w4 = (weight.rank === 3 ? reshape(weight, [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!]) : weight) as Tensor4D;
+  return { weight, groups, tensors: filterParts(w4, groups) };
+}
+
+function checkFilter(fn: string, f: ConvFilter | undefined, weight: Tensor, groups: number): void {
+  if (f !== undefined) check(f.weight === weight && f.groups === groups, `${fn}: opts.filter was prepared from another weight or groups`);
 }
 
 /** Options of {@link causalConv1d} / {@link causalConv2d}: padding is implied. */
@@ -55,28 +101,17 @@ export function runConv(x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor4D {
  * Convolution of an NHWC input with a PyTorch-layout weight `[Cout, Cin/groups, kH, kW]`
  * and explicit [t, b, l, r] padding; returns NHWC. Internal building block of conv1d/conv2d.
  */
-function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[], p: [number, number, number, number], groups: number): Tensor4D {
-  const [cout, cinG, kH, kW] = w.shape;
-  const cin = x.shape[3];
+function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter): Tensor4D {
+  const [, cinG] = w.shape;
   const base = { strides: [stride[0]!, stride[1]!] as [number, number], dilations: [dilation[0]!, dilation[1]!] as [number, number], pad: p };
-  if (groups === 1) {
-    return runConv(x, transpose(w, [2, 3, 1, 0]), { ...base, depthwise: false });
-  }
-  if (cinG === 1 && groups === cin) {
-    const m = cout / cin;
-    // PyTorch output channel g*m + j == tfjs depthwise channel c*multiplier + j.
-    const f = transpose(reshape(w, [cin, m, kH, kW]), [2, 3, 0, 1]);
-    return runConv(x, f, { ...base, depthwise: true });
-  }
-  const coutG = cout / groups;
+  const parts = filter?.tensors ?? filterParts(w, groups);
+  // PyTorch output channel g*m + j == tfjs depthwise channel c*multiplier + j.
+  if (groups === 1 || cinG === 1) return runConv(x, parts[0]!, { ...base, depthwise: groups !== 1 });
   const [b, h, wd] = x.shape;
-  const outs: Tensor4D[] = [];
-  for (let g = 0; g < groups; g++) {
-    const xg = slice(x, [0, 0, 0, g * cinG], [b, h, wd, cinG]);
-    const wg = slice(w, [g * coutG, 0, 0, 0], [coutG, cinG, kH, kW]);
-    outs.push(runConv(xg, transpose(wg, [2, 3, 1, 0]), { ...base, depthwise: false }));
-  }
-  return concat(outs, 3);
+  return concat(
+    parts.map((f, g) => runConv(slice(x, [0, 0, 0, g * cinG!], [b, h, wd, cinG!]), f, { ...base, depthwise: false })),
+    3,
+  );
 }
 
 function check(cond: boolean, msg: string): void {
@@ -93,14 +128,14 @@ function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undef
   if (bias != null) check(bias.rank === 1 && bias.shape[0] === cout, `${fn}: expected bias of shape [${cout}], got [${bias.shape}]`);
 }
 
-function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number): Tensor4D {
+function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter): Tensor4D {
   const [, , H, W] = x.shape;
   const [, , kH, kW] = w.shape;
   const ho = convOutSize(H, kH, stride[0]!, p[0], p[1], dilation[0]!);
   const wo = convOutSize(W, kW, stride[1]!, p[2], p[3], dilation[1]!);
   check(ho > 0 && wo > 0, `${fn}: kernel [${kH}, ${kW}] (dilation ${dilation}) is larger than the padded input [${H + p[0] + p[1]}, ${W + p[2] + p[3]}]`);
   return tidy(() => {
-    let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups);
+    let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups, filter);
     if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
     return hwc2chw(y);
   });
@@ -125,17 +160,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const dilation = expand(opts.dilation ?? 1, 2, 'conv2d: dilation');
   const k = weight.shape.slice(2);
   const [[t, b], [l, r]] = resolveConvPadding(opts.padding ?? 0, k, dilation, stride, 'conv2d') as [[number, number], [number, number]];
-  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups);
+  checkFilter('conv2d', opts.filter, weight, groups);
+  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups, opts.filter);
 }
 
-function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, stride: number, dilation: number, left: number, right: number, groups: number): Tensor3D {
+function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, stride: number, dilation: number, left: number, right: number, groups: number, filter?: ConvFilter): Tensor3D {
   const [B, C, T] = x.shape as [number, number, number];
   const [co, ci, K] = w.shape as [number, number, number];
   const to = convOutSize(T, K, stride, left, right, dilation);
   check(to > 0, `${fn}: kernel ${K} (dilation ${dilation}) is larger than the padded input length ${T + left + right}`);
   return tidy(() => {
     const x4 = C === 1 ? reshape(x, [B, 1, T, 1]) : reshape(transpose(x, [0, 2, 1]), [B, 1, T, C]);
-    let y = convNhwc(x4 as Tensor4D, reshape(w, [co, ci, 1, K]), [1, stride], [1, dilation], [0, 0, left, right], groups);
+    let y = convNhwc(x4 as Tensor4D, reshape(w, [co, ci, 1, K]), [1, stride], [1, dilation], [0, 0, left, right], groups, filter);
     if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
     return co === 1 ? reshape(y, [B, 1, to]) : transpose(reshape(y, [B, to, co]), [0, 2, 1]);
   });
@@ -159,7 +195,8 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const [stride] = expand(opts.stride ?? 1, 1, 'conv1d: stride') as [number];
   const [dilation] = expand(opts.dilation ?? 1, 1, 'conv1d: dilation') as [number];
   const [[l, r]] = resolveConvPadding(opts.padding ?? 0, [weight.shape[2]!], [dilation], [stride], 'conv1d') as [[number, number]];
-  return conv1dPadded('conv1d', x, weight, bias, stride, dilation, l, r, groups);
+  checkFilter('conv1d', opts.filter, weight, groups);
+  return conv1dPadded('conv1d', x, weight, bias, stride, dilation, l, r, groups, opts.filter);
 }
 
 /**
@@ -178,7 +215,8 @@ export function causalConv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, op
   checkArgs('causalConv1d', x, weight, bias, groups, 3);
   const [stride] = expand(opts.stride ?? 1, 1, 'causalConv1d: stride') as [number];
   const [dilation] = expand(opts.dilation ?? 1, 1, 'causalConv1d: dilation') as [number];
-  return conv1dPadded('causalConv1d', x, weight, bias, stride, dilation, dilation * (weight.shape[2]! - 1), 0, groups);
+  checkFilter('causalConv1d', opts.filter, weight, groups);
+  return conv1dPadded('causalConv1d', x, weight, bias, stride, dilation, dilation * (weight.shape[2]! - 1), 0, groups, opts.filter);
 }
 
 /**
@@ -198,5 +236,6 @@ export function causalConv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, op
   const stride = expand(opts.stride ?? 1, 2, 'causalConv2d: stride');
   const dilation = expand(opts.dilation ?? 1, 2, 'causalConv2d: dilation');
   const left = dilation[1]! * (weight.shape[3]! - 1);
-  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups);
+  checkFilter('causalConv2d', opts.filter, weight, groups);
+  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups, opts.filter);
 }

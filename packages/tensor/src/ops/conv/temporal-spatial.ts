@@ -89,42 +89,111 @@ export function temporalPads(fn: string, wT: Tensor, padding: NonNullable<Tempor
 export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tensor, opts: TemporalSpatialAffine = {}): Tensor4D {
   const fn = 'temporalSpatialConv';
   checkShapes(fn, x, wTemporal, wSpatial);
-  const [B, , C, T] = x.shape as [number, number, number, number];
-  const [F1, , , K] = wTemporal.shape as [number, number, number, number];
+  if (!opts.center) return tidy(() => applyTemporalSpatial(x, prepareTemporalSpatial(wTemporal, wSpatial, opts)));
+  const [, , , T] = x.shape as [number, number, number, number];
+  return tidy(() => {
+    // Centred: the weights prepared without the shift, applied to x − μ; then the shift and μ
+    // pass through the spatial filter as (shift[f] + μ·p[t])·Σ_c wSpatial[j, c], where p is the
+    // temporal filter over the valid samples — equal to Σ kj except within the padded edges.
+    const w = prepareTemporalSpatial(wTemporal, wSpatial, { ...opts, shift: null });
+    const mu = mean(x);
+    let y: Tensor = applyTemporalSpatial(sub(x, mu), w, false);
+    const profile = mul(applyPieces(ones([1, 1, T, w.J]), w), mu); // [1, 1, To, J]
+    const shift = offsetOf(wTemporal, wSpatial, opts.shift ?? null);
+    y = add(y, mul(profile, w.spatialSum));
+    if (shift) y = add(y, shift);
+    return transpose(y, [0, 3, 1, 2]) as Tensor4D;
+  });
+}
+
+/** One piece of a long temporal filter: taps `c0 … c0 + nt − 1` as a depthwise filter `[1, nt, J, 1]`. */
+interface Piece {
+  c0: number;
+  nt: number;
+  filter: Tensor;
+}
+
+/**
+ * The weight-only part of {@link temporalSpatialConv}, computed once for fixed weights (eval
+ * mode): the spatial filter in the kernel's layout, the (scaled) temporal filter cut into
+ * fast-tap depthwise pieces, and the folded shift's contribution. Apply with
+ * {@link applyTemporalSpatial}; free with `tensors.forEach(t => t.dispose())`.
+ */
+export interface TemporalSpatialWeights {
+  C: number;
+  J: number;
+  K: number;
+  /** Left / right time padding. */
+  l: number;
+  r: number;
+  /** Spatial filter `[C, 1, 1, J]` (NHWC conv layout). */
+  spatial: Tensor;
+  /** `Σ_c wSpatial[j, c]` as `[1, 1, 1, J]`. */
+  spatialSum: Tensor;
+  pieces: Piece[];
+  /** `shift[f]·Σ_c wSpatial[j, c]` as `[1, 1, 1, J]`, or null without a shift. */
+  offset: Tensor | null;
+  /** Every tensor above. */
+  tensors: Tensor[];
+}
+
+function offsetOf(wTemporal: Tensor, wSpatial: Tensor, shift: Tensor | null): Tensor | null {
+  if (shift == null) return null;
+  const F1 = wTemporal.shape[0]!;
   const J = wSpatial.shape[0]!;
   const D = J / F1;
+  const sf = D === 1 ? shift : reshape(mul(reshape(shift, [F1, 1]), ones([1, D])), [J]);
+  return reshape(mul(sf, sum(reshape(wSpatial, [J, -1]), 1)), [1, 1, 1, J]);
+}
+
+/**
+ * Prepares the weights of {@link temporalSpatialConv} (`wTemporal [F1, 1, 1, K]`,
+ * `wSpatial [F1·D, 1, C, 1]`, optional per-filter `scale`/`shift` `[F1]`) for repeated
+ * {@link applyTemporalSpatial} calls. Differentiable like the op.
+ * @example
+ * ```ts
+ * const w = prepareTemporalSpatial(convT.weight.data, convS.weight.data, { scale, shift });
+ * const y = applyTemporalSpatial(x, w); // x: [B, 1, C, T] → [B, F1·D, 1, To]
+ * ```
+ */
+export function prepareTemporalSpatial(wTemporal: Tensor, wSpatial: Tensor, opts: TemporalSpatialAffine = {}): TemporalSpatialWeights {
+  const fn = 'prepareTemporalSpatial';
+  check(wTemporal.rank === 4 && wTemporal.shape[1] === 1 && wTemporal.shape[2] === 1, `${fn}: expected temporal weight [F1, 1, 1, K], got [${wTemporal.shape}]`);
+  const [F1, , , K] = wTemporal.shape as [number, number, number, number];
+  const J = wSpatial.shape[0]!;
+  const C = wSpatial.shape[2]!;
+  check(wSpatial.rank === 4 && wSpatial.shape[1] === 1 && wSpatial.shape[3] === 1 && J % F1 === 0, `${fn}: expected spatial weight [F1*D, 1, C, 1] (F1 = ${F1}), got [${wSpatial.shape}]`);
+  const D = J / F1;
   const [l, r] = temporalPads(fn, wTemporal, opts.padding ?? 'same');
-  check(T + l + r >= K, `${fn}: kernel ${K} is larger than the padded input length ${T + l + r}`);
+  const ws = reshape(wSpatial, [J, C]);
+  const spatial = reshape(transpose(ws), [C, 1, 1, J]);
+  const spatialSum = reshape(sum(ws, 1), [1, 1, 1, J]);
+  // Depthwise temporal filter of output channel j = f·D + d: wTemporal[f]·scale[f].
+  let kt = reshape(wTemporal, [F1, 1, K]);
+  if (opts.scale != null) kt = mul(kt, reshape(opts.scale, [F1, 1, 1]));
+  const kj = D === 1 ? reshape(kt, [J, K]) : reshape(mul(kt, ones([1, D, 1])), [J, K]);
+  const pieces = temporalPieces(kj);
+  const offset = offsetOf(wTemporal, wSpatial, opts.shift ?? null);
+  const tensors = [spatial, spatialSum, ...pieces.map((p) => p.filter), ...(offset ? [offset] : [])];
+  return { C, J, K, l, r, spatial, spatialSum, pieces, offset, tensors };
+}
+
+/**
+ * {@link temporalSpatialConv} with weights from {@link prepareTemporalSpatial}.
+ * @param x `[B, 1, C, T]`
+ * @returns `[B, J, 1, To]` (or NHWC `[B, 1, To, J]` with `nchw = false`)
+ */
+export function applyTemporalSpatial(x: Tensor, w: TemporalSpatialWeights, nchw = true): Tensor4D {
+  const fn = 'applyTemporalSpatial';
+  check(x.rank === 4 && x.shape[1] === 1 && x.shape[2] === w.C, `${fn}: expected input [B, 1, ${w.C}, T], got [${x.shape}]`);
+  const [B, , C, T] = x.shape as [number, number, number, number];
+  check(T + w.l + w.r >= w.K, `${fn}: kernel ${w.K} is larger than the padded input length ${T + w.l + w.r}`);
   return tidy(() => {
-    const ws = reshape(wSpatial, [J, C]);
-    const mu = opts.center ? mean(x) : null;
-    const xc = mu ? sub(x, mu) : x;
     // Spatial mixing: x as NHWC [B, C, T, 1] (free), filter [C, 1, 1, J] → z [B, 1, T, J].
-    const z = runConv(reshape(xc, [B, C, T, 1]), reshape(transpose(ws), [C, 1, 1, J]), {
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: [0, 0, 0, 0],
-      depthwise: false,
-    });
-    // Depthwise temporal filter of output channel j = f·D + d: wTemporal[f]·scale[f].
-    let kt = reshape(wTemporal, [F1, 1, K]);
-    if (opts.scale != null) kt = mul(kt, reshape(opts.scale, [F1, 1, 1]));
-    const kj = D === 1 ? reshape(kt, [J, K]) : reshape(mul(kt, ones([1, D, 1])), [J, K]);
-    let y: Tensor = depthwiseTemporal(z, kj, l, r);
-    // shift[f] passes through the spatial filter as shift[f]·Σ_c wSpatial[j, c]; so does the
-    // removed mean μ, as μ·(temporal filter over the valid samples) — a [To] profile per filter
-    // that differs from μ·Σ kj only within the padded edges.
-    let offset: Tensor | null = null;
-    if (opts.shift != null) {
-      const sf = D === 1 ? opts.shift : reshape(mul(reshape(opts.shift, [F1, 1]), ones([1, D])), [J]);
-      offset = reshape(sf, [1, 1, 1, J]);
-    }
-    if (mu) {
-      const profile = mul(depthwiseTemporal(ones([1, 1, T, J]), kj, l, r), mu); // [1, 1, To, J]
-      offset = offset ? add(profile, offset) : profile;
-    }
-    if (offset) y = add(y, mul(offset, reshape(sum(ws, 1), [1, 1, 1, J])));
-    return transpose(y, [0, 3, 1, 2]) as Tensor4D;
+    const z = runConv(reshape(x, [B, C, T, 1]), w.spatial, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false });
+    let y: Tensor = applyPieces(z, w);
+    if (w.offset) y = add(y, w.offset);
+    return (nchw ? transpose(y, [0, 3, 1, 2]) : y) as Tensor4D;
   });
 }
 
@@ -132,16 +201,35 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
 const FAST_TAPS = [4, 9, 25];
 
 /**
- * Depthwise temporal convolution of NHWC `z` [B, 1, T, J] with per-channel filters `kj` [J, K]
- * and [left, right] zero padding, cut into pieces of at most 25 taps, each zero-extended to the
- * next fast tap count (4, 9, 25), run on shifted views of the padded input and summed.
+ * Per-channel filters `kj` [J, K] cut into pieces of at most 25 taps, each zero-extended to the
+ * next fast tap count (4, 9, 25), in the depthwise kernel's layout `[1, nt, J, 1]`.
  */
-function depthwiseTemporal(z: Tensor, kj: Tensor, l: number, r: number): Tensor {
+function temporalPieces(kj: Tensor): Piece[] {
+  const [J, K] = kj.shape as [number, number];
+  const layout = (k: Tensor): Tensor => reshape(transpose(k), [1, k.shape[1]!, J, 1]);
+  if (K <= 25 && FAST_TAPS.includes(K)) return [{ c0: 0, nt: K, filter: layout(kj) }];
+  const pieces: Piece[] = [];
+  for (let c0 = 0; c0 < K; c0 += 25) {
+    const n = Math.min(25, K - c0);
+    const nt = FAST_TAPS.find((t) => t >= n)!;
+    let k = slice(kj, [0, c0], [J, n]);
+    if (nt > n) k = pad(k, [[0, 0], [0, nt - n]]);
+    pieces.push({ c0, nt, filter: layout(k) });
+  }
+  return pieces;
+}
+
+/**
+ * Depthwise temporal convolution of NHWC `z` [B, 1, T, J] with the pieces of
+ * {@link temporalPieces} and [left, right] zero padding: each piece runs on a shifted view of
+ * the padded input, and the results are summed.
+ */
+function applyPieces(z: Tensor, w: Pick<TemporalSpatialWeights, 'K' | 'l' | 'r' | 'pieces' | 'J'>): Tensor {
   const [B, , T, J] = z.shape as [number, number, number, number];
-  const K = kj.shape[1]!;
-  const conv = (x: Tensor, k: Tensor, pads: [number, number]): Tensor4D =>
-    runConv(x, reshape(transpose(k), [1, k.shape[1]!, J, 1]), { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: true });
-  if (K <= 25 && FAST_TAPS.includes(K)) return conv(z, kj, [l, r]);
+  const { K, l, r, pieces } = w;
+  const conv = (x: Tensor, f: Tensor, pads: [number, number]): Tensor4D =>
+    runConv(x, f, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: true });
+  if (pieces.length === 1 && pieces[0]!.nt === K) return conv(z, pieces[0]!.filter, [l, r]);
   const To = T + l + r - K + 1;
   const zp = pad(z, [
     [0, 0],
@@ -150,12 +238,8 @@ function depthwiseTemporal(z: Tensor, kj: Tensor, l: number, r: number): Tensor 
     [0, 0],
   ]);
   let y: Tensor | undefined;
-  for (let c0 = 0; c0 < K; c0 += 25) {
-    const n = Math.min(25, K - c0);
-    const nt = FAST_TAPS.find((t) => t >= n)!;
-    let k = slice(kj, [0, c0], [J, n]);
-    if (nt > n) k = pad(k, [[0, 0], [0, nt - n]]);
-    const part = conv(slice(zp, [0, 0, c0, 0], [B, 1, To + nt - 1, J]), k, [0, 0]);
+  for (const { c0, nt, filter } of pieces) {
+    const part = conv(slice(zp, [0, 0, c0, 0], [B, 1, To + nt - 1, J]), filter, [0, 0]);
     y = y === undefined ? part : add(y, part);
   }
   return y!;
