@@ -65,41 +65,47 @@ def jsonable(v):
     return v
 
 
+def optim_case(rel, name, ci, cls, defaults, g1):
+    """Ten steps of `cls` on two param groups (the second with `g1`'s overrides) from seed `ci`,
+    with a step where one parameter has no gradient; writes <rel>/__fixtures__/<name>.safetensors."""
+    params = make_params(ci)
+    grads = make_grads(ci)
+    tensors = {f"in.p{i}": p.detach().clone() for i, p in enumerate(params)}
+    opt = cls([{"params": params[:2]}, {"params": params[2:], **g1}], **defaults)
+    step5 = {}
+    for s in range(1, STEPS + 1):
+        opt.zero_grad(set_to_none=True)
+        for i, (p, gr) in enumerate(zip(params, grads[s - 1])):
+            if gr is not None:
+                p.grad = gr.clone()
+                tensors[f"grad.{s}.p{i}"] = gr
+        opt.step()
+        for i, p in enumerate(params):
+            tensors[f"after.{s}.p{i}"] = p.detach().clone()
+        if s == 5:
+            sd = opt.state_dict()
+            for pi, st in sd["state"].items():
+                for k, v in st.items():
+                    if k == "step":
+                        step5[str(pi)] = float(v)
+                    elif v is not None:
+                        tensors[f"state5.{pi}.{k}"] = v.clone()
+    config = {
+        "optimizer": cls.__name__,
+        "defaults": {k: jsonable(v) for k, v in defaults.items()},
+        "groups": [{"params": [0, 1]}, {"params": [2], **{k: jsonable(v) for k, v in g1.items()}}],
+        "steps": STEPS,
+        "state5_steps": step5,
+        "param_groups5": [
+            {k: jsonable(v) for k, v in g.items()} for g in opt.state_dict()["param_groups"]
+        ],
+    }
+    common.write(rel, name, tensors, config)
+
+
 def gen_optim():
     for ci, (name, cls, defaults, g1) in enumerate(CASES):
-        params = make_params(ci)
-        grads = make_grads(ci)
-        tensors = {f"in.p{i}": p.detach().clone() for i, p in enumerate(params)}
-        opt = cls([{"params": params[:2]}, {"params": params[2:], **g1}], **defaults)
-        step5 = {}
-        for s in range(1, STEPS + 1):
-            opt.zero_grad(set_to_none=True)
-            for i, (p, gr) in enumerate(zip(params, grads[s - 1])):
-                if gr is not None:
-                    p.grad = gr.clone()
-                    tensors[f"grad.{s}.p{i}"] = gr
-            opt.step()
-            for i, p in enumerate(params):
-                tensors[f"after.{s}.p{i}"] = p.detach().clone()
-            if s == 5:
-                sd = opt.state_dict()
-                for pi, st in sd["state"].items():
-                    for k, v in st.items():
-                        if k == "step":
-                            step5[str(pi)] = float(v)
-                        elif v is not None:
-                            tensors[f"state5.{pi}.{k}"] = v.clone()
-        config = {
-            "optimizer": cls.__name__,
-            "defaults": {k: jsonable(v) for k, v in defaults.items()},
-            "groups": [{"params": [0, 1]}, {"params": [2], **{k: jsonable(v) for k, v in g1.items()}}],
-            "steps": STEPS,
-            "state5_steps": step5,
-            "param_groups5": [
-                {k: jsonable(v) for k, v in g.items()} for g in opt.state_dict()["param_groups"]
-            ],
-        }
-        common.write(OPT_REL, name, tensors, config)
+        optim_case(OPT_REL, name, ci, cls, defaults, g1)
 
 
 def gen_clip():

@@ -2,6 +2,9 @@ import { initBackend } from '@nnkit/tensor';
 import { Parameter } from '@nnkit/nn';
 import { assertClose, readFixture } from '@nnkit/tooling-testing';
 import { clone, type Tensor } from '@tensorflow/tfjs-core';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD, disposeStateDict } from './index.js';
 
@@ -18,10 +21,16 @@ interface Config {
   param_groups5: (Record<string, unknown> & { params: number[] })[];
 }
 
-const CASES = [
-  'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
-  'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
-];
+// With NNKIT_SWEEP_DIR (tooling/parity/sweep optim SEED COUNT) the same checks run on random
+// hyper-parameter sets drawn by tooling/parity/sweeps/sweep_optim.py instead of the fixtures.
+const sweepDir = process.env.NNKIT_SWEEP_DIR;
+const fixtureUrl = sweepDir ? pathToFileURL(join(sweepDir, 'sweep.test.ts')).href : import.meta.url;
+const CASES = sweepDir
+  ? readdirSync(join(sweepDir, '__fixtures__')).filter((f) => f.endsWith('.safetensors')).map((f) => f.replace(/\.safetensors$/, '')).sort()
+  : [
+      'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
+      'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
+    ];
 
 const camel = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
@@ -40,7 +49,7 @@ function build(cfg: Config, params: Parameter[]): Optimizer<{ lr: number }> {
 const fixtures = new Map<string, ReturnType<typeof readFixture>>();
 const fx = (name: string): ReturnType<typeof readFixture> => {
   let f = fixtures.get(name);
-  if (!f) fixtures.set(name, (f = readFixture(import.meta.url, name)));
+  if (!f) fixtures.set(name, (f = readFixture(name === 'clip' ? import.meta.url : fixtureUrl, name)));
   return f;
 };
 afterAll(() => { for (const f of fixtures.values()) f.dispose(); });
