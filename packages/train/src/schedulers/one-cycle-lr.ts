@@ -26,6 +26,9 @@ export interface OneCycleLROptions extends LRSchedulerOptions {
   threePhase?: boolean;
 }
 
+const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const camel = (k: string): string => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
 interface Phase {
   endStep: number;
   startLr: string;
@@ -46,11 +49,11 @@ interface Phase {
  * ```
  */
 export class OneCycleLR extends LRScheduler {
-  readonly totalSteps: number;
-  readonly annealStrategy: 'cos' | 'linear';
-  readonly cycleMomentum: boolean;
-  readonly useBeta1: boolean;
-  private readonly phases: Phase[];
+  totalSteps: number;
+  annealStrategy: 'cos' | 'linear';
+  cycleMomentum: boolean;
+  useBeta1: boolean;
+  private phases: Phase[];
 
   constructor(optimizer: AnyOptimizer, maxLr: number | number[], opts: OneCycleLROptions = {}) {
     const n = optimizer.paramGroups.length;
@@ -124,6 +127,44 @@ export class OneCycleLR extends LRScheduler {
     this.initialStep();
   }
 
+  /**
+   * PyTorch's extra state: `total_steps`, `_schedule_phases` (group keys in snake_case, e.g.
+   * `'initial_lr'`), `cycle_momentum`, `use_beta1`, and `anneal_strategy` in place of PyTorch's
+   * pickled `anneal_func` — so a state loads into a scheduler built with other options.
+   */
+  protected override extraState(): SchedulerStateDict {
+    return {
+      total_steps: this.totalSteps,
+      _schedule_phases: this.phases.map((p) => ({
+        end_step: p.endStep,
+        start_lr: snake(p.startLr),
+        end_lr: snake(p.endLr),
+        start_momentum: snake(p.startMomentum),
+        end_momentum: snake(p.endMomentum),
+      })),
+      anneal_strategy: this.annealStrategy,
+      cycle_momentum: this.cycleMomentum,
+      use_beta1: this.useBeta1,
+    };
+  }
+
+  protected override loadExtraState(s: SchedulerStateDict): void {
+    if (typeof s['total_steps'] === 'number') this.totalSteps = s['total_steps'];
+    if (s['anneal_strategy'] === 'cos' || s['anneal_strategy'] === 'linear') this.annealStrategy = s['anneal_strategy'];
+    if (typeof s['cycle_momentum'] === 'boolean') this.cycleMomentum = s['cycle_momentum'];
+    if (typeof s['use_beta1'] === 'boolean') this.useBeta1 = s['use_beta1'];
+    const phases = s['_schedule_phases'];
+    if (Array.isArray(phases)) {
+      this.phases = (phases as Array<Record<string, unknown>>).map((p) => ({
+        endStep: Number(p['end_step']),
+        startLr: camel(String(p['start_lr'])),
+        endLr: camel(String(p['end_lr'])),
+        startMomentum: camel(String(p['start_momentum'])),
+        endMomentum: camel(String(p['end_momentum'])),
+      }));
+    }
+  }
+
   private anneal(start: number, end: number, pct: number): number {
     if (this.annealStrategy === 'cos') return end + ((start - end) / 2.0) * (Math.cos(Math.PI * pct) + 1);
     return (end - start) * pct + start;
@@ -155,9 +196,5 @@ export class OneCycleLR extends LRScheduler {
       }
       return lr;
     });
-  }
-
-  protected override extraState(): SchedulerStateDict {
-    return { total_steps: this.totalSteps, anneal_strategy: this.annealStrategy, cycle_momentum: this.cycleMomentum, use_beta1: this.useBeta1 };
   }
 }

@@ -82,3 +82,31 @@ describe('scheduler stateDict restores hyper-parameters', () => {
     expect([c.stepSize, c.gamma]).toEqual([7, 0.2]);
   });
 });
+
+describe('OneCycleLR stateDict', () => {
+  it('loads into a scheduler built with other options and continues identically (PyTorch keys)', () => {
+    const run = (o: SGD, s: OneCycleLR, n: number): number[][] => {
+      const out: number[][] = [];
+      for (let i = 0; i < n; i++) {
+        s.step();
+        out.push([o.paramGroups[0]!.lr, (o.paramGroups[0] as unknown as { momentum: number }).momentum]);
+      }
+      return out;
+    };
+    const oa = sgd();
+    const a = new OneCycleLR(oa, 0.8, { totalSteps: 20, pctStart: 0.4, annealStrategy: 'linear', threePhase: true, maxMomentum: 0.97, baseMomentum: 0.8 });
+    run(oa, a, 7);
+    const state = JSON.parse(JSON.stringify(a.stateDict())) as Record<string, unknown>;
+    expect(state).toMatchObject({ total_steps: 20, anneal_strategy: 'linear', cycle_momentum: true, use_beta1: false, last_epoch: 7 });
+    expect((state['_schedule_phases'] as unknown[]).length).toBe(3);
+    expect((state['_schedule_phases'] as Array<Record<string, unknown>>)[0]).toMatchObject({ start_lr: 'initial_lr', end_lr: 'max_lr', start_momentum: 'max_momentum' });
+    const groups = JSON.parse(JSON.stringify(oa.stateDict().param_groups)) as never;
+    // a fresh optimizer and a scheduler with different options, restored from the two state dicts
+    const ob = sgd();
+    const b = new OneCycleLR(ob, 0.1, { totalSteps: 5 });
+    ob.loadStateDict({ state: {}, param_groups: groups });
+    b.loadStateDict(state);
+    expect(b.totalSteps).toBe(20);
+    expect(run(ob, b, 13)).toEqual(run(oa, a, 13));
+  });
+});
