@@ -1,3 +1,4 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
 
@@ -34,6 +35,10 @@ export interface Callback {
   stateDict?(): unknown;
   /** Restores {@link Callback.stateDict}'s value on resume. */
   loadStateDict?(state: unknown): void;
+  /** Tensors to store in a full checkpoint (`<dir>/callbacks.safetensors`), e.g. best weights; the Runner does not dispose them. */
+  tensorState?(): Record<string, Tensor>;
+  /** Restores {@link Callback.tensorState}'s tensors on resume (the callback takes ownership). */
+  loadTensorState?(tensors: Record<string, Tensor>): void;
 }
 
 /** Whether a monitored value should go down (`'min'`) or up (`'max'`); `'auto'`: min for names containing `loss`. */

@@ -120,6 +120,16 @@ export class EarlyStopping implements Callback {
     this.bestValue = o.bestValue ?? (this.mode === 'min' ? Infinity : -Infinity);
     this.bestStep = o.bestStep;
     this.wait = o.wait;
-    this.resumed = true; // note: best weights kept in memory before the interruption are not in checkpoints
+    this.resumed = true;
+  }
+
+  /** The best check's weights (with `restoreBest`), so that a resumed run can still restore them. */
+  tensorState(): Record<string, Tensor> {
+    return this.best ?? {};
+  }
+
+  loadTensorState(tensors: Record<string, Tensor>): void {
+    this.dropBest();
+    if (Object.keys(tensors).length > 0) this.best = tensors;
   }
 }

@@ -1,4 +1,5 @@
 import { loadSafetensors, saveSafetensors } from '@nnkit/nn';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { getRngState, type RngState, setRngState } from '@nnkit/tensor';
 import { loadOptimizerState, saveOptimizerState } from '../optim/state-io.js';
 import type { History } from './history.js';
@@ -27,7 +28,7 @@ export interface CheckpointState {
   savedAt: string;
 }
 
-/** Writes `<dir>/model.safetensors`, `<dir>/optimizer.safetensors` and, last, `<dir>/state.json`. */
+/** Writes `<dir>/model.safetensors`, `<dir>/optimizer.safetensors`, the callbacks' tensors (`callbacks.safetensors`, when any) and, last, `<dir>/state.json`. */
 export async function saveCheckpoint(runner: Runner, dir: string): Promise<void> {
   const st = runner.state;
   const rngs = st.rngs ?? [];
@@ -55,6 +56,12 @@ export async function saveCheckpoint(runner: Runner, dir: string): Promise<void>
   const s = runner.storage;
   await s.write(`${dir}/model.safetensors`, saveSafetensors(runner.model.stateDict(), { format: 'pt' }));
   await s.write(`${dir}/optimizer.safetensors`, saveOptimizerState(runner.optimizer));
+  // Callbacks' tensors (EarlyStopping's best weights), keyed `<callback index>.<name>`.
+  const tensors: Record<string, Tensor> = {};
+  runner.callbacks.forEach((cb, i) => {
+    for (const [k, t] of Object.entries(cb.tensorState?.() ?? {})) tensors[`${i}.${k}`] = t;
+  });
+  if (runner.callbacks.some((cb) => typeof cb.tensorState === 'function')) await s.write(`${dir}/callbacks.safetensors`, saveSafetensors(tensors));
   await s.write(`${dir}/state.json`, `${JSON.stringify(state)}\n`);
 }
 
@@ -91,6 +98,20 @@ export async function loadCheckpoint(runner: Runner, dir: string): Promise<void>
     const c = state.callbacks[String(i)];
     if (c !== undefined && typeof cb.loadStateDict === 'function') cb.loadStateDict(c);
   });
+  if (await s.exists(`${dir}/callbacks.safetensors`)) {
+    const all = loadSafetensors(await s.read(`${dir}/callbacks.safetensors`));
+    runner.callbacks.forEach((cb, i) => {
+      const mine = Object.fromEntries(
+        Object.entries(all)
+          .filter(([k]) => k.startsWith(`${i}.`))
+          .map(([k, t]) => [k.slice(`${i}.`.length), t]),
+      );
+      for (const k of Object.keys(mine)) delete all[`${i}.${k}`];
+      if (typeof cb.loadTensorState === 'function') cb.loadTensorState(mine);
+      else for (const t of Object.values(mine)) t.dispose();
+    });
+    for (const t of Object.values(all)) t.dispose();
+  }
   Object.assign(runner.state, {
     epoch: state.epoch,
     step: state.step,

@@ -4,6 +4,7 @@ import { initBackend, manualSeed } from '@nnkit/tensor';
 import { assertClose } from '@nnkit/tooling-testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Callback } from '../callbacks/callback.js';
+import { EarlyStopping } from '../callbacks/early-stopping.js';
 import { ModelCheckpoint } from '../callbacks/model-checkpoint.js';
 import { SGD } from '../optim/sgd.js';
 import { StepLR } from '../schedulers/step-lr.js';
@@ -92,6 +93,34 @@ describe('resume', () => {
     for (const k of Object.keys(want)) assertClose(got[k]!, want[k]!, { atol: 1e-6, rtol: 0, name: k });
     expect(c.runner.history.epochLosses).toEqual(a.runner.history.epochLosses);
     await expect(c.runner.fit(c.train, { epochs: 4, resumeFrom: 'nowhere' })).rejects.toThrow(/no complete checkpoint/);
+    for (const r of [a, b, c]) r.model.dispose();
+  });
+
+  it("keeps EarlyStopping's best weights across a resume (restoreBest after the kill)", async () => {
+    const storage = memoryStorage();
+    const es = (): EarlyStopping => new EarlyStopping({ monitor: 'dev_accuracy', patience: 100, restoreBest: true });
+    const a = build(8, storage);
+    const esA = es();
+    await a.runner.fit(a.train, { epochs: 8, devLoader: a.dev, evalSteps: 2, callbacks: [esA] });
+    const want = snapshot(a.model);
+    // the best dev accuracy (later equal ones are no improvement) predates the kill after
+    // epoch 6 (3 batches per epoch), and training goes on changing the weights after it
+    expect(esA.bestStep).toBeLessThanOrEqual(18);
+
+    const b = build(8, storage);
+    await b.runner.fit(b.train, {
+      epochs: 8,
+      devLoader: b.dev,
+      evalSteps: 2,
+      callbacks: [es(), new ModelCheckpoint({ dir: 'es', every: 1, keepLast: 1 }), killAfterEpoch(6)],
+    });
+    expect(storage.files.has('es/epoch-6/callbacks.safetensors')).toBe(true);
+    const c = build(99, storage, 3);
+    const esC = es();
+    await c.runner.fit(c.train, { epochs: 8, devLoader: c.dev, evalSteps: 2, resumeFrom: 'es/epoch-6', callbacks: [esC] });
+    expect(esC.bestStep).toBe(esA.bestStep);
+    const got = snapshot(c.model);
+    for (const k of Object.keys(want)) assertClose(got[k]!, want[k]!, { atol: 1e-6, rtol: 0, name: k });
     for (const r of [a, b, c]) r.model.dispose();
   });
 });
