@@ -111,7 +111,7 @@ describe('DataLoader', () => {
     expect(s.sort()).toEqual([1, 3, 5]);
     expect(() => new DataLoader(ds, { batchSampler: new BatchSampler(new SequentialSampler(ds), 2), shuffle: true })).toThrow(/mutually exclusive/);
     expect(() => new DataLoader(ds, { sampler: new SequentialSampler(ds), shuffle: true })).toThrow(/mutually exclusive/);
-    expect(() => new DataLoader(ds, { numWorkers: 2 })).toThrow(/not implemented/);
+    expect(() => new DataLoader(ds, { numWorkers: 2 })).toThrow(/needs workerDataset/);
 
     class Stream extends IterableDataset<number> {
       async *[Symbol.asyncIterator]() {

@@ -1,5 +1,6 @@
 import { defaultCollate, disposeBatch } from './collate.js';
 import { type Dataset, IterableDataset } from './dataset.js';
+import { DatasetWorkerPool, type WorkerDatasetSpec } from './dataset-workers.js';
 import type { Generator } from './generator.js';
 import { BatchSampler, type BatchSamplerLike, RandomSampler, type Sampler, SequentialSampler } from './sampler.js';
 
@@ -26,10 +27,19 @@ export interface DataLoaderOptions<T, B> {
   /** Random source of `shuffle` (default: the global generator, see `manualSeed`). */
   generator?: Generator;
   /**
-   * Worker threads for loading. Not implemented yet: only 0 (load on the calling thread,
-   * asynchronous `get` calls of a batch run concurrently) is accepted.
+   * Worker threads that build the samples (Node; PyTorch's `num_workers`). 0 (default): samples
+   * are built on the calling thread, the asynchronous `get` calls of a batch concurrently —
+   * enough for I/O-bound data sets. With `n > 0`, each worker builds its own copy of the data
+   * set from `workerDataset` and batches are built by the workers in parallel (CPU-bound
+   * transforms: filtering, resampling, augmentation); up to `max(prefetch + 1, 2n)` batches are
+   * in flight, delivered in order. The workers start on the first iteration, stay for later
+   * epochs and are stopped by {@link DataLoader.close} (they never keep the process alive).
    */
   numWorkers?: number;
+  /** The data set as the workers build it (required with `numWorkers > 0`): its samples must be plain data. */
+  workerDataset?: WorkerDatasetSpec;
+  /** Node flags for the workers (e.g. `['--conditions=@nnkit/source']`). */
+  workerExecArgv?: readonly string[];
   /**
    * With the default collate, dispose the tensors returned by `dataset.get` once they are
    * stacked into the batch (default true: `get` returns fresh tensors the loader owns).
@@ -69,6 +79,11 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
   readonly batchSampler: BatchSamplerLike | undefined;
   private readonly collate: ((samples: T[]) => B | Promise<B>) | undefined;
   private readonly disposeSamples: boolean;
+  /** Worker threads (see {@link DataLoaderOptions.numWorkers}). */
+  readonly numWorkers: number;
+  private readonly workerDataset: WorkerDatasetSpec | undefined;
+  private readonly workerExecArgv: readonly string[] | undefined;
+  private pool: Promise<DatasetWorkerPool> | undefined;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
@@ -78,9 +93,20 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     }
     const prefetch = opts.prefetch ?? 1;
     if (!Number.isInteger(prefetch) || prefetch < 0) throw new RangeError(`DataLoader: prefetch should be a non-negative integer, got ${prefetch}`);
-    if ((opts.numWorkers ?? 0) !== 0) {
-      throw new Error(`DataLoader: numWorkers=${opts.numWorkers} is not implemented yet; use numWorkers: 0 (async loading with prefetch)`);
+    const numWorkers = opts.numWorkers ?? 0;
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new RangeError(`DataLoader: numWorkers should be a non-negative integer, got ${numWorkers}`);
+    if (numWorkers > 0) {
+      if (!opts.workerDataset) {
+        throw new TypeError(
+          `DataLoader: numWorkers=${numWorkers} needs workerDataset: { module, export, args } — worker threads cannot share this data set object, ` +
+            'each builds its own copy from a module (use numWorkers: 0 to load on this thread)',
+        );
+      }
+      if (dataset instanceof IterableDataset) throw new TypeError('DataLoader: numWorkers > 0 is not supported with an IterableDataset');
     }
+    this.numWorkers = numWorkers;
+    this.workerDataset = opts.workerDataset;
+    this.workerExecArgv = opts.workerExecArgv;
     this.dropLast = opts.dropLast ?? false;
     this.prefetch = prefetch;
     this.collate = opts.collate;
@@ -131,7 +157,20 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     }
   }
 
+  private workers(): Promise<DatasetWorkerPool> {
+    this.pool ??= DatasetWorkerPool.start(this.workerDataset!, this.numWorkers, this.workerExecArgv);
+    return this.pool;
+  }
+
+  /** Stops the worker threads, if any (a later iteration starts new ones). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool.catch(() => undefined))?.close();
+  }
+
   private async fetchBatch(indices: number[]): Promise<B> {
+    if (this.numWorkers > 0) return this.collateSamples((await (await this.workers()).get(indices)) as T[]);
     const ds = this.dataset as Dataset<T>;
     if (!this.collate && typeof ds.getBatch === 'function') return (await ds.getBatch(indices)) as B;
     const items = indices.map((i) => ds.get(i));
@@ -152,15 +191,17 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     const startNext = (): boolean => {
       const r = source.next();
       if (r.done) return false;
-      const p = unbatched ? Promise.resolve(ds.get(r.value as number) as T | Promise<T>).then((v) => v as unknown as B) : this.fetchBatch(r.value as number[]);
+      const one = (i: number): Promise<T> => (this.numWorkers > 0 ? this.workers().then(async (w) => (await w.get([i]))[0] as T) : Promise.resolve(ds.get(i)));
+      const p = unbatched ? one(r.value as number).then((v) => v as unknown as B) : this.fetchBatch(r.value as number[]);
       p.catch(() => {}); // rejections are re-thrown when the batch is awaited
       queue.push(p);
       return true;
     };
     let exhausted = false;
+    const inFlight = Math.max(this.prefetch + 1, 2 * this.numWorkers);
     try {
       while (true) {
-        while (!exhausted && queue.length < this.prefetch + 1) exhausted = !startNext();
+        while (!exhausted && queue.length < inFlight) exhausted = !startNext();
         const p = queue.shift();
         if (!p) return;
         yield await p;

@@ -17,3 +17,4 @@ export {
 } from './sampler.js';
 export { defaultCollate, disposeBatch, collectTensors, type TypedArray } from './collate.js';
 export { DataLoader, type DataLoaderOptions } from './data-loader.js';
+export type { WorkerDatasetSpec } from './dataset-workers.js';
