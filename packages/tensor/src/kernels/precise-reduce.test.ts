@@ -74,6 +74,7 @@ describe('precise Sum and Mean on wasm', () => {
       expect(sum(x).dataSync()[0]).toBe(vals.reduce((a, b) => a + b, 0));
       expect(sum(x).shape).toEqual([]);
       expect(Number.isNaN(mean(tensor([], [2, 0]), 1).dataSync()[0])).toBe(true);
+      expect(Array.from(sum(tensor([], [3, 0]), 1).dataSync())).toEqual([0, 0, 0]);
     });
   });
 

@@ -132,7 +132,7 @@ function preciseKernel(name: 'Sum' | 'Mean', original: KernelConfig): KernelConf
       const res = reduceSumF64(b.typedArrayFromHeap(x), x.shape, axes, name === 'Mean' ? 1 / n : 1);
       // Read the heap view after makeOutput: allocating can grow (and detach) the heap.
       b.typedArrayFromHeap(out).set(res);
-    } else if (name === 'Mean') b.typedArrayFromHeap(out).fill(NaN);
+    } else b.typedArrayFromHeap(out).fill(name === 'Mean' ? NaN : 0); // an empty reduction (the heap is not zeroed)
     return out;
   };
   return { kernelName: name, backendName: original.backendName, kernelFunc };
