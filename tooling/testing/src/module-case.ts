@@ -10,6 +10,8 @@ export interface CaseModule {
   namedParameters(): Iterable<[string, { data: Variable }]>;
   stateDict(): Record<string, Tensor>;
   modules(): Iterable<object>;
+  /** `Module.cacheWeights`: when present, the eval output is also checked with the weight cache on. */
+  cacheWeights?(on?: boolean): unknown;
 }
 
 /**
@@ -41,6 +43,16 @@ export function checkModuleCase(model: CaseModule, t: Record<string, Tensor>, na
   const yEval = model.call(t['in.x']!);
   expect(yEval.shape, `${name} eval shape`).toEqual(t['out.eval']!.shape);
   checkAgainstTorch(yEval, t, 'out.eval', `${name} eval output`, log);
+  if (model.cacheWeights) {
+    // the same with the eval-mode weight cache: first call fills it, second call uses it
+    model.cacheWeights(true);
+    for (let i = 0; i < 2; i++) {
+      const y = model.call(t['in.x']!);
+      assertClose(y, yEval, { atol: 1e-5, rtol: 1e-5, name: `${name} eval output with cacheWeights (call ${i + 1})` });
+      y.dispose();
+    }
+    model.cacheWeights(false);
+  }
   yEval.dispose();
 
   model.train();
