@@ -188,10 +188,10 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     const source: Iterator<number[] | number> = (this.batchSampler ?? this.sampler!)[Symbol.iterator]();
     const unbatched = !this.batchSampler;
     const queue: Promise<B>[] = [];
+    const one = (i: number): Promise<T> => (this.numWorkers > 0 ? this.workers().then(async (w) => (await w.get([i]))[0] as T) : Promise.resolve(ds.get(i)));
     const startNext = (): boolean => {
       const r = source.next();
       if (r.done) return false;
-      const one = (i: number): Promise<T> => (this.numWorkers > 0 ? this.workers().then(async (w) => (await w.get([i]))[0] as T) : Promise.resolve(ds.get(i)));
       const p = unbatched ? one(r.value as number).then((v) => v as unknown as B) : this.fetchBatch(r.value as number[]);
       p.catch(() => {}); // rejections are re-thrown when the batch is awaited
       queue.push(p);

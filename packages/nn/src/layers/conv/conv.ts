@@ -116,6 +116,13 @@ abstract class ConvNd extends Module {
     return { filter: this.filterCache.get([w], () => prepareConvFilter(w, this.groups)) };
   }
 
+  /** Checks `x`, pads it for a non-zeros `paddingMode`, and runs `op` with the layer's options. */
+  protected convolve(x: Tensor, op: typeof conv1d | typeof conv2d): Tensor {
+    this.checkInput(x);
+    const p = this.padded(x);
+    return op(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
+  }
+
   protected checkInput(x: Tensor): void {
     if (x.rank !== this.nd + 2 || x.shape[1] !== this.inChannels) {
       const dims = this.nd === 1 ? 'T' : 'H, W';
@@ -156,9 +163,7 @@ export class Conv1d extends ConvNd {
   }
   /** x: `[B, Cin, T]` -> `[B, Cout, To]`. */
   forward(x: Tensor): Tensor {
-    this.checkInput(x);
-    const p = this.padded(x);
-    return conv1d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
+    return this.convolve(x, conv1d);
   }
 }
 
@@ -177,9 +182,7 @@ export class Conv2d extends ConvNd {
   }
   /** x: `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`. */
   forward(x: Tensor): Tensor {
-    this.checkInput(x);
-    const p = this.padded(x);
-    return conv2d(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
+    return this.convolve(x, conv2d);
   }
 }
 
