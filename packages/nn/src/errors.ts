@@ -1,6 +1,10 @@
+import { NnkitError, ShapeError } from '@nnkit/tensor';
+
+export { ShapeError };
+
 /** Raised by `loadStateDict` when keys are missing or unexpected (strict mode) or shapes differ. */
-export class StateDictError extends Error {
-  override readonly name = 'StateDictError';
+export class StateDictError extends NnkitError {
+  override readonly code: string = 'state-dict';
   constructor(
     readonly modulePath: string,
     readonly missingKeys: string[],
@@ -12,17 +16,5 @@ export class StateDictError extends Error {
     if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
     if (shapeMismatches.length) parts.push(`shape mismatches: ${shapeMismatches.join('; ')}`);
     super(`Error(s) in loading state_dict for ${modulePath}: ${parts.join('. ')}`);
-  }
-}
-
-/** Raised when a module receives an input of the wrong shape; names the module path. */
-export class ShapeError extends Error {
-  override readonly name = 'ShapeError';
-  constructor(
-    readonly modulePath: string,
-    readonly expected: string,
-    readonly got: readonly number[],
-  ) {
-    super(`${modulePath}: expected input of shape ${expected}, got [${got.join(', ')}]`);
   }
 }

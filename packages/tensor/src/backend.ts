@@ -1,5 +1,6 @@
 import { env, getBackend, ready, removeBackend, setBackend, findBackend } from '@tensorflow/tfjs-core';
 import { installKernels } from './kernels/install.js';
+import { NnkitError } from './errors/errors.js';
 
 /** Backends nnkit can run on: WebAssembly (default, fast) or plain JavaScript (fallback). */
 export type BackendName = 'wasm' | 'cpu';
@@ -20,8 +21,8 @@ export interface InitBackendOptions {
 }
 
 /** Raised when a requested backend cannot be started; `reason` is the underlying error. */
-export class BackendInitError extends Error {
-  override readonly name = 'BackendInitError';
+export class BackendInitError extends NnkitError {
+  override readonly code: string = 'backend';
   constructor(
     readonly backend: BackendName,
     readonly reason: unknown,

@@ -1,4 +1,5 @@
 export { initBackend, backendName, BackendInitError, type BackendName, type InitBackendOptions } from './backend.js';
+export * from './errors/index.js';
 export { installKernels } from './kernels/install.js';
 export * from './ops/conv/index.js';
 export * from './ops/basic/index.js';

@@ -1,3 +1,5 @@
+import { FormatError } from '@nnkit/tensor';
+
 /** File formats the EEG readers understand (used in {@link EegFormatError}). */
 export type EegFormatName = 'edf' | 'wfdb-annotations' | 'mat5' | 'mat73' | 'gdf' | 'eeg-dataset';
 
@@ -12,20 +14,11 @@ export type EegFormatName = 'edf' | 'wfdb-annotations' | 'mat5' | 'mat73' | 'gdf
  * catch (e) { if (e instanceof EegFormatError) console.log(e.file, e.format, e.reason); }
  * ```
  */
-export class EegFormatError extends Error {
-  /** File name given to the reader, or `'<bytes>'` when unknown. */
-  readonly file: string;
+export class EegFormatError extends FormatError {
   /** Format being parsed. */
-  readonly format: EegFormatName;
-  /** What was wrong (without the file/format prefix). */
-  readonly reason: string;
+  declare readonly format: EegFormatName;
 
   constructor(format: EegFormatName, file: string | undefined, reason: string) {
-    const f = file ?? '<bytes>';
-    super(`${format}: ${f}: ${reason}`);
-    this.name = 'EegFormatError';
-    this.file = f;
-    this.format = format;
-    this.reason = reason;
+    super(format, file, reason);
   }
 }

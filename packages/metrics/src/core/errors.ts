@@ -1,3 +1,5 @@
+import { ArgumentError } from '@nnkit/tensor';
+
 /**
  * Raised when a metric receives inputs it cannot interpret (wrong rank, mismatched lengths,
  * non-integer labels, class index out of range). The message names the metric, what was
@@ -8,8 +10,7 @@
  * try { accuracy([[0.1, 0.9]], [0, 1]); } catch (e) { if (e instanceof MetricInputError) console.log(e.message); }
  * ```
  */
-export class MetricInputError extends Error {
-  override readonly name = 'MetricInputError';
+export class MetricInputError extends ArgumentError {
   constructor(
     /** Name of the metric that rejected the input (e.g. `accuracy`). */
     readonly metric: string,
@@ -18,6 +19,6 @@ export class MetricInputError extends Error {
     /** What it received. */
     readonly got: string,
   ) {
-    super(`${metric}: expected ${expected}, got ${got}`);
+    super(metric, `expected ${expected}, got ${got}`);
   }
 }

@@ -1,3 +1,5 @@
+import { FormatError } from '@nnkit/tensor';
+
 /**
  * Why a safetensors file was rejected (the `kind` of a {@link SafetensorsError}):
  * - `truncated`: shorter than the 8-byte length prefix, or the header runs past the end.
@@ -42,13 +44,14 @@ export type SafetensorsErrorKind =
  * catch (e) { if (e instanceof SafetensorsError && e.kind === 'truncated') askForTheFullFile(); }
  * ```
  */
-export class SafetensorsError extends Error {
-  override readonly name = 'SafetensorsError';
+export class SafetensorsError extends FormatError {
   constructor(
     readonly kind: SafetensorsErrorKind,
     message: string,
     readonly tensor?: string,
+    file?: string,
   ) {
-    super(`safetensors: ${tensor !== undefined ? `tensor '${tensor}': ` : ''}${message}`);
+    const where = `${tensor !== undefined ? `tensor '${tensor}': ` : ''}${message}`;
+    super('safetensors', file, where, { message: `safetensors: ${file !== undefined ? `${file}: ` : ''}${where}` });
   }
 }

@@ -1,4 +1,5 @@
 import { type Tensor, mean, sum } from '@tensorflow/tfjs-core';
+import { ArgumentError } from '@nnkit/tensor';
 import { ShapeError } from '../errors.js';
 
 /** How a loss combines its per-element values, like PyTorch's `reduction`. */
@@ -29,13 +30,12 @@ export class LossShapeError extends ShapeError {
  * try { crossEntropy(zeros([2, 3]), tensor1d([0, 7], 'int32')); } catch (e) { e instanceof LossValueError; } // true
  * ```
  */
-export class LossValueError extends Error {
-  override readonly name = 'LossValueError';
+export class LossValueError extends ArgumentError {
   constructor(
     readonly loss: string,
     detail: string,
   ) {
-    super(`${loss}: ${detail}`);
+    super(loss, detail);
   }
 }
 

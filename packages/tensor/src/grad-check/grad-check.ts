@@ -1,3 +1,4 @@
+import { NnkitError } from '../errors/errors.js';
 import { engine, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 import { seededRandom } from '../ops/basic/random.js';
 
@@ -40,8 +41,8 @@ export interface GradCheckReport {
 }
 
 /** Raised by {@link assertGradClose}; carries the report. */
-export class GradCheckError extends Error {
-  override readonly name = 'GradCheckError';
+export class GradCheckError extends NnkitError {
+  override readonly code: string = 'grad-check';
   constructor(readonly report: GradCheckReport) {
     const w = report.worst!;
     super(

@@ -1,3 +1,4 @@
+import { NnkitError } from '@nnkit/tensor';
 import type { Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
 import type { Callback } from './callback.js';
@@ -9,14 +10,14 @@ export interface NaNGuardOptions {
 }
 
 /** Raised by {@link NaNGuard} with `throwError: true`; `step` and `epoch` say where. */
-export class NonFiniteLossError extends Error {
+export class NonFiniteLossError extends NnkitError {
+  override readonly code: string = 'non-finite-loss';
   constructor(
     readonly step: number,
     readonly epoch: number,
     readonly loss: number,
   ) {
     super(`NaNGuard: the training loss became ${loss} at step ${step} (epoch ${epoch + 1}); training stopped before the update`);
-    this.name = 'NonFiniteLossError';
   }
 }
 

@@ -1,0 +1,1 @@
+export { NnkitError, ShapeError, DTypeError, ArgumentError, StateError, FormatError, StorageError, NotSupportedError } from './errors.js';
