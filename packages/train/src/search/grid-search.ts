@@ -1,6 +1,7 @@
+import { ArgumentError, StateError } from '@nnkit/tensor';
 import { gridPoints, kFold, trialKey } from './grid.js';
 import { appendResult, readResults } from './results-file.js';
-import type { Params, SearchResult, SearchRow, SearchSpace, TrialContext, TrialFn, TrialModule, TrialRecord, TrialResult } from './types.js';
+import type { Params, SearchResult, SearchRow, SearchSpace, TrialContext, TrialExecutor, TrialFn, TrialModule, TrialOutcome, TrialRecord, TrialResult } from './types.js';
 import { TrialWorkerPool } from './worker-pool.js';
 
 /** Options of {@link gridSearch}. */
@@ -34,6 +35,12 @@ export interface GridSearchOptions<D = unknown> {
   seed?: number;
   /** Called after each finished trial (progress). */
   onTrial?: (record: TrialRecord, done: number, total: number) => void;
+  /**
+   * Where the trials run when not here: e.g. `queueExecutor({ connection: 'redis://host:6379' })`
+   * from `@nnkit/queue` spreads them over worker processes on any number of machines. The trial
+   * must then be a {@link TrialModule}. Default: this thread, or worker threads (`workers`).
+   */
+  executor?: TrialExecutor;
 }
 
 const isModule = (t: unknown): t is TrialModule => typeof t === 'object' && t !== null && typeof (t as TrialModule).module === 'string';
@@ -99,9 +106,10 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
   const cv = typeof opts.cv === 'number' ? { k: opts.cv } : opts.cv;
   const seed = opts.seed ?? 0;
   const folds = cv ? kFold(sampleCount(opts), cv.k, { shuffle: cv.shuffle ?? false, seed: cv.seed ?? seed }) : [{ train: [] as number[], test: [] as number[] }];
-  const done = opts.resultsFile ? await readResults(opts.resultsFile) : [];
+  const done = opts.resultsFile ? (await readResults(opts.resultsFile)).filter((r) => r.error === undefined) : [];
   const doneKeys = new Set(done.map((r) => `${r.key}#${r.fold}`));
   const records: TrialRecord[] = [...done];
+  const failed: TrialRecord[] = [];
   const tasks: Array<Omit<TrialContext<D>, 'data'> & { key: string }> = [];
   for (const params of points) {
     const key = trialKey(params);
@@ -113,9 +121,9 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
   const total = points.length * folds.length;
   const skipped = total - tasks.length;
   let finished = skipped;
-  const record = async (t: (typeof tasks)[number], result: TrialResult, ms: number): Promise<void> => {
+  const record = async (t: (typeof tasks)[number], result: TrialResult, ms: number, attempts?: number): Promise<void> => {
     const { key, params, fold } = t;
-    const rec: TrialRecord = { key, params, fold, scores: toScores(result, key), ms: Math.round(ms) };
+    const rec: TrialRecord = { key, params, fold, scores: toScores(result, key), ms: Math.round(ms), ...(attempts !== undefined ? { attempts } : {}) };
     records.push(rec);
     if (opts.resultsFile) await appendResult(opts.resultsFile, rec);
     opts.onTrial?.(rec, ++finished, total);
@@ -124,6 +132,24 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
   const trial = opts.trial ?? opts.build;
   if (trial === undefined) throw new TypeError('gridSearch: pass the trial as `trial` (or its alias `build`)');
   if (opts.trial !== undefined && opts.build !== undefined) throw new TypeError('gridSearch: pass either `trial` or `build`, not both');
+  if (opts.executor) {
+    const executor = opts.executor;
+    if (!isModule(trial)) throw new ArgumentError('gridSearch', `the ${executor.name} executor runs trials in other processes: pass the trial as a module ({ module, export }), not a function`);
+    const byId = new Map(tasks.map((t) => [`${t.key}#${t.fold}`, t]));
+    const report = async (o: TrialOutcome): Promise<void> => {
+      const t = byId.get(`${o.task.key}#${o.task.ctx.fold}`);
+      if (!t) return;
+      byId.delete(`${o.task.key}#${o.task.ctx.fold}`);
+      if ('error' in o) {
+        const rec: TrialRecord = { key: t.key, params: t.params, fold: t.fold, scores: {}, ms: Math.round(o.ms), error: o.error, ...(o.attempts !== undefined ? { attempts: o.attempts } : {}) };
+        failed.push(rec);
+        if (opts.resultsFile) await appendResult(opts.resultsFile, rec);
+        opts.onTrial?.(rec, ++finished, total);
+      } else await record(t, o.result, o.ms, o.attempts);
+    };
+    if (tasks.length) await executor.run({ trial, data: opts.data, tasks: tasks.map((t) => ({ key: t.key, ctx: ctxOf(t) })) }, report);
+    return finish(records, failed, points, opts, skipped);
+  }
   const cores = await availableCores();
   const workers = isModule(trial) ? (opts.workers ?? Math.max(1, Math.min(4, cores - 1))) : 0;
   if (workers > 0 && isModule(trial) && tasks.length) {
@@ -147,10 +173,17 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
       await record(t, r, performance.now() - t0);
     }
   }
-  if (!records.length) throw new Error('gridSearch: no trial ran');
+  return finish(records, failed, points, opts, skipped);
+}
+
+function finish<D>(records: TrialRecord[], failed: TrialRecord[], points: readonly Params[], opts: GridSearchOptions<D>, skipped: number): SearchResult {
+  if (!records.length) {
+    const why = failed.length ? `: all ${failed.length} trials failed, e.g. ${failed[0]!.error}` : '';
+    throw new StateError('gridSearch', `no trial ran${why}`);
+  }
   const score = opts.score ?? Object.keys(records[0]!.scores)[0]!;
   const rows = rankTrials(records, points, score, opts.mode ?? 'max');
-  return { rows, best: rows[0]!, trials: records, skipped, score };
+  return { rows, best: rows[0]!, trials: records, skipped, score, failed };
 }
 
 async function availableCores(): Promise<number> {

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// nnkit-worker: takes grid-search trials from a BullMQ queue in Redis and runs them.
+import { parseArgs } from 'node:util';
+import { NnkitError } from '@nnkit/tensor';
+import { startQueueWorker } from './worker.js';
+
+const USAGE = `usage: nnkit-worker --queue redis://HOST:PORT [--name QUEUE] [--trial MODULE] [--export NAME] [--setup NAME]
+                    [--concurrency N] [--storage DIR] [--lock-ms MS] [--stalled-ms MS] [--quiet]
+
+Runs grid-search trials queued by gridSearch({ executor: queueExecutor(...) }), one trial per process.
+  --queue        Redis address (required), e.g. redis://10.0.0.5:6379
+  --name         queue name (default nnkit-search; the coordinator's 'queue' option)
+  --trial        the trial module on this machine (default: the path the coordinator gave)
+  --export       export of the trial function (default: the coordinator's, usually 'trial')
+  --setup        export run once per trial process first (default: the coordinator's)
+  --concurrency  trials at once, each in its own process (default 1; wasm uses one core per trial)
+  --storage      shared folder for trial checkpoints, so a retried trial resumes (default: the coordinator's)
+  --lock-ms      job lock time; a dead worker's trial is retried after about this long (default 30000)
+  --stalled-ms   how often to look for trials of dead workers (default 30000)
+  --quiet        print only errors
+  --help         this text`;
+
+function usageError(msg: string): never {
+  process.stderr.write(`nnkit-worker: ${msg}\n${USAGE.split('\n')[0]}\n`);
+  process.exit(2);
+}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) usageError(`--${name} must be an integer >= ${min}, got '${v}'`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        queue: { type: 'string' },
+        name: { type: 'string' },
+        trial: { type: 'string' },
+        export: { type: 'string' },
+        setup: { type: 'string' },
+        concurrency: { type: 'string' },
+        storage: { type: 'string' },
+        'lock-ms': { type: 'string' },
+        'stalled-ms': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    usageError((e as Error).message.split('\n')[0]!);
+  }
+  if (values['help']) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const queue = values['queue'] as string | undefined;
+  if (!queue) usageError('--queue is required');
+  const quiet = values['quiet'] === true;
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const trial = { ...(str('trial') ? { module: str('trial')! } : {}), ...(str('export') ? { export: str('export')! } : {}), ...(str('setup') ? { setup: str('setup')! } : {}) };
+  const concurrency = int('concurrency', str('concurrency'), 1);
+  const lockMs = int('lock-ms', str('lock-ms'), 100);
+  const stalledIntervalMs = int('stalled-ms', str('stalled-ms'), 100);
+  const worker = await startQueueWorker({
+    connection: queue,
+    ...(str('name') ? { queue: str('name')! } : {}),
+    trial,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(str('storage') ? { storage: str('storage')! } : {}),
+    ...(lockMs !== undefined ? { lockMs } : {}),
+    ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
+    log: (line) => {
+      if (!quiet || line.startsWith('failed') || line.startsWith('queue error')) process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    },
+  });
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write('nnkit-worker: finishing the running trials (Ctrl-C again to quit now)\n');
+    void worker.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`nnkit-worker: ${e instanceof NnkitError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
