@@ -38,7 +38,7 @@ for (const group of ['packages', 'apps']) {
     if (!existsSync(srcDir)) continue;
     for (const file of walk(pkgDir)) {
       const rel = relative(root, file);
-      const isTest = /\.(test|bench)\.ts$/.test(file) || file.includes(`${sep}test${sep}`) || file.includes(`${sep}bench${sep}`) || file.includes('test-utils') || /vite(st)?\.config/.test(file);
+      const isTest = /\.(test|bench)\.ts$/.test(file) || file.includes(`${sep}test${sep}`) || file.includes(`${sep}__fixtures__${sep}`) || file.includes(`${sep}bench${sep}`) || file.includes('test-utils') || /vite(st)?\.config/.test(file);
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(importRe)) {
         const spec = m[1] ?? m[2] ?? m[3];
