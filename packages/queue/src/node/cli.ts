@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // nnkit-worker: takes grid-search trials from a BullMQ queue in Redis and runs them.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NnkitError } from '@nnkit/tensor';
 import { startQueueWorker } from './worker.js';
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
   if (!queue) usageError('--queue is required');
   const quiet = values['quiet'] === true;
   const str = (k: string): string | undefined => values[k] as string | undefined;
+  // paths are relative to where the command was typed (pnpm runs scripts in the package folder)
+  const cwd = process.env['INIT_CWD'] ?? process.cwd();
+  for (const k of ['trial', 'storage']) if (str(k) !== undefined && !/^[a-z]+:/i.test(str(k)!)) values[k] = resolve(cwd, str(k)!);
   const trial = { ...(str('trial') ? { module: str('trial')! } : {}), ...(str('export') ? { export: str('export')! } : {}), ...(str('setup') ? { setup: str('setup')! } : {}) };
   const concurrency = int('concurrency', str('concurrency'), 1);
   const lockMs = int('lock-ms', str('lock-ms'), 100);
