@@ -149,6 +149,10 @@ export function readZipRecord(bytes: Uint8Array, rec: ZipRecord, maxBytes: numbe
   let out: Uint8Array;
   if (rec.method === 0) out = raw;
   else if (rec.method === 8) {
+    // deflate expands at most 1032:1, so a larger declared size is a lie (checked before allocating)
+    if (rec.size > rec.compressedSize * 1032 + 1024) {
+      throw new PthError('invalid_zip', `record '${rec.name}' declares ${rec.size} bytes, more than ${rec.compressedSize} deflated bytes can hold`, file);
+    }
     try {
       out = inflateSync(raw, { out: new Uint8Array(rec.size) });
     } catch (e) {
