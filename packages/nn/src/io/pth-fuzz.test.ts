@@ -113,7 +113,10 @@ function mutate(src: Uint8Array, r: () => number): { bytes: Uint8Array; how: str
       const out: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
       for (const [k, v] of Object.entries(files)) out[k] = [v, { level }];
       const z = zipSync(out);
-      if (level && r() < 0.5) z[Math.floor(r() * z.length)] ^= 1 << Math.floor(r() * 8);
+      if (level && r() < 0.5) {
+        const at = Math.floor(r() * z.length);
+        z[at] = z[at]! ^ (1 << Math.floor(r() * 8));
+      }
       return { bytes: z, how: `pickle mutation ${m}, level ${level}` };
     }
   }

@@ -214,6 +214,10 @@ describe('LeNet from a .pth state dict', () => {
     expect((err as StateDictError).unexpectedKeys).toEqual([]);
     expect((err as StateDictError).shapeMismatches[0]).toBe('fc1.weight: expected shape [120,400], got [6,4]');
     expect(memory().numTensors).toBe(before);
+    expect(m.loadStateDict(fixture('pth-lenet.pth'), { file: 'lenet.pth' })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(m.loadStateDict(nnFixture('lenet-state-00002.safetensors').buffer as ArrayBuffer, { strict: false }).missingKeys).toHaveLength(8);
+    expect(() => m.loadStateDict(fixture('pth-checkpoint.pth'), { file: 'ck.pth', key: 'model' })).toThrow(/missing keys: conv1\.weight/);
+    expect(memory().numTensors).toBe(before);
     const sd = readStateDict(fixture('pth-lenet.pth'));
     expect(Object.keys(sd)).toHaveLength(10);
     disposeAll(Object.values(sd));
