@@ -68,7 +68,8 @@ function gather<T extends Float32Array | Int32Array | Uint8Array>(src: T, ref: T
     if (ref.size[i]! !== 1 && ref.stride[i]! !== s) contiguous = false;
     s *= ref.size[i]!;
   }
-  if (contiguous) return src.slice(ref.offset, ref.offset + n) as T;
+  // The decoded storage is a fresh copy owned here: a view of all of it is handed over as is.
+  if (contiguous) return ref.offset === 0 && n === src.length ? src : (src.slice(ref.offset, ref.offset + n) as T);
   const out = new (src.constructor as new (n: number) => T)(n);
   const idx = new Array<number>(rank).fill(0);
   let at = ref.offset;
