@@ -169,6 +169,13 @@ export function loadPth(input: Uint8Array | ArrayBuffer, opts: LoadPthOptions = 
   const sd = findStateDict(a.root, opts);
   const m = materialize(sd, a.read, limits(bytes, opts, a.bigEndian)) as Map<string, Tensor>;
   const pre = opts.stripPrefix;
+  const entries = [...m].map(([k, t]): [string, Tensor] => [pre && k.startsWith(pre) ? k.slice(pre.length) : k, t]);
+  const keys = new Set<string>();
+  const twice = entries.find(([k]) => keys.size === keys.add(k).size);
+  if (twice) {
+    for (const t of new Set(m.values())) t.dispose();
+    throw new PthError('no_state_dict', `stripping '${pre}' gives the key '${twice[0]}' twice`, opts.file);
+  }
   // fromEntries defines own properties, so a key such as '__proto__' cannot touch the prototype.
-  return Object.fromEntries([...m].map(([k, t]) => [pre && k.startsWith(pre) ? k.slice(pre.length) : k, t]));
+  return Object.fromEntries(entries);
 }

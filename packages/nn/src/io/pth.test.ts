@@ -82,10 +82,13 @@ const op = (s: string): number => s.charCodeAt(0);
 const GLOBAL = (mod: string, name: string): Uint8Array => new TextEncoder().encode(`c${mod}\n${name}\n`);
 
 /** A one-tensor state dict {'w': FloatStorage '0' viewed with offset/size/stride}. */
-function oneTensor(storage: Uint8Array, offset: number[], size: number[], stride: number[], type = 'FloatStorage'): Uint8Array {
+function oneTensor(storage: Uint8Array, offset: number[], size: number[], stride: number[], type = 'FloatStorage', torch2 = false): Uint8Array {
   const tup = (xs: number[]): Array<number | Uint8Array> => [op('('), ...xs.flatMap((x) => [0x4a, ...new Uint8Array(new Int32Array([x]).buffer)]), op('t')];
-  const pkl = pickle(op('}'), 'w', GLOBAL('torch._utils', '_rebuild_tensor_v2'), op('('), op('('), 'storage', GLOBAL('torch', type), '0', 'cpu', 0x4b, 1, op('t'), op('Q'), ...tup(offset).slice(1, -1), ...tup(size), ...tup(stride), 0x89, 0x4e, op('t'), op('R'), op('s'));
-  return archive({ 'data.pkl': pkl, 'data/0': storage, version: '3\n' });
+  // torch ≥ 2: backward hooks as OrderedDict(), a 7th `metadata` argument, extra records
+  const hooks = torch2 ? [GLOBAL('collections', 'OrderedDict'), op(')'), op('R'), 0x4e] : [0x4e];
+  const pkl = pickle(op('}'), 'w', GLOBAL('torch._utils', '_rebuild_tensor_v2'), op('('), op('('), 'storage', GLOBAL('torch', type), '0', 'cpu', 0x4b, 1, op('t'), op('Q'), ...tup(offset).slice(1, -1), ...tup(size), ...tup(stride), 0x89, ...hooks, op('t'), op('R'), op('s'));
+  const extra = torch2 ? { byteorder: 'little', '.format_version': '1', '.storage_alignment': '64', '.data/serialization_id': '0123456789' } : {};
+  return archive({ 'data.pkl': pkl, 'data/0': storage, version: '3\n', ...extra });
 }
 
 beforeAll(async () => {
@@ -288,6 +291,27 @@ describe('hand-made archives', () => {
     const d = readPth(archive(be)) as Map<string, Tensor>;
     for (const [k, e] of Object.entries(expected.dtypes)) expectTensor(d.get(k), e, k);
     disposeAll(d.values());
+  });
+
+  it('reads a torch 2.x-shaped archive (7-argument _rebuild_tensor_v2, byteorder and serialization records)', () => {
+    const d = loadPth(oneTensor(f32([1, 2, 3, 4, 5, 6]), [1], [2, 2], [1, 2], 'FloatStorage', true));
+    expect(Array.from(d.w!.dataSync())).toEqual([2, 4, 3, 5]);
+    disposeAll(Object.values(d));
+  });
+
+  it('stripPrefix that makes two keys equal is a typed error, without leaks', () => {
+    const one = unzipSync(oneTensor(f32([1, 2]), [0], [2], [1]));
+    const pkl = one['archive/data.pkl']!;
+    // {'w': t, 'm.w': t}: memoise the tensor before SETITEM, then set it again under 'm.w'
+    const two = new Uint8Array([...pkl.subarray(0, -2), op('q'), 0, op('s'), 0x8c, 3, ...new TextEncoder().encode('m.w'), op('h'), 0, op('s'), op('.')]);
+    const bytes = archive({ 'data.pkl': two, 'data/0': one['archive/data/0']! });
+    const before = memory().numTensors;
+    const d = loadPth(bytes, { stripPrefix: 'x.' });
+    expect(Object.keys(d)).toEqual(['w', 'm.w']);
+    expect(d.w).toBe(d['m.w']); // one tensor object for one Python tensor
+    disposeAll(Object.values(d));
+    expect(kindOf(() => loadPth(bytes, { stripPrefix: 'm.' }))).toBe('no_state_dict');
+    expect(memory().numTensors).toBe(before);
   });
 
   it('an int64 outside int32 is a typed error naming the tensor', () => {
