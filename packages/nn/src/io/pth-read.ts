@@ -1,7 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { PthError } from './pth-error.js';
 import { materialize, type PthValue } from './pth-tensors.js';
-import { describe, type Raw, TensorRef, unpickle } from './pth-unpickle.js';
+import { unpickle } from './pth-unpickle.js';
+import { describe, type Raw, TensorRef } from './pth-values.js';
 import { isZip, readZipDirectory, readZipRecord, type ZipRecord } from './pth-zip.js';
 
 /** Options for {@link readPth}. */

@@ -2,7 +2,7 @@ import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { SafetensorsError } from './safetensors-error.js';
 import { decode, ITEMSIZE } from './dtypes.js';
 import { PthError } from './pth-error.js';
-import { PyGlobal, type Raw, StorageRef, TensorRef } from './pth-unpickle.js';
+import { PyGlobal, type Raw, StorageRef, TensorRef } from './pth-values.js';
 
 /** Reads the bytes of storage `key` (`<archive>/data/<key>`), or throws `missing_record`. */
 export type StorageReader = (key: string) => Uint8Array;

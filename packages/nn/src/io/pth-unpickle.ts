@@ -1,33 +1,7 @@
-import { PTH_GLOBALS, STORAGE_DTYPES, UNSUPPORTED_STORAGES } from './pth-globals.js';
+import { PTH_GLOBALS, UNSUPPORTED_STORAGES } from './pth-globals.js';
 import { PthError } from './pth-error.js';
-import type { SafetensorsDtype } from './dtypes.js';
-
-/** A whitelisted global (`module.name`), as pushed by GLOBAL / STACK_GLOBAL. */
-export class PyGlobal {
-  constructor(readonly qualname: string) {}
-}
-
-/** A storage named by a persistent id: `('storage', torch.FloatStorage, key, location, numel)`. */
-export class StorageRef {
-  constructor(
-    readonly key: string,
-    readonly dtype: SafetensorsDtype,
-    readonly storageType: string,
-  ) {}
-}
-
-/** A tensor described by `_rebuild_tensor_v2`: a view (offset, size, stride) of a storage. Not yet read. */
-export class TensorRef {
-  constructor(
-    readonly storage: StorageRef,
-    readonly offset: number,
-    readonly size: number[],
-    readonly stride: number[],
-  ) {}
-}
-
-/** What the unpickler builds: plain values, containers and (unread) tensors. */
-export type Raw = null | boolean | number | bigint | string | Uint8Array | PyGlobal | StorageRef | TensorRef | Raw[] | Map<Raw, Raw> | Set<Raw>;
+import { callGlobal, dictSet, persistentLoad } from './pth-rebuild.js';
+import { describe, PyGlobal, type Raw, type StorageRef, TensorRef, tuple, TUPLES, type UnpickleContext } from './pth-values.js';
 
 const ALLOWED = new Set(PTH_GLOBALS);
 const MAX_LONG_BYTES = 4096;
@@ -44,7 +18,6 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const latin1 = new TextDecoder('latin1');
-  const tuples = new WeakSet<Raw[]>();
   const storages = new Map<string, StorageRef>();
   const memo = new Map<number, Raw>();
   let stack: Raw[] = [];
@@ -103,10 +76,6 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
     spend(items.length);
     return items;
   };
-  const tuple = (items: Raw[]): Raw[] => {
-    tuples.add(items);
-    return items;
-  };
   const int = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
   const long = (n: number): number | bigint => {
     if (n > MAX_LONG_BYTES) throw fail(`integer of ${n} bytes is above the limit of ${MAX_LONG_BYTES}`, 'too_large');
@@ -134,100 +103,7 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
     }
     return new PyGlobal(q);
   };
-  const isInt = (v: Raw): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-  const ints = (v: Raw, what: string): number[] => {
-    if (!Array.isArray(v) || !v.every((d) => isInt(d) && d >= 0)) throw new PthError('invalid_tensor', `${what} must be a tuple of non-negative integers, got ${describe(v)}`, file);
-    return v as number[];
-  };
-  const dictSet = (d: Raw, k: Raw, v: Raw): void => {
-    if (!(d instanceof Map)) throw fail(`SETITEM on ${describe(d)}, not a dict`);
-    if (k instanceof TensorRef) throw fail('a tensor used as a dict key is not supported');
-    d.set(k, v);
-  };
-
-  const persistentLoad = (pid: Raw): StorageRef => {
-    if (!Array.isArray(pid) || pid.length < 3 || pid[0] !== 'storage') throw fail(`persistent id ${describe(pid)} is not ('storage', type, key, …)`);
-    const [, type, key] = pid;
-    if (!(type instanceof PyGlobal) || typeof key !== 'string') throw fail(`persistent id ${describe(pid)} has no storage type and key`);
-    const short = type.qualname.replace(/^torch\./, '');
-    const dtype = STORAGE_DTYPES[short];
-    if (!dtype) {
-      if (UNSUPPORTED_STORAGES.has(short)) throw new PthError('unsupported_dtype', `storage '${key}' is a ${type.qualname}, which nnkit cannot hold`, file);
-      throw fail(`persistent id names ${type.qualname}, not a storage type`);
-    }
-    const had = storages.get(key);
-    if (had && had.dtype !== dtype) throw new PthError('invalid_tensor', `storage '${key}' is used as both ${had.storageType} and ${short}`, file);
-    const s = had ?? new StorageRef(key, dtype, short);
-    storages.set(key, s);
-    return s;
-  };
-
-  const reduce = (fn: Raw, args: Raw): Raw => {
-    if (!(fn instanceof PyGlobal)) throw fail(`REDUCE on ${describe(fn)}, not a global`);
-    if (!Array.isArray(args)) throw fail(`REDUCE arguments must be a tuple, got ${describe(args)}`);
-    spend(args.length);
-    switch (fn.qualname) {
-      case 'collections.OrderedDict': {
-        const d = new Map<Raw, Raw>();
-        if (args.length > 1) throw fail('OrderedDict() takes at most one argument');
-        if (args.length === 1) {
-          const items = args[0];
-          if (!Array.isArray(items)) throw fail(`OrderedDict(${describe(items)}) is not supported`);
-          spend(items.length);
-          for (const kv of items) {
-            if (!Array.isArray(kv) || kv.length !== 2) throw fail('OrderedDict items must be pairs');
-            dictSet(d, kv[0]!, kv[1]!);
-          }
-        }
-        return d;
-      }
-      case 'torch._utils._rebuild_tensor':
-      case 'torch._utils._rebuild_tensor_v2': {
-        const [storage, offset, size, stride] = args;
-        if (args.length < 4 || !(storage instanceof StorageRef)) throw new PthError('invalid_tensor', `${fn.qualname} needs (storage, offset, size, stride, …), got ${describe(args)}`, file);
-        if (!isInt(offset!) || offset < 0) throw new PthError('invalid_tensor', `storage offset must be a non-negative integer, got ${describe(offset!)}`, file);
-        const sz = ints(size!, 'size');
-        const st = ints(stride!, 'stride');
-        if (sz.length !== st.length) throw new PthError('invalid_tensor', `size [${sz}] and stride [${st}] differ in length`, file);
-        spend(sz.length);
-        return new TensorRef(storage, offset, [...sz], [...st]);
-      }
-      case 'torch._utils._rebuild_parameter':
-      case 'torch._utils._rebuild_parameter_with_state': {
-        if (!(args[0] instanceof TensorRef)) throw new PthError('invalid_tensor', `${fn.qualname} needs a tensor, got ${describe(args[0] ?? null)}`, file);
-        return args[0];
-      }
-      case 'torch.Size': {
-        if (args.length !== 1 || !Array.isArray(args[0])) throw fail('torch.Size needs one sequence');
-        spend(args[0].length);
-        return tuple([...args[0]]);
-      }
-      case '_codecs.encode': {
-        const [s, enc] = args;
-        if (typeof s !== 'string' || (enc !== 'latin1' && enc !== 'latin-1')) throw fail(`_codecs.encode(${describe(s ?? null)}, ${describe(enc ?? null)}) is not supported`);
-        spend(s.length);
-        const out = new Uint8Array(s.length);
-        for (let i = 0; i < s.length; i++) {
-          const c = s.charCodeAt(i);
-          if (c > 255) throw fail('_codecs.encode: character outside latin-1');
-          out[i] = c;
-        }
-        return out;
-      }
-      case 'builtins.set':
-      case 'builtins.frozenset':
-      case '__builtin__.set':
-      case '__builtin__.frozenset': {
-        const items = args.length ? args[0] : [];
-        if (!Array.isArray(items) || args.length > 1) throw fail(`${fn.qualname}(${describe(items ?? null)}) is not supported`);
-        spend(items.length);
-        return new Set(items);
-      }
-      default:
-        throw fail(`${fn.qualname} cannot be called`);
-    }
-  };
-
+  const ctx: UnpickleContext = { file, fail, spend, storages };
   for (;;) {
     const op = u8();
     switch (op) {
@@ -302,14 +178,14 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
       case 0x61: { // APPEND
         const v = pop();
         const l = top();
-        if (!Array.isArray(l) || tuples.has(l)) throw fail(`APPEND to ${describe(l)}, not a list`);
+        if (!Array.isArray(l) || TUPLES.has(l)) throw fail(`APPEND to ${describe(l)}, not a list`);
         l.push(v);
         break;
       }
       case 0x65: { // APPENDS
         const items = popMark();
         const l = top();
-        if (!Array.isArray(l) || tuples.has(l)) throw fail(`APPENDS to ${describe(l)}, not a list`);
+        if (!Array.isArray(l) || TUPLES.has(l)) throw fail(`APPENDS to ${describe(l)}, not a list`);
         for (const v of items) l.push(v);
         break;
       }
@@ -318,16 +194,16 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
         const items = popMark();
         if (items.length % 2) throw fail('DICT with an odd number of items');
         const d = new Map<Raw, Raw>();
-        for (let i = 0; i < items.length; i += 2) dictSet(d, items[i]!, items[i + 1]!);
+        for (let i = 0; i < items.length; i += 2) dictSet(d, items[i]!, items[i + 1]!, ctx);
         stack.push(d);
         break;
       }
-      case 0x73: { const v = pop(); const k = pop(); dictSet(top(), k, v); break; } // SETITEM
+      case 0x73: { const v = pop(); const k = pop(); dictSet(top(), k, v, ctx); break; } // SETITEM
       case 0x75: { // SETITEMS
         const items = popMark();
         if (items.length % 2) throw fail('SETITEMS with an odd number of items');
         const d = top();
-        for (let i = 0; i < items.length; i += 2) dictSet(d, items[i]!, items[i + 1]!);
+        for (let i = 0; i < items.length; i += 2) dictSet(d, items[i]!, items[i + 1]!, ctx);
         break;
       }
       case 0x8f: stack.push(new Set()); break; // EMPTY_SET
@@ -350,23 +226,23 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
       case 0x69: { // INST: module, name lines, then arguments since MARK
         const m = line();
         const g = global(m, line());
-        const v = reduce(g, tuple(popMark()));
+        const v = callGlobal(g, tuple(popMark()), ctx);
         stack.push(v);
         break;
       }
       case 0x6f: { // OBJ: class and arguments since MARK
         const items = popMark();
         if (!items.length) throw fail('OBJ without a class');
-        stack.push(reduce(items[0]!, tuple(items.slice(1))));
+        stack.push(callGlobal(items[0]!, tuple(items.slice(1)), ctx));
         break;
       }
-      case 0x52: { const args = pop(); stack.push(reduce(pop(), args)); break; } // REDUCE
+      case 0x52: { const args = pop(); stack.push(callGlobal(pop(), args, ctx)); break; } // REDUCE
       case 0x81: { // NEWOBJ: cls.__new__(cls, *args)
         const args = pop();
         const cls = pop();
         if (!(cls instanceof PyGlobal) || !['collections.OrderedDict', 'builtins.set', 'builtins.frozenset'].includes(cls.qualname)) throw fail(`NEWOBJ of ${describe(cls)} is not supported`);
         if (!Array.isArray(args)) throw fail('NEWOBJ arguments must be a tuple');
-        stack.push(reduce(cls, tuple([])));
+        stack.push(callGlobal(cls, tuple([]), ctx));
         break;
       }
       case 0x92: { // NEWOBJ_EX
@@ -384,7 +260,7 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
         void state;
         break;
       }
-      case 0x51: stack.push(persistentLoad(pop())); break; // BINPERSID
+      case 0x51: stack.push(persistentLoad(pop(), ctx)); break; // BINPERSID
       case 0x50: throw fail('text persistent ids (PERSID) are not used by torch.save'); // PERSID
       case 0x71: memoPut(u8()); break; // BINPUT
       case 0x72: memoPut(u32()); break; // LONG_BINPUT
@@ -413,16 +289,3 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
   }
 }
 
-/** A short description of a value for error messages. */
-export function describe(v: Raw | undefined): string {
-  if (v === null || v === undefined) return 'None';
-  if (Array.isArray(v)) return `a sequence of ${v.length}`;
-  if (v instanceof Map) return 'a dict';
-  if (v instanceof Set) return 'a set';
-  if (v instanceof Uint8Array) return `${v.length} bytes`;
-  if (v instanceof PyGlobal) return v.qualname;
-  if (v instanceof StorageRef) return `storage '${v.key}'`;
-  if (v instanceof TensorRef) return 'a tensor';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  return String(v);
-}
