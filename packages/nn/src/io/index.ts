@@ -7,4 +7,5 @@ export { PthError, type PthErrorKind } from './pth-error.js';
 export { PTH_GLOBALS } from './pth-globals.js';
 export { loadPth, readPth, STATE_DICT_KEYS, type LoadPthOptions, type ReadPthOptions } from './pth-read.js';
 export type { PthKey, PthValue } from './pth-tensors.js';
+export { PthObject } from './pth-values.js';
 export { checkpointFormat, loadStateDictFromFile, readStateDict, type CheckpointFormat } from './state-dict-file.js';

@@ -8,7 +8,7 @@ import { loadFixture } from '@nnkit/tooling-testing';
 import { memory, type Tensor } from '@tensorflow/tfjs-core';
 import { unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPth, type PthValue, readPth, readStateDict } from './index.js';
+import { loadPth, PthObject, type PthValue, readPth, readStateDict } from './index.js';
 
 const LONG = process.env.NNKIT_FUZZ_LONG === '1';
 const COUNT = Number(process.env.NNKIT_FUZZ_COUNT ?? (LONG ? 10_000 : 300));
@@ -32,8 +32,10 @@ const HUGE = [0xffffffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0x10000, 0];
 function tensorsIn(v: PthValue, out: Set<Tensor>, seen = new Set<unknown>()): Set<Tensor> {
   if (v === null || typeof v !== 'object' || seen.has(v)) return out;
   seen.add(v);
-  if (v instanceof Map) for (const x of v.values()) tensorsIn(x, out, seen);
-  else if (Array.isArray(v)) for (const x of v) tensorsIn(x, out, seen);
+  if (v instanceof PthObject) {
+    for (const x of [...v.args, v.state, ...v.items.keys(), ...v.items.values(), ...v.list]) tensorsIn(x, out, seen);
+  } else if (v instanceof Map) for (const x of [...v.keys(), ...v.values()]) tensorsIn(x, out, seen);
+  else if (Array.isArray(v) || v instanceof Set) for (const x of v) tensorsIn(x, out, seen);
   else if ('dataSync' in v) out.add(v);
   return out;
 }
@@ -144,7 +146,8 @@ describe('fuzz: mutated .pth files give a value or a PthError', () => {
       try {
         const mode = i % 3;
         const verifyCrc = i % 2 === 0; // without the CRC check, flipped data bytes reach the decoders
-        if (mode === 0) for (const t of tensorsIn(readPth(bytes, { verifyCrc }), new Set())) t.dispose();
+        const unknownGlobals = i % 5 === 0 ? 'inert' : 'error';
+        if (mode === 0) for (const t of tensorsIn(readPth(bytes, { verifyCrc, unknownGlobals }), new Set())) t.dispose();
         else if (mode === 1) for (const t of new Set(Object.values(loadPth(bytes, { verifyCrc })))) t.dispose();
         else for (const t of new Set(Object.values(readStateDict(bytes)))) t.dispose();
         ok++;

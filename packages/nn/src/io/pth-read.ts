@@ -18,6 +18,13 @@ export interface ReadPthOptions {
   maxDepth?: number;
   /** Check each record read against the CRC-32 of the zip directory. Default `true`. */
   verifyCrc?: boolean;
+  /**
+   * What to do with a global outside {@link PTH_GLOBALS}: `'error'` (default) refuses the file
+   * with a `forbidden_global` error naming it; `'inert'` records it as a {@link PthObject} (type
+   * name, arguments, state — never imported nor called), e.g. to read the `model` of a training
+   * checkpoint that also pickled an `argparse.Namespace`.
+   */
+  unknownGlobals?: 'error' | 'inert';
 }
 
 /** Options for {@link loadPth}. */
@@ -88,7 +95,7 @@ function open(bytes: Uint8Array, opts: ReadPthOptions): Archive {
     if (text !== 'little' && text !== 'big') throw new PthError('invalid_zip', `byteorder record says '${text.slice(0, 20)}', not 'little' or 'big'`, file);
     bigEndian = text === 'big';
   }
-  const root = unpickle(get(records.get(pkl[0]!), pkl[0]!), file);
+  const root = unpickle(get(records.get(pkl[0]!), pkl[0]!), file, opts.unknownGlobals === 'inert');
   const read = (key: string): Uint8Array => get(records.get(`${prefix}data/${key}`), `${prefix}data/${key}`);
   return { root, read, bigEndian };
 }

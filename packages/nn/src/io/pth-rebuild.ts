@@ -1,6 +1,6 @@
 import { STORAGE_DTYPES, UNSUPPORTED_STORAGES } from './pth-globals.js';
 import { PthError } from './pth-error.js';
-import { describe, PyGlobal, type Raw, StorageRef, TensorRef, tuple, type UnpickleContext } from './pth-values.js';
+import { describe, PthObject, PyGlobal, type Raw, StorageRef, TensorRef, tuple, type UnpickleContext } from './pth-values.js';
 
 
 const isInt = (v: Raw): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -11,9 +11,10 @@ function ints(v: Raw, what: string, file: string | undefined): number[] {
 
 /** `d[k] = v` for SETITEM(S), DICT and OrderedDict(items). */
 export function dictSet(d: Raw, k: Raw, v: Raw, ctx: UnpickleContext): void {
-  if (!(d instanceof Map)) throw ctx.fail(`SETITEM on ${describe(d)}, not a dict`);
   if (k instanceof TensorRef) throw ctx.fail('a tensor used as a dict key is not supported');
-  d.set(k, v);
+  if (d instanceof PthObject) d.items.set(k, v);
+  else if (d instanceof Map) d.set(k, v);
+  else throw ctx.fail(`SETITEM on ${describe(d)}, not a dict`);
 }
 
 /** BINPERSID: `('storage', torch.FloatStorage, key, location, numel)` → a storage reference (shared by key). */
@@ -42,6 +43,7 @@ export function callGlobal(fn: Raw, args: Raw, ctx: UnpickleContext): Raw {
   if (!(fn instanceof PyGlobal)) throw ctx.fail(`REDUCE on ${describe(fn)}, not a global`);
   if (!Array.isArray(args)) throw ctx.fail(`REDUCE arguments must be a tuple, got ${describe(args)}`);
   ctx.spend(args.length);
+  if (fn.unknown) return new PthObject<Raw>(fn.qualname, args);
   switch (fn.qualname) {
     case 'collections.OrderedDict': {
       const d = new Map<Raw, Raw>();

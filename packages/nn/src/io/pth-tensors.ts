@@ -2,13 +2,13 @@ import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { SafetensorsError } from './safetensors-error.js';
 import { decode, ITEMSIZE } from './dtypes.js';
 import { PthError } from './pth-error.js';
-import { PyGlobal, type Raw, StorageRef, TensorRef } from './pth-values.js';
+import { PthObject, PyGlobal, type Raw, StorageRef, TensorRef } from './pth-values.js';
 
 /** Reads the bytes of storage `key` (`<archive>/data/<key>`), or throws `missing_record`. */
 export type StorageReader = (key: string) => Uint8Array;
 
 /** A value read from a checkpoint: see {@link readPth} for how Python values map to these. */
-export type PthValue = null | boolean | number | bigint | string | Uint8Array | Tensor | PthValue[] | Map<PthKey, PthValue> | Set<PthValue>;
+export type PthValue = null | boolean | number | bigint | string | Uint8Array | Tensor | PthValue[] | Map<PthKey, PthValue> | Set<PthValue> | PthObject<PthValue>;
 /** A key of a checkpoint dict (Python str, int, float, bool, None, bytes or tuple keys). */
 export type PthKey = PthValue;
 
@@ -35,6 +35,15 @@ function collect(root: Raw, lim: Limits): Map<TensorRef, string> {
     } else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array || v instanceof PyGlobal || v instanceof StorageRef) && !seen.has(v)) {
       seen.add(v);
       if (Array.isArray(v)) v.forEach((x, i) => visit(x, String(i)));
+      else if (v instanceof PthObject) {
+        v.args.forEach((x, i) => visit(x, `${v.type}(arg ${i})`));
+        visit(v.state, `${v.type}.state`);
+        for (const [k, x] of v.items) {
+          visit(k, '(key)');
+          visit(x, keyText(k));
+        }
+        v.list.forEach((x, i) => visit(x, String(i)));
+      }
       else if (v instanceof Map) {
         for (const [k, x] of v) {
           visit(k, '(key)');
@@ -157,6 +166,15 @@ function convert(root: Raw, made: Map<TensorRef, Tensor>): PthValue {
       const out: PthValue[] = [];
       done.set(v, out);
       for (const x of v) out.push(go(x));
+      return out;
+    }
+    if (v instanceof PthObject) {
+      const out = new PthObject<PthValue>(v.type, []);
+      done.set(v, out);
+      for (const x of v.args) out.args.push(go(x));
+      out.state = go(v.state);
+      for (const [k, x] of v.items) out.items.set(go(k), go(x));
+      for (const x of v.list) out.list.push(go(x));
       return out;
     }
     if (v instanceof Map) {

@@ -1,7 +1,7 @@
 import { PTH_GLOBALS, UNSUPPORTED_STORAGES } from './pth-globals.js';
 import { PthError } from './pth-error.js';
 import { callGlobal, dictSet, persistentLoad } from './pth-rebuild.js';
-import { describe, PyGlobal, type Raw, type StorageRef, TensorRef, tuple, TUPLES, type UnpickleContext } from './pth-values.js';
+import { describe, PthObject, PyGlobal, type Raw, type StorageRef, TensorRef, tuple, TUPLES, type UnpickleContext } from './pth-values.js';
 
 const ALLOWED = new Set(PTH_GLOBALS);
 const MAX_LONG_BYTES = 4096;
@@ -13,7 +13,7 @@ const MAX_LONG_BYTES = 4096;
  * Every length is checked against the bytes before it is read; total work is bounded by a
  * budget proportional to the input, so a hostile pickle costs linear time.
  */
-export function unpickle(data: Uint8Array, file?: string): Raw {
+export function unpickle(data: Uint8Array, file?: string, inert = false): Raw {
   const fail = (why: string, kind: 'invalid_pickle' | 'too_large' = 'invalid_pickle'): PthError => new PthError(kind, `data.pkl: ${why}`, file);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -98,6 +98,7 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
     const q = `${module}.${name}`;
     // Storage classes nnkit cannot hold are recognised, to be refused as unsupported dtypes.
     if (!ALLOWED.has(q) && !(module === 'torch' && UNSUPPORTED_STORAGES.has(name))) {
+      if (inert) return new PyGlobal(q, true);
       const shown = q.length > 120 ? `${q.slice(0, 120)}…` : q;
       throw new PthError('forbidden_global', `global '${shown}' is not allowed: the pickle would import and call it. nnkit never runs code from a checkpoint and reads only tensors, plain values and these globals: ${PTH_GLOBALS.join(', ')}`, file);
     }
@@ -177,14 +178,16 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
       case 0x6c: { const l = popMark(); stack.push(l); break; } // LIST
       case 0x61: { // APPEND
         const v = pop();
-        const l = top();
+        const t = top();
+        const l = t instanceof PthObject ? t.list : t;
         if (!Array.isArray(l) || TUPLES.has(l)) throw fail(`APPEND to ${describe(l)}, not a list`);
         l.push(v);
         break;
       }
       case 0x65: { // APPENDS
         const items = popMark();
-        const l = top();
+        const t = top();
+        const l = t instanceof PthObject ? t.list : t;
         if (!Array.isArray(l) || TUPLES.has(l)) throw fail(`APPENDS to ${describe(l)}, not a list`);
         for (const v of items) l.push(v);
         break;
@@ -240,6 +243,10 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
       case 0x81: { // NEWOBJ: cls.__new__(cls, *args)
         const args = pop();
         const cls = pop();
+        if (cls instanceof PyGlobal && cls.unknown && Array.isArray(args)) {
+          stack.push(new PthObject<Raw>(cls.qualname, args));
+          break;
+        }
         if (!(cls instanceof PyGlobal) || !['collections.OrderedDict', 'builtins.set', 'builtins.frozenset'].includes(cls.qualname)) throw fail(`NEWOBJ of ${describe(cls)} is not supported`);
         if (!Array.isArray(args)) throw fail('NEWOBJ arguments must be a tuple');
         stack.push(callGlobal(cls, tuple([]), ctx));
@@ -247,8 +254,12 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
       }
       case 0x92: { // NEWOBJ_EX
         pop();
-        pop();
+        const args = pop();
         const cls = pop();
+        if (cls instanceof PyGlobal && cls.unknown && Array.isArray(args)) {
+          stack.push(new PthObject<Raw>(cls.qualname, args));
+          break;
+        }
         if (!(cls instanceof PyGlobal) || cls.qualname !== 'collections.OrderedDict') throw fail(`NEWOBJ_EX of ${describe(cls)} is not supported`);
         stack.push(new Map());
         break;
@@ -256,6 +267,10 @@ export function unpickle(data: Uint8Array, file?: string): Raw {
       case 0x62: { // BUILD: set state; only on dicts (OrderedDict._metadata) and tensors, where it is dropped
         const state = pop();
         const obj = top();
+        if (obj instanceof PthObject) {
+          obj.state = state;
+          break;
+        }
         if (!(obj instanceof Map || obj instanceof TensorRef)) throw fail(`BUILD on ${describe(obj)} is not supported`);
         void state;
         break;

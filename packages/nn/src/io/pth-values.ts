@@ -1,9 +1,39 @@
 import type { SafetensorsDtype } from './dtypes.js';
 import type { PthError } from './pth-error.js';
 
-/** A whitelisted global (`module.name`), as pushed by GLOBAL / STACK_GLOBAL. */
+/**
+ * A global (`module.name`) as pushed by GLOBAL / STACK_GLOBAL: a whitelisted one, or — only with
+ * `unknownGlobals: 'inert'` — any other, which is never called but recorded as a {@link PthObject}.
+ */
 export class PyGlobal {
-  constructor(readonly qualname: string) {}
+  constructor(
+    readonly qualname: string,
+    readonly unknown = false,
+  ) {}
+}
+
+/**
+ * An object of a class outside the whitelist, read with `unknownGlobals: 'inert'`: nothing was
+ * imported or called; `type` names the global, `args` are the arguments the pickle would have
+ * called it with, `state` what it would have set (BUILD), `items` / `list` what it would have
+ * stored (dict and list subclasses). Tensors inside are read like any others.
+ *
+ * @example
+ * ```ts
+ * const ckpt = readPth(bytes, { unknownGlobals: 'inert' }) as Map<string, PthValue>;
+ * const args = ckpt.get('args') as PthObject; // argparse.Namespace of a training script
+ * args.type;                                   // 'argparse.Namespace'
+ * (args.state as Map<string, PthValue>).get('lr');
+ * ```
+ */
+export class PthObject<V = unknown> {
+  state: V | null = null;
+  readonly items = new Map<V, V>();
+  readonly list: V[] = [];
+  constructor(
+    readonly type: string,
+    readonly args: V[],
+  ) {}
 }
 
 /** A storage named by a persistent id: `('storage', torch.FloatStorage, key, location, numel)`. */
@@ -26,7 +56,7 @@ export class TensorRef {
 }
 
 /** What the unpickler builds: plain values, containers and (unread) tensors. */
-export type Raw = null | boolean | number | bigint | string | Uint8Array | PyGlobal | StorageRef | TensorRef | Raw[] | Map<Raw, Raw> | Set<Raw>;
+export type Raw = null | boolean | number | bigint | string | Uint8Array | PyGlobal | StorageRef | TensorRef | PthObject<Raw> | Raw[] | Map<Raw, Raw> | Set<Raw>;
 
 /** Tuples are arrays marked here (APPEND to a tuple is an error, as in Python). */
 export const TUPLES = new WeakSet<Raw[]>();
@@ -55,6 +85,7 @@ export function describe(v: Raw | undefined): string {
   if (v instanceof PyGlobal) return v.qualname;
   if (v instanceof StorageRef) return `storage '${v.key}'`;
   if (v instanceof TensorRef) return 'a tensor';
+  if (v instanceof PthObject) return `a ${v.type} object`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   return String(v);
 }

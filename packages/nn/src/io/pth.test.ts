@@ -10,7 +10,7 @@ import { Flatten, Linear, ReLU } from '../layers/basic/index.js';
 import { Conv2d, MaxPool2d } from '../layers/conv/index.js';
 import { StateDictError } from '../errors.js';
 import { Module } from '../module.js';
-import { checkpointFormat, loadPth, loadSafetensors, loadStateDictFromFile, PthError, type PthValue, readPth, readStateDict } from './index.js';
+import { checkpointFormat, loadPth, loadSafetensors, loadStateDictFromFile, PthError, PthObject, type PthValue, readPth, readStateDict } from './index.js';
 
 interface Expect {
   shape: number[];
@@ -257,6 +257,25 @@ describe('refused files', () => {
 
   it('torch.save(model) (the whole module) is refused naming the model class', () => {
     expect(() => readPth(fixture('pth-module.pth'))).toThrow(/global 'small\.IrisMLP' is not allowed/);
+  });
+
+  it("with unknownGlobals: 'inert', other globals become inert PthObjects (never called)", () => {
+    const evil = readPth(fixture('pth-malicious.pth'), { unknownGlobals: 'inert' }) as PthObject;
+    expect(evil).toBeInstanceOf(PthObject);
+    expect(evil.type).toBe('os.system');
+    expect(evil.args).toEqual(['echo pwned']);
+    // torch.save(model): the module's class and its Linear children, with their parameters as tensors
+    const before = memory().numTensors;
+    const m = readPth(fixture('pth-module.pth'), { unknownGlobals: 'inert' }) as PthObject<PthValue>;
+    expect(m.type).toBe('small.IrisMLP');
+    const modules = (m.state as Map<string, PthValue>).get('_modules') as Map<string, PthObject<PthValue>>;
+    expect(modules.get('fc1')!.type).toBe('torch.nn.modules.linear.Linear');
+    const w = ((modules.get('fc1')!.state as Map<string, PthValue>).get('_parameters') as Map<string, Tensor>).get('weight')!;
+    expect(w.shape).toEqual([6, 4]);
+    expect(memory().numTensors).toBe(before + 4);
+    disposeAll([...modules.values()].flatMap((c) => [...((c.state as Map<string, PthValue>).get('_parameters') as Map<string, Tensor>).values()]));
+    expect(memory().numTensors).toBe(before);
+    expect(kindOf(() => loadPth(fixture('pth-module.pth'), { unknownGlobals: 'inert' }))).toBe('no_state_dict');
   });
 
   it('a legacy (pre-1.6) file says how to re-save it', () => {
