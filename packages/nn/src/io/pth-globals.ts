@@ -4,6 +4,12 @@ import type { SafetensorsDtype } from './dtypes.js';
  * The globals a checkpoint's pickle may reference, and nothing else. None of them is executed:
  * each maps to a small JavaScript rebuild function in the unpickler. Any other global
  * (`os.system`, `builtins.eval`, `__builtin__.exec`, a user class…) is refused by name.
+ *
+ * @example
+ * ```ts
+ * PTH_GLOBALS.includes('torch._utils._rebuild_tensor_v2'); // true
+ * PTH_GLOBALS.includes('os.system');                       // false: readPth throws PthError
+ * ```
  */
 export const PTH_GLOBALS: readonly string[] = [
   'collections.OrderedDict',

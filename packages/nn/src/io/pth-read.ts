@@ -39,7 +39,15 @@ export interface LoadPthOptions extends ReadPthOptions {
   stripPrefix?: string;
 }
 
-/** The wrapper keys {@link loadPth} looks into, in order, when the top level is not a state dict. */
+/**
+ * The wrapper keys {@link loadPth} looks into, in order, when the top level is not a state dict.
+ *
+ * @example
+ * ```ts
+ * // torch.save({'model_state_dict': sd, 'epoch': 3}, path) → found under 'model_state_dict'
+ * STATE_DICT_KEYS; // ['state_dict', 'model_state_dict', 'model', 'net', 'module']
+ * ```
+ */
 export const STATE_DICT_KEYS: readonly string[] = ['state_dict', 'model_state_dict', 'model', 'net', 'module'];
 
 interface Archive {

@@ -155,9 +155,18 @@ export function unpickle(data: Uint8Array, file?: string, inert = false): Raw {
       case 0x47: stack.push(dv.getFloat64(take(8), false)); break; // BINFLOAT (big-endian)
       case 0x46: { // FLOAT (protocol 0)
         const s = line().trim();
-        const v = Number(s);
+        const v = /^[-+]?inf$/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s);
         if (s === '' || (Number.isNaN(v) && s.toLowerCase() !== 'nan')) throw fail(`FLOAT ${JSON.stringify(s.slice(0, 40))} is not a number`);
         stack.push(v);
+        break;
+      }
+      case 0x56: { // UNICODE (protocol 0): raw-unicode-escape, one line
+        const raw = line();
+        stack.push(raw.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, a: string | undefined, b: string | undefined) => {
+          const cp = parseInt(a ?? b!, 16);
+          if (cp > 0x10ffff) throw fail(`UNICODE escape \\U${b} is out of range`);
+          return String.fromCodePoint(cp);
+        }));
         break;
       }
       case 0x8c: stack.push(text(u8())); break; // SHORT_BINUNICODE

@@ -340,18 +340,18 @@ describe('hand-made archives', () => {
   });
 
   it.each([
-    ['a view past the end of its storage', () => oneTensor(f32([1, 2, 3]), [1], [3], [1]), 'invalid_tensor'],
-    ['a stride past the end', () => oneTensor(f32([1, 2, 3]), [0], [2, 2], [2, 1]), 'invalid_tensor'],
-    ['huge sizes with zero strides', () => oneTensor(f32([1]), [0], [65536, 65536], [0, 0]), 'too_large'],
-    ['more elements than maxElements', () => oneTensor(f32([1]), [0], [4096, 4097], [0, 0]), 'too_large'],
-    ['a storage that is not a multiple of the item size', () => oneTensor(new Uint8Array(6), [0], [1], [1]), 'invalid_tensor'],
-    ['a complex storage', () => oneTensor(f32([1, 2]), [0], [1], [1], 'ComplexFloatStorage'), 'unsupported_dtype'],
-    ['an unknown storage type', () => oneTensor(f32([1]), [0], [1], [1], 'NoSuchStorage'), 'forbidden_global'],
-    ['a missing storage record', () => archive({ 'data.pkl': unzipSync(oneTensor(f32([1]), [0], [1], [1]))['archive/data.pkl']! }), 'missing_record'],
-    ['no data.pkl', () => archive({ 'data/0': f32([1]) }), 'missing_record'],
-    ['a bad byteorder', () => archive({ 'data.pkl': pickle(0x4e), byteorder: 'middle' }), 'invalid_zip'],
-    ['an empty zip', () => zipSync({}), 'missing_record'],
-  ])('%s → %s', (_label, make, kind) => {
+    ['a view past the end of its storage', 'invalid_tensor', () => oneTensor(f32([1, 2, 3]), [1], [3], [1])],
+    ['a stride past the end', 'invalid_tensor', () => oneTensor(f32([1, 2, 3]), [0], [2, 2], [2, 1])],
+    ['huge sizes with zero strides', 'too_large', () => oneTensor(f32([1]), [0], [65536, 65536], [0, 0])],
+    ['more elements than maxElements', 'too_large', () => oneTensor(f32([1]), [0], [4096, 4097], [0, 0])],
+    ['a storage that is not a multiple of the item size', 'invalid_tensor', () => oneTensor(new Uint8Array(6), [0], [1], [1])],
+    ['a complex storage', 'unsupported_dtype', () => oneTensor(f32([1, 2]), [0], [1], [1], 'ComplexFloatStorage')],
+    ['an unknown storage type', 'forbidden_global', () => oneTensor(f32([1]), [0], [1], [1], 'NoSuchStorage')],
+    ['a missing storage record', 'missing_record', () => archive({ 'data.pkl': unzipSync(oneTensor(f32([1]), [0], [1], [1]))['archive/data.pkl']! })],
+    ['no data.pkl', 'missing_record', () => archive({ 'data/0': f32([1]) })],
+    ['a bad byteorder', 'invalid_zip', () => archive({ 'data.pkl': pickle(0x4e), byteorder: 'middle' })],
+    ['an empty zip', 'missing_record', () => zipSync({})],
+  ])('%s → %s', (_label, kind, make) => {
     const bytes = make();
     const before = memory().numTensors;
     expect(kindOf(() => readPth(bytes))).toBe(kind);
@@ -363,6 +363,18 @@ describe('hand-made archives', () => {
     expect(kindOf(() => readPth(archive({ 'data.pkl': deep })))).toBe('too_deep');
     const cyc = readPth(archive({ 'data.pkl': pickle(op(']'), op('q'), 0, op('h'), 0, op('a')) })) as PthValue[];
     expect(cyc[0]).toBe(cyc);
+  });
+
+  it.each([
+    ['0', '286470300a56610a70310a286c70320a49310a6146322e350a6156780a70330a614e614930310a614c3130303030303030303030303030303030303030304c0a6146696e660a617356620a70340a2849310a635f636f646563730a656e636f64650a70350a28565c7530303030ff0a70360a566c6174696e310a70370a7470380a5270390a747031300a7356630a7031310a635f5f6275696c74696e5f5f0a7365740a7031320a28286c7031330a49330a6149340a61747031340a527031350a732e'],
+    ['1', '7d71002858010000006171015d7102284b0147400400000000000058010000007871034e4930310a4c3130303030303030303030303030303030303030304c0a477ff0000000000000655801000000627104284b01635f636f646563730a656e636f64650a710528580300000000c3bf710658060000006c6174696e31710774710852710974710a580100000063710b635f5f6275696c74696e5f5f0a7365740a710c285d710d284b034b046574710e52710f752e'],
+  ])('reads plain values pickled with protocol %s (text opcodes, _codecs.encode, __builtin__.set)', (_p, hex) => {
+    // pickle.dumps({'a': [1, 2.5, 'x', None, True, 10**20, inf], 'b': (1, b'\x00\xff'), 'c': {3, 4}}, protocol=p)
+    const pkl = Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+    const v = readPth(archive({ 'data.pkl': pkl })) as Map<string, PthValue>;
+    expect(v.get('a')).toEqual([1, 2.5, 'x', null, true, 10n ** 20n, Infinity]);
+    expect(v.get('b')).toEqual([1, new Uint8Array([0, 255])]);
+    expect(v.get('c')).toEqual(new Set([3, 4]));
   });
 
   it.each([
