@@ -10,7 +10,7 @@ import { EEGTCNet } from '../models/eegtcnet.js';
  * - `local`: stride-1 ops with 'same' alignment (output i ↔ input i) whose output i reads
  *   inputs `i − left … i + right`, padded at the window edges as in the full forward;
  * - `pool`: non-overlapping pooling by `factor` (output i reads inputs `factor·i … factor·i + factor − 1`).
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export type StreamStage =
   | { kind: 'local'; left: number; right: number; fn: (x: Tensor) => Tensor }
@@ -19,7 +19,7 @@ export type StreamStage =
 /**
  * How a model is run incrementally: its time-local front end as stages, then a head that maps
  * the last stage's window `[1, F, 1, T]` to logits `[1, nClasses]`.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export interface StreamPlan {
   model: string;
@@ -59,7 +59,7 @@ function tcnHead(m: EEGTCNet | EEGInceptionTCN): (f: Tensor) => Tensor {
  * Streaming plan of a supported model (EEGTCNet, EEGInceptionTCN, EEGNet), built on the
  * model's own sub-modules so that streamed outputs follow the exact code path of `forward`.
  * @throws Error for any other module.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export function planFor(model: Module): StreamPlan {
   if (model instanceof EEGTCNet || model instanceof EEGNet) {
