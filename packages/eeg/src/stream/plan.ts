@@ -35,13 +35,10 @@ export interface StreamPlan {
   fixedWindow?: number;
 }
 
-function sameHalo(k: number): { left: number; right: number } {
-  const left = Math.floor((k - 1) / 2);
-  return { left, right: k - 1 - left };
-}
-
-function kernelW(m: { kernelSize: number[] }): number {
-  return m.kernelSize[m.kernelSize.length - 1]!;
+/** How far a stride-1 conv layer reads left and right along time: its time padding, resolved by the layer at construction. */
+function timeHalo(m: { resolvedPadding: ReadonlyArray<readonly [number, number]> }): { left: number; right: number } {
+  const [left, right] = m.resolvedPadding[m.resolvedPadding.length - 1]!;
+  return { left, right };
 }
 
 /** TCN + last step + classifier; the TCN only runs over the last `rf` pooled steps (exact, causal). */
@@ -68,13 +65,13 @@ export function planFor(model: Module): StreamPlan {
     const stages: StreamStage[] = [
       {
         kind: 'local',
-        ...sameHalo(kernelW(m.convTemporal)),
+        ...timeHalo(m.convTemporal),
         fn: (x) => elu(m.bn2.call(m.temporalSpatial(x))),
       },
       { kind: 'pool', factor: p1, fn: (x) => m.pool1.call(x) },
       {
         kind: 'local',
-        ...sameHalo(kernelW(m.convSeparableDepth)),
+        ...timeHalo(m.convSeparableDepth),
         fn: (x) => elu(m.bn3.call(m.convSeparablePoint.call(m.convSeparableDepth.call(x)))),
       },
       { kind: 'pool', factor: 8, fn: (x) => m.pool2.call(x) },
@@ -97,7 +94,7 @@ export function planFor(model: Module): StreamPlan {
   if (model instanceof EEGInceptionTCN) {
     const m = model;
     const inc = m.inception;
-    const halos = [inc.conv1, inc.conv2, inc.conv3].map((c) => sameHalo(kernelW(c)));
+    const halos = [inc.conv1, inc.conv2, inc.conv3].map(timeHalo);
     const pad = inc.pool4.opts.padding;
     const poolPad = typeof pad === 'number' ? pad : Array.isArray(pad) ? (pad[pad.length - 1] as number) : 0;
     const left = Math.max(poolPad, ...halos.map((h) => h.left));
@@ -105,7 +102,7 @@ export function planFor(model: Module): StreamPlan {
     const stages: StreamStage[] = [
       {
         kind: 'local',
-        ...sameHalo(kernelW(m.convTemporal)),
+        ...timeHalo(m.convTemporal),
         fn: (x) => elu(m.bn2.call(m.temporalSpatial(x))),
       },
       { kind: 'pool', factor: m.pool, fn: (x) => m.pool1.call(x) },
