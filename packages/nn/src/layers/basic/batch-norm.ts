@@ -47,13 +47,13 @@ export interface BatchStatistics {
   count: number;
 }
 
-/** Batch norm as one per-channel affine map `y = x·scale + shift`. */
-export interface BatchNormAffine {
+/** Batch norm as one per-channel affine map `y = x·scale + shift` (a type, so `tidy` can return it). */
+export type BatchNormAffine = {
   /** `γ / sqrt(var + eps)`, `[C]`. */
   scale: Tensor;
   /** `β − mean·scale`, `[C]`. */
   shift: Tensor;
-}
+};
 
 /**
  * Folds batch-norm statistics and parameters into one affine map (the only place nnkit writes
