@@ -12,6 +12,15 @@ export {
 export { EEGTCNet, type EEGTCNetOptions } from './models/eegtcnet.js';
 export { TemporalInception, type TemporalInceptionOptions } from './models/temporal-inception.js';
 export { EEGInceptionTCN, type EEGInceptionTCNOptions } from './models/eeg-inception-tcn.js';
+export {
+  temporalSpatialConv,
+  prepareTemporalSpatial,
+  applyTemporalSpatial,
+  type TemporalSpatialConvOptions,
+  type TemporalSpatialAffine,
+  type TemporalSpatialWeights,
+} from './fused/temporal-spatial.js';
+export { temporalConvMoments } from './fused/temporal-conv-moments.js';
 export { createStream, type EegStream, type StreamChunk, type StreamOptions, type StreamOutput } from './stream/index.js';
 export {
   applyChannelZScore,

@@ -315,8 +315,17 @@ export abstract class Module {
 
   /**
    * Whether any forward pre-hook or forward hook is registered on this module (not its
-   * children). Lets a parent that computes several sub-modules in one fused op fall back to
-   * calling them when someone observes their `forward` (e.g. `summary()`).
+   * children): someone observes (or may replace) its `forward`'s inputs or output, so the module
+   * must really run. Layers that can describe themselves as data for a fused op
+   * (`Conv2d.asConvolution()`, `BatchNorm2d.asAffine()`) return null while it is true.
+   *
+   * @example
+   * ```ts
+   * const h = conv.registerForwardHook((m, inputs, out) => console.log(out));
+   * conv.hasHooks(); // true
+   * h.remove();
+   * conv.hasHooks(); // false
+   * ```
    */
   hasHooks(): boolean {
     return this._preHooks.size > 0 || this._hooks.size > 0;

@@ -63,7 +63,7 @@ interface Pending {
  * `size` Node worker threads, each holding its own copy of a {@link WorkerDatasetSpec} data set;
  * {@link DatasetWorkerPool.get} sends a list of indices to an idle worker and resolves with the
  * samples. Workers are `unref`ed (they do not keep the process alive); {@link close} stops them.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export class DatasetWorkerPool {
   private readonly workers: Worker[] = [];

@@ -4,7 +4,7 @@ import { ShapeError } from '@nnkit/nn';
 /**
  * Checks an EEG batch `x: [B, nChans, T]` against what a model was built for, with an error
  * that says what the model needs.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export function checkEegInput(path: string, x: Tensor, nChans: number, minTimes: number, nTimes?: number): void {
   const s = x.shape;

@@ -1,6 +1,8 @@
-import { add, elu, mul, reshape, rsqrt, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, maxNorm_, Module, WeightCache } from '@nnkit/nn';
-import { applyTemporalSpatial, prepareTemporalSpatial, temporalConvMoments, temporalSpatialConv, type TemporalSpatialWeights } from '@nnkit/tensor';
+import { elu, reshape, slice, type Tensor } from '@tensorflow/tfjs-core';
+import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, Module, WeightCache } from '@nnkit/nn';
+import { fusedFrontEndPadding } from '../fused/front-end-form.js';
+import { temporalConvMoments } from '../fused/temporal-conv-moments.js';
+import { applyTemporalSpatial, prepareTemporalSpatial, temporalSpatialConv, type TemporalSpatialWeights } from '../fused/temporal-spatial.js';
 
 /** Batch-norm settings of a front end: the EEGNet/EEG-TCNet code uses Keras' (eps 1e-3, momentum 0.01). */
 export interface FrontEndBatchNorm {
@@ -105,9 +107,14 @@ export abstract class EEGNetFrontEnd extends Module {
   }
 
   /**
-   * `conv_spatial(bn1(conv_temporal(x4)))`: x4: [B, 1, nChans, T] → [B, F1·D, 1, T], on the
-   * fused path when it applies (see {@link EEGNetFrontEnd.frontEnd}). Used by the stream on
-   * windows' edge ranges. @internal
+   * The first three layers, `conv_spatial(bn1(conv_temporal(x4)))`: x4 `[B, 1, nChans, T]` →
+   * `[B, F1·D, 1, T]`, on the fused path when it applies (see {@link EEGNetFrontEnd.frontEnd}),
+   * through the modules otherwise. The stream calls it on a window's edge ranges.
+   *
+   * @example
+   * ```ts
+   * const y = model.temporalSpatial(tf.zeros([1, 1, 22, 100])); // [1, 16, 1, 100]
+   * ```
    */
   temporalSpatial(x4: Tensor): Tensor {
     return this.fusedTemporalSpatial(x4) ?? this.convSpatial.call(this.bn1.call(this.convTemporal.call(x4)));
@@ -115,67 +122,32 @@ export abstract class EEGNetFrontEnd extends Module {
 
   /**
    * `conv_spatial(bn1(conv_temporal(x4)))` through {@link temporalSpatialConv}, or `null` when
-   * the module path must be used (hooks registered, unsupported layer options or input).
+   * the module path must be used. The layers say whether they can be computed as data
+   * (`Conv2d.asConvolution()`, `BatchNorm2d.asAffine()`: null with hooks, a non-'zeros'
+   * padding mode, …); {@link fusedFrontEndPadding} whether the fused op covers them.
    */
   private fusedTemporalSpatial(x4: Tensor): Tensor | null {
-    const ct = this.convTemporal;
     const bn = this.bn1;
-    const cs = this.convSpatial;
-    const [, , c, t] = x4.shape as [number, number, number, number];
-    const K = ct.kernelSize[1]!;
-    const ones = (v: readonly number[]): boolean => v.every((e) => e === 1);
-    const supported =
-      x4.dtype === 'float32' &&
-      c === this.nChans &&
-      !ct.hasHooks() &&
-      !bn.hasHooks() &&
-      !cs.hasHooks() &&
-      ct.bias === null &&
-      ct.inChannels === 1 &&
-      ct.groups === 1 &&
-      ct.kernelSize[0] === 1 &&
-      ct.padding === 'same' &&
-      ones(ct.stride) &&
-      ones(ct.dilation) &&
-      cs.bias === null &&
-      cs.inChannels === ct.outChannels &&
-      cs.groups === ct.outChannels &&
-      cs.kernelSize[0] === c &&
-      cs.kernelSize[1] === 1 &&
-      cs.padding === 0 &&
-      ones(cs.stride) &&
-      ones(cs.dilation) &&
-      bn.numFeatures === ct.outChannels &&
-      t >= 1;
-    const batchStats = bn.training || !bn.trackRunningStats;
-    const count = x4.shape[0]! * c * t;
-    // Train mode with one value per channel: the module path raises batch norm's error.
-    if (!supported || (batchStats && count <= 1)) return null;
-    // Conv2dWithConstraint renorms its stored weight in place before every use.
-    maxNorm_(cs.weight, cs.maxNorm);
-    const wT = ct.weight.data;
-    if (!batchStats) {
+    if (x4.dtype !== 'float32' || x4.rank !== 4 || x4.shape[3]! < 1) return null;
+    const temporal = this.convTemporal.asConvolution();
+    const spatial = temporal && this.convSpatial.asConvolution();
+    if (!temporal || !spatial) return null;
+    const padding = fusedFrontEndPadding(temporal, spatial, bn.numFeatures, x4.shape);
+    if (padding === null) return null;
+    const wT = temporal.weight;
+    if (!bn.usesBatchStats) {
+      const affine = bn.asAffine();
+      if (affine === null) return null;
       // Eval: every weight-derived tensor (batch norm folded, filters in the kernels' layouts)
       // depends on the weights only; kept between calls when weight caching is on.
-      const prepare = (): TemporalSpatialWeights => {
-        const invStd = rsqrt(add(bn.runningVar!, bn.eps));
-        const scale = bn.weight ? mul(invStd, bn.weight.data) : invStd;
-        const shift0 = mul(bn.runningMean!, scale);
-        const shift = bn.bias ? sub(bn.bias.data, shift0) : mul(shift0, -1);
-        return prepareTemporalSpatial(wT, cs.weight.data, { scale, shift, padding: 'same' });
-      };
-      const sources = [wT, cs.weight.data, bn.runningMean, bn.runningVar, bn.weight?.data, bn.bias?.data];
+      const prepare = (): TemporalSpatialWeights => prepareTemporalSpatial(wT, spatial.weight, { ...affine, padding });
+      const sources = [wT, spatial.weight, affine.scale, affine.shift];
       const w = this.weightCaching ? this.frontCache.get(sources, prepare) : prepare();
       return applyTemporalSpatial(x4, w);
     }
-    const m = temporalConvMoments(x4, wT);
-    const { mean, variance } = m;
-    if (bn.training && bn.trackRunningStats) bn.updateRunningStats(mean, variance, m.count);
-    const invStd = rsqrt(add(variance, bn.eps));
-    const scale = bn.weight ? mul(invStd, bn.weight.data) : invStd;
-    const shift0 = mul(mean, scale);
-    const shift = bn.bias ? sub(bn.bias.data, shift0) : mul(shift0, -1);
-    return temporalSpatialConv(x4, wT, cs.weight.data, { scale, shift, padding: 'same', center: true });
+    const affine = bn.asAffine(temporalConvMoments(x4, wT, { padding }));
+    if (affine === null) return null;
+    return temporalSpatialConv(x4, wT, spatial.weight, { ...affine, padding, center: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import { concat, keep, slice, type Tensor, tensor4d, tidy } from '@tensorflow/tfjs-core';
 import type { StreamPlan, StreamStage } from './plan.js';
 
-/** Static layout of one stage for a given window and hop. @internal */
+/** Static layout of one stage for a given window and hop. Package-private. */
 interface StageLayout {
   stage: StreamStage;
   /** Input and output lengths (time). */
@@ -14,7 +14,7 @@ interface StageLayout {
   shift: number;
 }
 
-/** Reads window samples `[a, b]` (inclusive) as `[1, 1, C, b − a + 1]`. @internal */
+/** Reads window samples `[a, b]` (inclusive) as `[1, 1, C, b − a + 1]`. Package-private. */
 export type WindowReader = (a: number, b: number) => Float32Array;
 
 function layout(plan: StreamPlan, window: number, hop: number): StageLayout[] {
@@ -50,7 +50,7 @@ function layout(plan: StreamPlan, window: number, hop: number): StageLayout[] {
  * padding), the new positions and those near the right edge (`> hi − shift`) are computed, by
  * running the stage's own modules over just that range plus its halo. Exact, because an
  * interior position's value only depends on absolute samples, not on where the window starts.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export class IncrementalRunner {
   private readonly layouts: StageLayout[];

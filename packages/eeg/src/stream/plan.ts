@@ -10,7 +10,7 @@ import { EEGTCNet } from '../models/eegtcnet.js';
  * - `local`: stride-1 ops with 'same' alignment (output i ↔ input i) whose output i reads
  *   inputs `i − left … i + right`, padded at the window edges as in the full forward;
  * - `pool`: non-overlapping pooling by `factor` (output i reads inputs `factor·i … factor·i + factor − 1`).
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export type StreamStage =
   | { kind: 'local'; left: number; right: number; fn: (x: Tensor) => Tensor }
@@ -19,7 +19,7 @@ export type StreamStage =
 /**
  * How a model is run incrementally: its time-local front end as stages, then a head that maps
  * the last stage's window `[1, F, 1, T]` to logits `[1, nClasses]`.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export interface StreamPlan {
   model: string;
@@ -35,13 +35,10 @@ export interface StreamPlan {
   fixedWindow?: number;
 }
 
-function sameHalo(k: number): { left: number; right: number } {
-  const left = Math.floor((k - 1) / 2);
-  return { left, right: k - 1 - left };
-}
-
-function kernelW(m: { kernelSize: number[] }): number {
-  return m.kernelSize[m.kernelSize.length - 1]!;
+/** How far a stride-1 conv layer reads left and right along time: its time padding, resolved by the layer at construction. */
+function timeHalo(m: { resolvedPadding: ReadonlyArray<readonly [number, number]> }): { left: number; right: number } {
+  const [left, right] = m.resolvedPadding[m.resolvedPadding.length - 1]!;
+  return { left, right };
 }
 
 /** TCN + last step + classifier; the TCN only runs over the last `rf` pooled steps (exact, causal). */
@@ -59,7 +56,7 @@ function tcnHead(m: EEGTCNet | EEGInceptionTCN): (f: Tensor) => Tensor {
  * Streaming plan of a supported model (EEGTCNet, EEGInceptionTCN, EEGNet), built on the
  * model's own sub-modules so that streamed outputs follow the exact code path of `forward`.
  * @throws Error for any other module.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export function planFor(model: Module): StreamPlan {
   if (model instanceof EEGTCNet || model instanceof EEGNet) {
@@ -68,13 +65,13 @@ export function planFor(model: Module): StreamPlan {
     const stages: StreamStage[] = [
       {
         kind: 'local',
-        ...sameHalo(kernelW(m.convTemporal)),
+        ...timeHalo(m.convTemporal),
         fn: (x) => elu(m.bn2.call(m.temporalSpatial(x))),
       },
       { kind: 'pool', factor: p1, fn: (x) => m.pool1.call(x) },
       {
         kind: 'local',
-        ...sameHalo(kernelW(m.convSeparableDepth)),
+        ...timeHalo(m.convSeparableDepth),
         fn: (x) => elu(m.bn3.call(m.convSeparablePoint.call(m.convSeparableDepth.call(x)))),
       },
       { kind: 'pool', factor: 8, fn: (x) => m.pool2.call(x) },
@@ -97,7 +94,7 @@ export function planFor(model: Module): StreamPlan {
   if (model instanceof EEGInceptionTCN) {
     const m = model;
     const inc = m.inception;
-    const halos = [inc.conv1, inc.conv2, inc.conv3].map((c) => sameHalo(kernelW(c)));
+    const halos = [inc.conv1, inc.conv2, inc.conv3].map(timeHalo);
     const pad = inc.pool4.opts.padding;
     const poolPad = typeof pad === 'number' ? pad : Array.isArray(pad) ? (pad[pad.length - 1] as number) : 0;
     const left = Math.max(poolPad, ...halos.map((h) => h.left));
@@ -105,7 +102,7 @@ export function planFor(model: Module): StreamPlan {
     const stages: StreamStage[] = [
       {
         kind: 'local',
-        ...sameHalo(kernelW(m.convTemporal)),
+        ...timeHalo(m.convTemporal),
         fn: (x) => elu(m.bn2.call(m.temporalSpatial(x))),
       },
       { kind: 'pool', factor: m.pool, fn: (x) => m.pool1.call(x) },

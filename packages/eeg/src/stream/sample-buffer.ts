@@ -9,7 +9,7 @@ function nonFinite(v: number, c: number, i: number, at: number): Error {
  * Validates a chunk and returns it channel-major (`[C, n]` flattened).
  * @param at samples received before this chunk (for the error messages).
  * @throws Error on a wrong channel count, ragged rows or NaN/±Infinity.
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export function toChannelMajor(chunk: StreamChunk, channels: number, at: number): Float32Array {
   if (chunk instanceof Float32Array) {
@@ -46,7 +46,7 @@ export function toChannelMajor(chunk: StreamChunk, channels: number, at: number)
   return out;
 }
 
-/** Growing per-channel sample store addressed by absolute sample index. @internal */
+/** Growing per-channel sample store addressed by absolute sample index. Package-private. */
 export class SampleBuffer {
   private data: Float32Array;
   private cap = 0;

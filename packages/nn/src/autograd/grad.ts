@@ -1,3 +1,4 @@
+import { withoutGradientTape } from '@nnkit/tensor';
 import { clone, engine, keep, type Tensor, type TensorContainer, tidy, zerosLike } from '@tensorflow/tfjs-core';
 
 /** Options for {@link grad}. */
@@ -66,10 +67,6 @@ export function grad(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: Gr
   return out;
 }
 
-interface EngineState {
-  gradientDepth: number;
-}
-
 /**
  * Runs `fn` without recording gradients (like `with torch.no_grad():`) and frees every tensor
  * it creates except those it returns. Outside a tape (outside `backward`/`grad`) tfjs records
@@ -83,15 +80,7 @@ interface EngineState {
  * ```
  */
 export function noGrad<T extends TensorContainer>(fn: () => T): T {
-  const state = (engine() as unknown as { state?: EngineState }).state;
-  if (state === undefined || typeof state.gradientDepth !== 'number') return tidy(fn);
-  const depth = state.gradientDepth;
-  state.gradientDepth = 0;
-  try {
-    return tidy(fn);
-  } finally {
-    state.gradientDepth = depth;
-  }
+  return withoutGradientTape(() => tidy(fn));
 }
 
 /**

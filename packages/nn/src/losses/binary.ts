@@ -35,7 +35,7 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
 
 type Grad2 = (x: Tensor, t: Tensor, save: GradSaveFunc) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor[] };
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function bceImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction, weight?: Tensor): Tensor {
   checkSameShape(who, input, target);
   checkBroadcastTo(who, weight, input.shape, 'weight');
@@ -61,7 +61,7 @@ export function bceImpl(who: string, input: Tensor, target: Tensor, reduction: R
   return tidy(() => reduce(who, customGrad(f as never)(cast(input, 'float32'), cast(target, 'float32')), reduction));
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function bceLogitsImpl(
   who: string,
   input: Tensor,

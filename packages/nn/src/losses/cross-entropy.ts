@@ -22,7 +22,7 @@ function probRows(target: Tensor, C: number): Tensor {
   return reshape(transpose(t, perm), [-1, C]);
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function crossEntropyImpl(
   who: string,
   input: Tensor,

@@ -3,7 +3,7 @@
  * Not a training hot path of nnkit's models; O(T·S) per sample plus O(T·C) for the gradient.
  */
 
-/** Result of {@link ctcForwardBackward}. @internal */
+/** Result of {@link ctcForwardBackward}. Package-private. */
 export interface CtcResult {
   /** `[N]` negative log likelihood per sample (Infinity when no alignment exists). */
   nll: Float64Array;

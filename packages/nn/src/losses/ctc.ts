@@ -36,7 +36,7 @@ function lengths(x: Lengths): number[] {
   return typeof x === 'number' ? [x] : readInts(x);
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function ctcImpl(
   who: string,
   logProbs: Tensor,

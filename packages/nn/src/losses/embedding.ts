@@ -49,7 +49,7 @@ function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number): Tenso
   return pow(sum(pow(a, scalar(p)), -1), scalar(1 / p));
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function cosineEmbeddingImpl(who: string, x1: Tensor, x2: Tensor, target: Tensor, reduction: Reduction, margin: number): Tensor {
   checkSameShape(who, x1, x2, 'input1', 'input2');
   if ((x1.rank !== 1 && x1.rank !== 2) || target.rank !== x1.rank - 1 || (x1.rank === 2 && target.shape[0] !== x1.shape[0])) {
@@ -70,7 +70,7 @@ export function cosineEmbeddingImpl(who: string, x1: Tensor, x2: Tensor, target:
   });
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function tripletImpl(
   who: string,
   anchor: Tensor,

@@ -13,7 +13,7 @@ export interface GaussianNLLLossOptions extends LossOptions {
 
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function gaussianNllImpl(who: string, input: Tensor, target: Tensor, variance: Tensor, reduction: Reduction, full: boolean, eps: number): Tensor {
   checkBroadcast(who, input, target);
   const s = input.shape;

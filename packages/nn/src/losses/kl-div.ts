@@ -14,7 +14,7 @@ export interface KLDivLossOptions {
   logTarget?: boolean;
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function klDivImpl(who: string, input: Tensor, target: Tensor, reduction: KLDivReduction, logTarget: boolean): Tensor {
   checkReduction(who, reduction, ['batchmean']);
   checkBroadcast(who, input, target);

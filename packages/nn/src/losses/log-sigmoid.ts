@@ -4,7 +4,7 @@ import { type GradSaveFunc, type Tensor, abs, add, customGrad, exp, log1p, mul, 
  * log σ(x) = −(max(−x, 0) + log1p(exp(−|x|))), stable for any x, with gradient σ(−x).
  * (tfjs-core's `logSigmoid` reads its input in the backward pass without saving it, which
  * fails once a `tidy` has disposed that input.)
- * @internal
+ * Package-private (not exported from the package entry).
  */
 export function logSigmoidSafe(x: Tensor): Tensor {
   const f = (v: Tensor, save: GradSaveFunc): { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor } => {

@@ -8,7 +8,7 @@ export interface MarginLossOptions extends LossOptions {
   margin?: number;
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function marginRankingImpl(who: string, x1: Tensor, x2: Tensor, target: Tensor, reduction: Reduction, margin: number): Tensor {
   if (x1.rank !== x2.rank || x1.rank !== target.rank) {
     throw new LossShapeError(who, `input1, input2 and target of the same rank (input1 ${fmt(x1.shape)}, input2 ${fmt(x2.shape)})`, target.shape, 'target shape');
@@ -21,7 +21,7 @@ export function marginRankingImpl(who: string, x1: Tensor, x2: Tensor, target: T
   });
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function hingeEmbeddingImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction, margin: number): Tensor {
   checkBroadcast(who, input, target);
   return tidy(() => {
@@ -34,7 +34,7 @@ export function hingeEmbeddingImpl(who: string, input: Tensor, target: Tensor, r
   });
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function softMarginImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction): Tensor {
   checkBroadcast(who, input, target);
   return tidy(() => reduce(who, log1p(exp(neg(mul(cast(input, 'float32'), cast(target, 'float32'))))), reduction));

@@ -44,7 +44,7 @@ function rows(who: string, input: Tensor): Tensor {
   return input.rank === 1 ? reshape(cast(input, 'float32'), [1, -1]) : cast(input, 'float32');
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function multiMarginImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction, p: number, margin: number, weight?: Tensor): Tensor {
   if (p !== 1 && p !== 2) throw new LossValueError(who, `only p = 1 and p = 2 are supported, got ${p}`);
   return tidy(() => {
@@ -66,7 +66,7 @@ export function multiMarginImpl(who: string, input: Tensor, target: Tensor, redu
   });
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function multilabelMarginImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction): Tensor {
   return tidy(() => {
     const x = rows(who, input);

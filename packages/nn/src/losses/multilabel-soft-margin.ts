@@ -9,7 +9,7 @@ export interface MultiLabelSoftMarginLossOptions extends LossOptions {
   weight?: Tensor;
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function multilabelSoftMarginImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction, weight?: Tensor): Tensor {
   checkReduction(who, reduction);
   if (input.rank !== 1 && input.rank !== 2) throw new LossShapeError(who, `input of shape [N, C] or [C]`, input.shape);

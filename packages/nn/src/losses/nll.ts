@@ -29,7 +29,7 @@ export interface NLLLossOptions extends LossOptions {
   ignoreIndex?: number;
 }
 
-/** Per-row negative log likelihood with the weights used by `'mean'`. @internal */
+/** Per-row negative log likelihood with the weights used by `'mean'`. Package-private. */
 export interface NllRows {
   /** `[M]` loss per row (0 where ignored). */
   loss: Tensor;
@@ -39,7 +39,7 @@ export interface NllRows {
   valid: Tensor;
 }
 
-/** NLL on rows `[M, C]` of log-probabilities with int targets `[M]`. @internal */
+/** NLL on rows `[M, C]` of log-probabilities with int targets `[M]`. Package-private. */
 export function nllRows(rows: Tensor, C: number, target: Tensor, ignoreIndex: number, weight?: Tensor): NllRows {
   const t = cast(reshape(target, [-1]), 'int32');
   const ign = equal(t, scalar(ignoreIndex, 'int32'));
@@ -50,7 +50,7 @@ export function nllRows(rows: Tensor, C: number, target: Tensor, ignoreIndex: nu
   return { loss: neg(mul(picked, w)), w, valid };
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function nllImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction, ignoreIndex: number, weight?: Tensor): Tensor {
   checkReduction(who, reduction);
   return tidy(() => {
@@ -67,7 +67,7 @@ export function nllImpl(who: string, input: Tensor, target: Tensor, reduction: R
 
 /**
  * num / den, NaN when den = 0 (like PyTorch when every target is ignored) but with a zero
- * gradient there instead of NaN. @internal
+ * gradient there instead of NaN. Package-private.
  */
 export function weightedMean(num: Tensor, den: Tensor): Tensor {
   const zero = equal(den, scalar(0));

@@ -13,7 +13,7 @@ export interface PoissonNLLLossOptions extends LossOptions {
   eps?: number;
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function poissonNllImpl(
   who: string,
   input: Tensor,

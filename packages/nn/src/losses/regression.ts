@@ -25,12 +25,12 @@ function absDiff(d: Tensor): Tensor {
   return mul(d, sign(d));
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function l1Impl(who: string, input: Tensor, target: Tensor, reduction: Reduction): Tensor {
   return tidy(() => reduce(who, absDiff(diff(who, input, target)), reduction));
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function mseImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction): Tensor {
   return tidy(() => {
     const d = diff(who, input, target);
@@ -38,7 +38,7 @@ export function mseImpl(who: string, input: Tensor, target: Tensor, reduction: R
   });
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function smoothL1Impl(who: string, input: Tensor, target: Tensor, reduction: Reduction, beta: number): Tensor {
   if (!(beta >= 0)) throw new LossValueError(who, `beta must be >= 0, got ${beta}`);
   if (beta === 0) return l1Impl(who, input, target, reduction);
@@ -51,7 +51,7 @@ export function smoothL1Impl(who: string, input: Tensor, target: Tensor, reducti
   });
 }
 
-/** @internal */
+/** Package-private (not exported from the package entry). */
 export function huberImpl(who: string, input: Tensor, target: Tensor, reduction: Reduction, delta: number): Tensor {
   if (!(delta > 0)) throw new LossValueError(who, `delta must be > 0, got ${delta}`);
   return tidy(() => {

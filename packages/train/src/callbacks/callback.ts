@@ -41,6 +41,20 @@ export interface Callback {
   loadTensorState?(tensors: Record<string, Tensor>): void;
 }
 
+/** The hooks of {@link Callback} that `fit` calls, in the order they first fire. */
+export type CallbackHook = 'onTrainBegin' | 'onEpochBegin' | 'onBatchBegin' | 'onBackwardEnd' | 'onBatchEnd' | 'onEvalEnd' | 'onEpochEnd' | 'onTrainEnd';
+
+/**
+ * The arguments of each hook, as one typed event map: `fit` emits `name` with exactly
+ * `CallbackEvents[name]`, and a callback's method receives them (checked by the compiler end to end).
+ *
+ * @example
+ * ```ts
+ * type EpochEnd = CallbackEvents['onEpochEnd']; // [runner: Runner, epoch: number, logs: Logs]
+ * ```
+ */
+export type CallbackEvents = { [K in CallbackHook]: Parameters<NonNullable<Callback[K]>> };
+
 /** Whether a monitored value should go down (`'min'`) or up (`'max'`); `'auto'`: min for names containing `loss`. */
 export type MonitorMode = 'min' | 'max' | 'auto';
 

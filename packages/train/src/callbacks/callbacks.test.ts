@@ -4,13 +4,14 @@ import { CrossEntropyLoss, crossEntropy } from '@nnkit/nn';
 import { initBackend, manualSeed } from '@nnkit/tensor';
 import { assertClose } from '@nnkit/tooling-testing';
 import { mul } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { SGD } from '../optim/sgd.js';
 import { StepLR } from '../schedulers/step-lr.js';
 import { Runner } from '../runner/runner.js';
 import { memoryStorage } from '../runner/storage.js';
 import { ArrayLoader, blobs, SmallMlp, snapshot, TestRng } from '../runner/test-utils.js';
-import type { Callback } from './callback.js';
+import type { Callback, CallbackEvents, CallbackHook } from './callback.js';
+import type { Logs } from '../runner/types.js';
 import { EarlyStopping } from './early-stopping.js';
 import { CSVLogger, JSONLLogger } from './loggers.js';
 import { LRSchedulerStep } from './lr-scheduler-step.js';
@@ -132,5 +133,14 @@ describe('callbacks', () => {
     await runner.fit(train, { epochs: 2, callbacks: [new ProgressBar({ stream, force: true })] });
     expect(out).toMatch(/epoch 2\/2 \| step 6\/6 \| loss \d\.\d{4}/);
     model.dispose();
+  });
+});
+
+describe('CallbackEvents', () => {
+  it('types every hook end to end (the event map matches the Callback interface)', () => {
+    expectTypeOf<CallbackEvents['onEpochEnd']>().toEqualTypeOf<[runner: Runner, epoch: number, logs: Logs]>();
+    expectTypeOf<CallbackEvents['onTrainBegin']>().toEqualTypeOf<[runner: Runner]>();
+    expectTypeOf<CallbackEvents['onBackwardEnd']>().toEqualTypeOf<[runner: Runner, step: number, logs: Logs]>();
+    expectTypeOf<CallbackHook>().toEqualTypeOf<keyof CallbackEvents>();
   });
 });

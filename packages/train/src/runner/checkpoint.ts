@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { getRngState, type RngState, setRngState } from '@nnkit/tensor';
 import { loadOptimizerState, saveOptimizerState } from '../optim/state-io.js';
 import type { History } from './history.js';
+import type { LoopState } from './fit.js';
 import type { Runner } from './runner.js';
 
 const FORMAT = 'nnkit.checkpoint.v1';
@@ -29,11 +30,11 @@ export interface CheckpointState {
 }
 
 /** Writes `<dir>/model.safetensors`, `<dir>/optimizer.safetensors`, the callbacks' tensors (`callbacks.safetensors`, when any) and, last, `<dir>/state.json`. */
-export async function saveCheckpoint(runner: Runner, dir: string): Promise<void> {
-  const st = runner.state;
-  const rngs = st.rngs ?? [];
+export async function saveCheckpoint(runner: Runner, loop: LoopState, dir: string): Promise<void> {
+  const st = loop.progress;
+  const rngs = loop.rngs;
   const callbacks: Record<string, unknown> = {};
-  runner.callbacks.forEach((cb, i) => {
+  loop.callbacks.forEach((cb, i) => {
     if (typeof cb.stateDict === 'function') callbacks[String(i)] = cb.stateDict();
   });
   const state: CheckpointState = {
@@ -41,16 +42,16 @@ export async function saveCheckpoint(runner: Runner, dir: string): Promise<void>
     epoch: st.epoch,
     step: st.step,
     batchInEpoch: st.batchInEpoch,
-    epochLossSum: st.epochLossSum ?? 0,
-    epochLossCount: st.epochLossCount ?? 0,
-    bestScore: Number.isFinite(runner.bestScore) ? runner.bestScore : null,
-    bestDevLoss: Number.isFinite(runner.bestDevLoss) ? runner.bestDevLoss : null,
+    epochLossSum: loop.epochLossSum,
+    epochLossCount: loop.epochLossCount,
+    bestScore: Number.isFinite(loop.bestScore) ? loop.bestScore : null,
+    bestDevLoss: Number.isFinite(loop.bestDevLoss) ? loop.bestDevLoss : null,
     scheduler: runner.scheduler ? runner.scheduler.stateDict() : null,
     rng: getRngState(),
-    rngs: st.batchInEpoch > 0 ? (st.epochStartRngStates ?? []) : rngs.map((g) => g.getState()),
+    rngs: st.batchInEpoch > 0 ? loop.epochStartRngStates : rngs.map((g) => g.getState()),
     history: runner.history.toJSON(),
     callbacks,
-    lastDevLogs: { ...runner.lastDevLogs },
+    lastDevLogs: { ...loop.lastDevLogs },
     savedAt: new Date().toISOString(),
   };
   const s = runner.storage;
@@ -58,22 +59,22 @@ export async function saveCheckpoint(runner: Runner, dir: string): Promise<void>
   await s.write(`${dir}/optimizer.safetensors`, saveOptimizerState(runner.optimizer));
   // Callbacks' tensors (EarlyStopping's best weights), keyed `<callback index>.<name>`.
   const tensors: Record<string, Tensor> = {};
-  runner.callbacks.forEach((cb, i) => {
+  loop.callbacks.forEach((cb, i) => {
     for (const [k, t] of Object.entries(cb.tensorState?.() ?? {})) tensors[`${i}.${k}`] = t;
   });
-  if (runner.callbacks.some((cb) => typeof cb.tensorState === 'function')) await s.write(`${dir}/callbacks.safetensors`, saveSafetensors(tensors));
+  if (loop.callbacks.some((cb) => typeof cb.tensorState === 'function')) await s.write(`${dir}/callbacks.safetensors`, saveSafetensors(tensors));
   await s.write(`${dir}/state.json`, `${JSON.stringify(state)}\n`);
 }
 
-/** Restores everything {@link saveCheckpoint} wrote into the runner (and the registered generators). */
-export async function loadCheckpoint(runner: Runner, dir: string): Promise<void> {
+/** Restores everything {@link saveCheckpoint} wrote into the runner's model, optimizer, scheduler and history, its private `loop` state and the registered generators. */
+export async function loadCheckpoint(runner: Runner, loop: LoopState, dir: string): Promise<void> {
   const s = runner.storage;
   if (!(await s.exists(`${dir}/state.json`))) {
     throw new Error(`Runner: no complete checkpoint at '${dir}' (state.json missing; was it written by saveCheckpoint?)`);
   }
   const state = JSON.parse(new TextDecoder().decode(await s.read(`${dir}/state.json`))) as CheckpointState;
   if (state.format !== FORMAT) throw new Error(`Runner: '${dir}' is not an nnkit checkpoint (format ${String(state.format)})`);
-  const rngs = runner.state.rngs ?? [];
+  const rngs = loop.rngs;
   if (state.rngs.length !== rngs.length) {
     throw new Error(
       `Runner: the checkpoint '${dir}' holds ${state.rngs.length} generator state(s) but this fit registers ${rngs.length}; ` +
@@ -91,16 +92,16 @@ export async function loadCheckpoint(runner: Runner, dir: string): Promise<void>
   setRngState(state.rng);
   rngs.forEach((g, i) => g.setState(state.rngs[i] as never));
   runner.history.load(state.history);
-  runner.bestScore = state.bestScore ?? Number.NEGATIVE_INFINITY;
-  runner.bestDevLoss = state.bestDevLoss ?? Number.POSITIVE_INFINITY;
-  runner.lastDevLogs = { ...state.lastDevLogs };
-  runner.callbacks.forEach((cb, i) => {
+  loop.bestScore = state.bestScore ?? Number.NEGATIVE_INFINITY;
+  loop.bestDevLoss = state.bestDevLoss ?? Number.POSITIVE_INFINITY;
+  loop.lastDevLogs = { ...state.lastDevLogs };
+  loop.callbacks.forEach((cb, i) => {
     const c = state.callbacks[String(i)];
     if (c !== undefined && typeof cb.loadStateDict === 'function') cb.loadStateDict(c);
   });
   if (await s.exists(`${dir}/callbacks.safetensors`)) {
     const all = loadSafetensors(await s.read(`${dir}/callbacks.safetensors`));
-    runner.callbacks.forEach((cb, i) => {
+    loop.callbacks.forEach((cb, i) => {
       const mine = Object.fromEntries(
         Object.entries(all)
           .filter(([k]) => k.startsWith(`${i}.`))
@@ -112,12 +113,8 @@ export async function loadCheckpoint(runner: Runner, dir: string): Promise<void>
     });
     for (const t of Object.values(all)) t.dispose();
   }
-  Object.assign(runner.state, {
-    epoch: state.epoch,
-    step: state.step,
-    batchInEpoch: state.batchInEpoch,
-    epochLossSum: state.epochLossSum,
-    epochLossCount: state.epochLossCount,
-    epochStartRngStates: state.rngs,
-  });
+  Object.assign(loop.progress, { epoch: state.epoch, step: state.step, batchInEpoch: state.batchInEpoch });
+  loop.epochLossSum = state.epochLossSum;
+  loop.epochLossCount = state.epochLossCount;
+  loop.epochStartRngStates = state.rngs;
 }

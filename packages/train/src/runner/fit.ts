@@ -1,8 +1,10 @@
-import type { Callback } from '../callbacks/callback.js';
-import { disposeAll, iterate, loaderLength } from './batch.js';
+import { backward } from '@nnkit/nn';
+import type { Callback, CallbackEvents, CallbackHook } from '../callbacks/callback.js';
+import { clipGradNorm_, clipGradValue_ } from '../optim/clip-grad.js';
+import { disposeAll, iterate, loaderLength, splitBatch } from './batch.js';
 import type { History } from './history.js';
 import type { Runner } from './runner.js';
-import type { BatchLoader, FitOptions, Logs, RngLike } from './types.js';
+import type { BatchLoader, FitOptions, GradClip, Logs, RngLike } from './types.js';
 
 /** Progress of a `fit` (stored in checkpoints). Epochs count from 0, steps from 1. */
 export interface FitState {
@@ -18,19 +20,71 @@ export interface FitState {
   stepsPerEpoch: number | undefined;
   /** `stepsPerEpoch * epochs`, when known. */
   totalSteps: number | undefined;
-  /** @internal Running sum/count of the current epoch's losses. */
-  epochLossSum?: number;
-  epochLossCount?: number;
-  /** @internal Generators checkpointed with the run, and their states when the epoch began. */
-  rngs?: RngLike[];
-  epochStartRngStates?: unknown[];
 }
 
-/** Calls hook `name` of every callback, in order, awaiting each. */
-export async function emit<K extends keyof Callback>(callbacks: readonly Callback[], name: K, ...args: unknown[]): Promise<void> {
+/**
+ * Everything the fit loop mutates, owned privately by one {@link Runner} and handed by it to
+ * {@link runFit}, {@link saveCheckpoint} and {@link loadCheckpoint}; the Runner exposes read-only
+ * views of it (`state`, `bestScore`, …). Not exported from the package.
+ */
+export interface LoopState {
+  progress: FitState;
+  /** Running sum/count of the current epoch's losses. */
+  epochLossSum: number;
+  epochLossCount: number;
+  /** Generators checkpointed with the run, and their states when the epoch began. */
+  rngs: RngLike[];
+  epochStartRngStates: unknown[];
+  bestScore: number;
+  bestDevLoss: number;
+  callbacks: readonly Callback[];
+  lastDevLogs: Logs;
+  stopReason: string | undefined;
+}
+
+/** The state of a Runner that has not fitted yet. */
+export function newLoopState(): LoopState {
+  return {
+    progress: { epoch: 0, step: 0, epochs: 0, batchInEpoch: 0, stepsPerEpoch: undefined, totalSteps: undefined },
+    epochLossSum: 0,
+    epochLossCount: 0,
+    rngs: [],
+    epochStartRngStates: [],
+    bestScore: Number.NEGATIVE_INFINITY,
+    bestDevLoss: Number.POSITIVE_INFINITY,
+    callbacks: [],
+    lastDevLogs: {},
+    stopReason: undefined,
+  };
+}
+
+/** Calls hook `name` of every callback, in order, awaiting each, with the arguments the event map types for it. */
+export async function emit<K extends CallbackHook>(callbacks: readonly Callback[], name: K, ...args: CallbackEvents[K]): Promise<void> {
   for (const cb of callbacks) {
-    const f = cb[name] as ((...a: unknown[]) => unknown) | undefined;
+    const f = cb[name] as ((...a: CallbackEvents[K]) => unknown) | undefined;
     if (typeof f === 'function') await f.apply(cb, args);
+  }
+}
+
+/** One optimisation step of `runner` on a batch (disposed); returns the loss value. */
+async function trainStep(runner: Runner, batch: unknown, gradClip: GradClip | undefined, beforeUpdate: (loss: number) => Promise<boolean>): Promise<number> {
+  try {
+    const { x, y } = splitBatch(batch, 'Runner.fit');
+    runner.optimizer.zeroGrad();
+    const loss = backward(() => runner.computeLoss(runner.forward(x), y!), runner.model);
+    const value = loss.dataSync()[0]!;
+    loss.dispose();
+    if (!(await beforeUpdate(value))) return value;
+    if (gradClip !== undefined) {
+      const params = runner.model.parameters();
+      if (typeof gradClip === 'number') clipGradNorm_(params, gradClip);
+      else if ('value' in gradClip) clipGradValue_(params, gradClip.value);
+      else clipGradNorm_(params, gradClip.maxNorm, { normType: gradClip.normType ?? 2 });
+    }
+    runner.optimizer.step();
+    return value;
+  } finally {
+    disposeAll(batch);
   }
 }
 
@@ -53,8 +107,8 @@ function checkOptions(opts: FitOptions): void {
 }
 
 /** Evaluates on the dev loader during `fit`: history, best-model saving, `onEvalEnd`. */
-async function evalDuring(runner: Runner, opts: FitOptions): Promise<void> {
-  const step = runner.state.step;
+async function evalDuring(runner: Runner, loop: LoopState, opts: FitOptions): Promise<void> {
+  const step = loop.progress.step;
   const r = await runner.evaluate(opts.devLoader!);
   const h: History = runner.history;
   const name = runner.scoreName;
@@ -64,11 +118,11 @@ async function evalDuring(runner: Runner, opts: FitOptions): Promise<void> {
   h.evaluations.push({ step, ...r });
   const shown = name === 'loss' ? r.loss : score;
   runner.log(`[Evaluate] step: ${step}, dev ${name}: ${shown.toFixed(5)}, dev loss: ${r.loss.toFixed(5)}`);
-  const tie = score === runner.bestScore && (opts.tieBreak ?? 'dev_loss') === 'dev_loss' && r.loss < runner.bestDevLoss;
-  if (score > runner.bestScore || tie) {
-    const prev = runner.bestScore;
-    runner.bestScore = score;
-    runner.bestDevLoss = r.loss;
+  const tie = score === loop.bestScore && (opts.tieBreak ?? 'dev_loss') === 'dev_loss' && r.loss < loop.bestDevLoss;
+  if (score > loop.bestScore || tie) {
+    const prev = loop.bestScore;
+    loop.bestScore = score;
+    loop.bestDevLoss = r.loss;
     if (opts.savePath !== undefined) {
       await runner.saveModel(opts.savePath);
       const fmt = (v: number): string => (name === 'loss' ? -v : v).toFixed(5);
@@ -78,43 +132,32 @@ async function evalDuring(runner: Runner, opts: FitOptions): Promise<void> {
   }
   const logs: Logs = {};
   for (const [k, v] of Object.entries(r)) logs[`dev_${k}`] = v;
-  runner.lastDevLogs = logs;
-  await emit(runner.callbacks, 'onEvalEnd', runner, step, logs);
+  loop.lastDevLogs = logs;
+  await emit(loop.callbacks, 'onEvalEnd', runner, step, logs);
 }
 
-/** The body of {@link Runner.fit}. */
-export async function runFit(runner: Runner, trainLoader: BatchLoader, opts: FitOptions): Promise<History> {
+/** The body of {@link Runner.fit}: writes only `loop` (the Runner's private state) and the Runner's history. */
+export async function runFit(runner: Runner, loop: LoopState, trainLoader: BatchLoader, opts: FitOptions): Promise<History> {
   checkOptions(opts);
   const callbacks = [...(opts.callbacks ?? [])];
-  runner.callbacks = callbacks;
-  runner.resetStop();
   const rngs = [...(opts.rngs ?? [])];
   const auto = loaderRng(trainLoader);
   if (auto && !rngs.includes(auto)) rngs.push(auto);
   const n = loaderLength(trainLoader);
-  runner.state = {
-    epoch: 0,
-    step: 0,
-    epochs: opts.epochs,
-    batchInEpoch: 0,
-    stepsPerEpoch: n,
-    totalSteps: n === undefined ? undefined : n * opts.epochs,
-    epochLossSum: 0,
-    epochLossCount: 0,
+  Object.assign(loop, newLoopState(), {
+    progress: { epoch: 0, step: 0, epochs: opts.epochs, batchInEpoch: 0, stepsPerEpoch: n, totalSteps: n === undefined ? undefined : n * opts.epochs },
+    callbacks,
     rngs,
     epochStartRngStates: rngs.map((g) => g.getState()),
-  };
+  });
   runner.history.clear();
-  runner.bestScore = Number.NEGATIVE_INFINITY;
-  runner.bestDevLoss = Number.POSITIVE_INFINITY;
-  runner.lastDevLogs = {};
   if (opts.resumeFrom !== undefined) {
     await runner.loadCheckpoint(opts.resumeFrom);
-    runner.state.epochs = opts.epochs;
-    runner.state.totalSteps = n === undefined ? undefined : n * opts.epochs;
-    runner.log(`[Train] resumed from ${opts.resumeFrom} at epoch ${runner.state.epoch}, step ${runner.state.step}`);
+    loop.progress.epochs = opts.epochs;
+    loop.progress.totalSteps = n === undefined ? undefined : n * opts.epochs;
+    runner.log(`[Train] resumed from ${opts.resumeFrom} at epoch ${loop.progress.epoch}, step ${loop.progress.step}`);
   }
-  const st = runner.state;
+  const st = loop.progress;
   const logSteps = opts.logSteps ?? 100;
   const evalSteps = opts.evalSteps ?? 0;
   const lr = (): number => runner.optimizer.paramGroups[0]?.lr ?? Number.NaN;
@@ -124,9 +167,9 @@ export async function runFit(runner: Runner, trainLoader: BatchLoader, opts: Fit
   for (let epoch = st.epoch; epoch < opts.epochs && runner.stoppedBecause === undefined; epoch++) {
     const skip = st.batchInEpoch;
     if (skip === 0) {
-      st.epochStartRngStates = rngs.map((g) => g.getState());
-      st.epochLossSum = 0;
-      st.epochLossCount = 0;
+      loop.epochStartRngStates = rngs.map((g) => g.getState());
+      loop.epochLossSum = 0;
+      loop.epochLossCount = 0;
     }
     await emit(callbacks, 'onEpochBegin', runner, epoch);
     let b = 0;
@@ -140,7 +183,7 @@ export async function runFit(runner: Runner, trainLoader: BatchLoader, opts: Fit
       const step = st.step + 1;
       await emit(callbacks, 'onBatchBegin', runner, step);
       let skipped = false as boolean;
-      const value = await runner.trainStep(batch, opts.gradClip, async (loss) => {
+      const value = await trainStep(runner, batch, opts.gradClip, async (loss) => {
         await emit(callbacks, 'onBackwardEnd', runner, step, { loss, lr: lr() });
         skipped = runner.stoppedBecause !== undefined;
         return !skipped;
@@ -154,27 +197,27 @@ export async function runFit(runner: Runner, trainLoader: BatchLoader, opts: Fit
       st.batchInEpoch = b;
       st.step = step;
       runner.history.stepLosses.push([step, value]);
-      st.epochLossSum = (st.epochLossSum ?? 0) + value;
-      st.epochLossCount = (st.epochLossCount ?? 0) + 1;
+      loop.epochLossSum += value;
+      loop.epochLossCount += 1;
       if (logSteps > 0 && (step === 1 || step % logSteps === 0)) {
         runner.log(`[Train] epoch: ${epoch + 1}/${opts.epochs}, step: ${step}/${st.totalSteps ?? '?'}, loss: ${value.toFixed(5)}`);
       }
       if (runner.scheduler && runner.schedulerInterval === 'step') runner.scheduler.step();
       await emit(callbacks, 'onBatchEnd', runner, step, { loss: value, lr: lr() });
-      if (evalSteps > 0 && (step % evalSteps === 0 || step === st.totalSteps)) await evalDuring(runner, opts);
+      if (evalSteps > 0 && (step % evalSteps === 0 || step === st.totalSteps)) await evalDuring(runner, loop, opts);
       if (runner.stoppedBecause !== undefined) {
         complete = st.stepsPerEpoch !== undefined && b === st.stepsPerEpoch;
         break;
       }
     }
     if (!complete) break;
-    const epochLoss = (st.epochLossSum ?? 0) / Math.max(1, st.epochLossCount ?? 0);
+    const epochLoss = loop.epochLossSum / Math.max(1, loop.epochLossCount);
     runner.history.epochLosses.push([st.step, epochLoss]);
     if (runner.scheduler && runner.schedulerInterval === 'epoch') runner.scheduler.step();
     st.epoch = epoch + 1;
     st.batchInEpoch = 0;
-    if (evalSteps === 0 && opts.devLoader) await evalDuring(runner, opts);
-    lastLogs = { loss: epochLoss, lr: lr(), ...runner.lastDevLogs };
+    if (evalSteps === 0 && opts.devLoader) await evalDuring(runner, loop, opts);
+    lastLogs = { loss: epochLoss, lr: lr(), ...loop.lastDevLogs };
     await emit(callbacks, 'onEpochEnd', runner, epoch, lastLogs);
   }
   if (runner.stoppedBecause !== undefined) runner.log(`[Train] stopped early at step ${st.step}: ${runner.stoppedBecause}`);

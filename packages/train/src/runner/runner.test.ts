@@ -118,3 +118,20 @@ describe('Runner', () => {
     other.dispose();
   });
 });
+
+describe('Runner state ownership', () => {
+  it('exposes the fit loop state read-only: snapshots and getters, no setters', async () => {
+    const { runner, train, dev } = setup(3);
+    await runner.fit(train, { epochs: 1, devLoader: dev });
+    const st = runner.state as { step: number };
+    const step = st.step;
+    st.step = 999;
+    expect(runner.state.step).toBe(step);
+    expect(() => {
+      (runner as unknown as { bestScore: number }).bestScore = 5;
+    }).toThrow(TypeError);
+    expect(Object.keys(runner.state).sort()).toEqual(['batchInEpoch', 'epoch', 'epochs', 'step', 'stepsPerEpoch', 'totalSteps']);
+    expect('trainStep' in runner).toBe(false);
+    expect('resetStop' in runner).toBe(false);
+  });
+});

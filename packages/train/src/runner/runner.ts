@@ -1,15 +1,14 @@
-import { backward, loadSafetensors, type Module, noGrad, saveSafetensors } from '@nnkit/nn';
+import { loadSafetensors, type Module, noGrad, saveSafetensors } from '@nnkit/nn';
 import type { Metric } from '@nnkit/metrics';
 import { concat, type Tensor } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '../optim/optimizer.js';
-import { clipGradNorm_, clipGradValue_ } from '../optim/clip-grad.js';
 import type { Callback } from '../callbacks/callback.js';
 import { disposeAll, isTensor, iterate, splitBatch } from './batch.js';
 import { History } from './history.js';
 import { defaultStorage, type ModelStorage } from './storage.js';
-import { type FitState, runFit } from './fit.js';
+import { type FitState, type LoopState, newLoopState, runFit } from './fit.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { BatchLoader, EvalResult, FitOptions, GradClip, LossFn, RunnerOptions, SchedulerLike } from './types.js';
+import type { BatchLoader, EvalResult, FitOptions, Logs, LossFn, RunnerOptions, SchedulerLike } from './types.js';
 
 /** Weights file and metadata file of a model path: `best` / `best.safetensors` → `best.safetensors` + `best.json`. */
 export function modelPaths(path: string): { weights: string; meta: string } {
@@ -44,18 +43,34 @@ export class Runner {
   readonly storage: ModelStorage;
   /** Step losses, epoch losses, dev losses and dev scores of the current run. */
   readonly history = new History();
-  /** Best dev score so far (the first metric; `-dev_loss` when there is none). */
-  bestScore = Number.NEGATIVE_INFINITY;
-  /** Dev loss of the best evaluation (breaks ties of the score, see `FitOptions.tieBreak`). */
-  bestDevLoss = Number.POSITIVE_INFINITY;
-  /** Progress of the current (or last) `fit`: completed epochs, global step, etc. */
-  state: FitState = { epoch: 0, step: 0, epochs: 0, batchInEpoch: 0, stepsPerEpoch: undefined, totalSteps: undefined };
-  /** Callbacks of the current `fit`. */
-  callbacks: readonly Callback[] = [];
-  /** Logs of the last evaluation during `fit` (`dev_loss`, `dev_<metric>`). */
-  lastDevLogs: Record<string, number> = {};
-  private stopReason: string | undefined;
   readonly log: (line: string) => void;
+  /** Everything the fit loop mutates; only `fit`, the checkpoint functions and `stop` write it. */
+  private readonly loop: LoopState = newLoopState();
+
+  /** Best dev score so far (the first metric; `-dev_loss` when there is none). */
+  get bestScore(): number {
+    return this.loop.bestScore;
+  }
+
+  /** Dev loss of the best evaluation (breaks ties of the score, see `FitOptions.tieBreak`). */
+  get bestDevLoss(): number {
+    return this.loop.bestDevLoss;
+  }
+
+  /** Progress of the current (or last) `fit`: completed epochs, global step, etc. (a snapshot). */
+  get state(): Readonly<FitState> {
+    return { ...this.loop.progress };
+  }
+
+  /** Callbacks of the current (or last) `fit`. */
+  get callbacks(): readonly Callback[] {
+    return this.loop.callbacks;
+  }
+
+  /** Logs of the last evaluation during `fit` (`dev_loss`, `dev_<metric>`; a copy). */
+  get lastDevLogs(): Readonly<Logs> {
+    return { ...this.loop.lastDevLogs };
+  }
 
   constructor(opts: RunnerOptions) {
     if (!opts || !opts.model || !opts.optimizer || !opts.lossFn) {
@@ -81,17 +96,12 @@ export class Runner {
 
   /** Asks `fit` to stop after the current step; `reason` is printed and kept in {@link Runner.stoppedBecause}. */
   stop(reason = 'stopped by a callback'): void {
-    this.stopReason ??= reason;
+    this.loop.stopReason ??= reason;
   }
 
   /** Why the last `fit` stopped early, or undefined. */
   get stoppedBecause(): string | undefined {
-    return this.stopReason;
-  }
-
-  /** @internal Clears the stop flag at the start of `fit`. */
-  resetStop(): void {
-    this.stopReason = undefined;
+    return this.loop.stopReason;
   }
 
   /**
@@ -99,7 +109,7 @@ export class Runner {
    * starts a new run (steps from 1, history cleared); `resumeFrom` continues a checkpointed one.
    */
   async fit(trainLoader: BatchLoader, opts: FitOptions): Promise<History> {
-    return runFit(this, trainLoader, opts);
+    return runFit(this, this.loop, trainLoader, opts);
   }
 
   /** The model's outputs for `x` (`model.call(x)`), with the current mode and tape. */
@@ -111,28 +121,6 @@ export class Runner {
   computeLoss(outputs: Tensor, targets: Tensor): Tensor {
     const f = this.lossFn;
     return typeof f === 'function' ? f(outputs, targets) : f.call(outputs, targets);
-  }
-
-  /** @internal One optimisation step on a batch (disposed); returns the loss value. */
-  async trainStep(batch: unknown, gradClip: GradClip | undefined, beforeUpdate: (loss: number) => Promise<boolean>): Promise<number> {
-    try {
-      const { x, y } = splitBatch(batch, 'Runner.fit');
-      this.optimizer.zeroGrad();
-      const loss = backward(() => this.computeLoss(this.forward(x), y!), this.model);
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      if (!(await beforeUpdate(value))) return value;
-      if (gradClip !== undefined) {
-        const params = this.model.parameters();
-        if (typeof gradClip === 'number') clipGradNorm_(params, gradClip);
-        else if ('value' in gradClip) clipGradValue_(params, gradClip.value);
-        else clipGradNorm_(params, gradClip.maxNorm, { normType: gradClip.normType ?? 2 });
-      }
-      this.optimizer.step();
-      return value;
-    } finally {
-      disposeAll(batch);
-    }
   }
 
   /**
@@ -282,11 +270,11 @@ export class Runner {
    * ```
    */
   async saveCheckpoint(dir: string): Promise<void> {
-    await saveCheckpoint(this, dir);
+    await saveCheckpoint(this, this.loop, dir);
   }
 
   /** Restores a checkpoint written by {@link Runner.saveCheckpoint} (used by `fit({ resumeFrom })`). */
   async loadCheckpoint(dir: string): Promise<void> {
-    await loadCheckpoint(this, dir);
+    await loadCheckpoint(this, this.loop, dir);
   }
 }

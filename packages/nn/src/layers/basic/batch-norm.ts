@@ -23,6 +23,7 @@ import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { WeightCache } from '../../weight-cache.js';
 import { ShapeError } from '../../errors.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link BatchNorm1d} / {@link BatchNorm2d} (PyTorch keyword names). */
 export interface BatchNormOptions {
@@ -34,6 +35,36 @@ export interface BatchNormOptions {
   affine?: boolean;
   /** Keep `running_mean`/`running_var`/`num_batches_tracked`; without, batch stats are used in eval too. Default `true`. */
   trackRunningStats?: boolean;
+}
+
+/** Batch statistics of one training batch, per channel (e.g. from a fused op that computes them itself). */
+export interface BatchStatistics {
+  /** Batch mean `[C]`. */
+  mean: Tensor;
+  /** Batch (biased) variance `[C]`. */
+  variance: Tensor;
+  /** Number of values per channel in the batch. */
+  count: number;
+}
+
+/** Batch norm as one per-channel affine map `y = x·scale + shift` (a type, so `tidy` can return it). */
+export type BatchNormAffine = {
+  /** `γ / sqrt(var + eps)`, `[C]`. */
+  scale: Tensor;
+  /** `β − mean·scale`, `[C]`. */
+  shift: Tensor;
+};
+
+/**
+ * Folds batch-norm statistics and parameters into one affine map (the only place nnkit writes
+ * this formula): `scale = γ·rsqrt(var + eps)`, `shift = β − mean·scale` (γ = 1, β = 0 when absent).
+ * Shapes follow the arguments (`[C]` or broadcastable, e.g. `[1, C, 1, 1]`).
+ */
+function foldBatchNorm(mean: Tensor, variance: Tensor, eps: number, gamma: Tensor | null, beta: Tensor | null): [Tensor, Tensor] {
+  const invStd = rsqrt(add(variance, eps));
+  const scale = gamma ? mul(invStd, gamma) : invStd;
+  const shift0 = mul(mean, scale);
+  return [scale, beta ? sub(beta, shift0) : mul(shift0, -1)];
 }
 
 /**
@@ -105,8 +136,7 @@ export abstract class BatchNormBase extends Module {
     }
     const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
     const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
-    const useBatchStats = this.training || !this.trackRunningStats;
-    if (useBatchStats) {
+    if (this.usesBatchStats) {
       const n = x.size / C;
       if (n <= 1) {
         throw new ShapeError(this.path(), `more than 1 value per channel when training (${this.layout})`, x.shape);
@@ -120,11 +150,8 @@ export abstract class BatchNormBase extends Module {
     }
     // Eval: y = (x - mean)·invStd·γ + β, folded into one per-channel scale and shift.
     const fold = (): Tensor[] => {
-      const mean = reshape(this.runningMean!, bshape);
-      const invStd = reshape(rsqrt(add(this.runningVar!, this.eps)), bshape);
-      const scale = this.weight ? mul(invStd, reshape(this.weight.data, bshape)) : invStd;
-      const shift0 = mul(mean, scale);
-      return [scale, this.bias ? sub(reshape(this.bias.data, bshape), shift0) : mul(shift0, -1)];
+      const b = (t: Tensor | null | undefined): Tensor | null => (t ? reshape(t, bshape) : null);
+      return foldBatchNorm(b(this.runningMean)!, b(this.runningVar)!, this.eps, b(this.weight?.data), b(this.bias?.data));
     };
     let cache = this.caches.get(x.rank);
     if (this.weightCaching && cache === undefined) this.caches.set(x.rank, (cache = new WeightCache()));
@@ -132,25 +159,63 @@ export abstract class BatchNormBase extends Module {
     return add(mul(xf, scale!), shift!);
   }
 
-  /** Eval-mode scale and shift per input rank (see `Module.cacheWeights`). */
+  /** Eval-mode scale and shift per input rank, and the `[C]` form of {@link BatchNormBase.asAffine} (see `Module.cacheWeights`). */
   private readonly caches = new Map<number, WeightCache>();
+  private readonly affineCache = new WeightCache();
 
   protected override clearWeightCache(): void {
     for (const c of this.caches.values()) c.clear();
     this.caches.clear();
+    this.affineCache.clear();
+  }
+
+  /**
+   * Whether `forward` normalises with the batch's own statistics (train mode, or no running
+   * statistics kept) rather than the running ones.
+   */
+  get usesBatchStats(): boolean {
+    return this.training || !this.trackRunningStats;
+  }
+
+  /**
+   * This layer as one per-channel affine map `y = x·scale + shift` (`[C]` each), for a parent
+   * that applies it inside a fused op (e.g. folded into a convolution's weights) — the same
+   * folding `forward` uses. With running statistics in eval mode, from those (kept between calls
+   * under `cacheWeights()`; do not dispose). When {@link BatchNormBase.usesBatchStats}, from
+   * `batch`, the statistics the fused op computed for this batch — and in train mode with running
+   * statistics, those are recorded as `forward` would (running mean/variance, batch count).
+   * Differentiable in γ, β and `batch`.
+   *
+   * Returns null when `forward` must run instead: forward hooks are registered on the layer, or
+   * batch statistics of at most one value per channel (`forward` raises the error).
+   *
+   * @throws ArgumentError when batch statistics are needed and `batch` is missing.
+   * @example
+   * ```ts
+   * const bn = new BatchNorm2d(8).eval();
+   * const { scale, shift } = bn.asAffine()!; // bn(x) == x·scale[c] + shift[c]
+   * ```
+   */
+  asAffine(batch?: BatchStatistics): BatchNormAffine | null {
+    if (this.hasHooks()) return null;
+    if (!this.usesBatchStats) {
+      const fold = (): Tensor[] => foldBatchNorm(this.runningMean!, this.runningVar!, this.eps, this.weight?.data ?? null, this.bias?.data ?? null);
+      const [scale, shift] = this.weightCaching ? this.affineCache.get([this.runningMean, this.runningVar, this.weight?.data, this.bias?.data], fold) : fold();
+      return { scale: scale!, shift: shift! };
+    }
+    if (batch === undefined) throw new ArgumentError(this.path(), 'asAffine needs the batch statistics { mean, variance, count } in train mode or without running statistics');
+    if (batch.count <= 1) return null;
+    if (this.training && this.trackRunningStats) this.updateRunningStats(batch.mean, batch.variance, batch.count);
+    const [scale, shift] = foldBatchNorm(batch.mean, batch.variance, this.eps, this.weight?.data ?? null, this.bias?.data ?? null);
+    return { scale: scale!, shift: shift! };
   }
 
   /**
    * Updates `running_mean`/`running_var` and `num_batches_tracked` from one training batch's
-   * statistics, as train-mode `forward` does (PyTorch's rule: the running variance takes the
-   * UNBIASED variance `biasedVar·n/(n−1)`; `momentum: null` gives a cumulative average). For
-   * fused ops that compute the batch statistics themselves. No-op without running stats.
-   *
-   * @param mean batch mean per channel `[C]`
-   * @param biasedVar batch (biased) variance per channel `[C]`
-   * @param n number of values per channel in the batch (> 1)
+   * statistics (PyTorch's rule: the running variance takes the UNBIASED variance
+   * `biasedVar·n/(n−1)`; `momentum: null` gives a cumulative average).
    */
-  updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+  private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
     if (!this.trackRunningStats) return;
     tidy(() => {
       const count = add(this.numBatchesTracked!, scalar(1, 'int32'));

@@ -2,7 +2,7 @@
 export { Linear, type LinearOptions } from './linear.js';
 export { LinearWithConstraint, type LinearWithConstraintOptions } from './linear-with-constraint.js';
 export { maxNorm_ } from './max-norm.js';
-export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
+export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormOptions, type BatchNormAffine, type BatchStatistics } from './batch-norm.js';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
 export { Dropout, Dropout2d } from './dropout.js';
 export { Flatten, Identity } from './flatten.js';

@@ -1,4 +1,4 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, type ConvFilter, type ConvPadding, type SizeArg } from '@nnkit/tensor';
+import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, resolveConvPadding, type ConvFilter, type ConvPadding, type ConvPaddingPairs, type SizeArg } from '@nnkit/tensor';
 import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
@@ -11,7 +11,7 @@ export interface ConvLayerOptions {
   /** Default 1. */
   stride?: SizeArg;
   /** Number / tuple (both sides), `'same'` or `'valid'`. Default 0. */
-  padding?: ConvPadding;
+  padding?: ConvLayerPadding;
   /** Default 1. */
   dilation?: SizeArg;
   /** Default 1; `groups == inChannels` is a depthwise convolution. */
@@ -26,6 +26,9 @@ export interface ConvLayerOptions {
   paddingMode?: ConvPaddingMode;
 }
 
+/** Padding of the convolution layers (PyTorch's `padding`): number / per-axis tuple (both sides), `'same'` or `'valid'`. */
+export type ConvLayerPadding = Exclude<ConvPadding, ConvPaddingPairs>;
+
 /** Border modes of the convolution layers (PyTorch's `padding_mode`). */
 export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
@@ -33,6 +36,23 @@ export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 export interface ConstraintOptions {
   /** Largest L2 norm of each output filter `weight[o]`. Default 1. */
   maxNorm?: number;
+}
+
+/**
+ * What a convolution layer's `forward` computes, as data — `F.convNd(x, weight, bias, stride,
+ * padding, dilation, groups)` with zero padding — for code that computes the layer inside a
+ * larger fused op (see {@link Conv2d.asConvolution}).
+ */
+export interface ConvolutionSpec {
+  /** The weight `forward` would use now, `[Cout, Cin/groups, ...kernelSize]` (any constraint applied). */
+  readonly weight: Tensor;
+  /** `[Cout]`, or null without bias. */
+  readonly bias: Tensor | null;
+  readonly stride: readonly number[];
+  readonly dilation: readonly number[];
+  readonly groups: number;
+  /** Zero padding, `[before, after]` per spatial axis, resolved at construction ('same' split as PyTorch). */
+  readonly padding: ConvPaddingPairs;
 }
 
 const tuple = (v: SizeArg, n: number): number[] => (typeof v === 'number' ? new Array<number>(n).fill(v) : [...v]);
@@ -43,10 +63,16 @@ abstract class ConvNd extends Module {
   readonly bias: Parameter | null;
   readonly kernelSize: number[];
   readonly stride: number[];
-  readonly padding: ConvPadding;
+  readonly padding: ConvLayerPadding;
   readonly dilation: number[];
   readonly groups: number;
   readonly paddingMode: ConvPaddingMode;
+  /**
+   * `padding` resolved once, at construction: `[before, after]` per spatial axis (PyTorch's
+   * 'same' split, the odd extra after). Used as zero padding or, with a non-'zeros'
+   * `paddingMode`, as the explicit `F.pad` of the input.
+   */
+  readonly resolvedPadding: ConvPaddingPairs;
 
   constructor(
     readonly inChannels: number,
@@ -65,9 +91,7 @@ abstract class ConvNd extends Module {
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
       throw new RangeError(`${this.constructor.name}: paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${String(this.paddingMode)}'`);
     }
-    if (this.paddingMode !== 'zeros' && this.padding === 'same' && this.stride.some((s) => s !== 1)) {
-      throw new RangeError(`${this.constructor.name}: padding 'same' needs stride 1`);
-    }
+    this.resolvedPadding = this.resolvePadding();
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new RangeError(`${this.constructor.name}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`);
     }
@@ -77,24 +101,24 @@ abstract class ConvNd extends Module {
     this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound)));
   }
 
+  /** The layer's padding as `[before, after]` pairs (overridden by the causal layers); called once by the constructor. */
+  protected resolvePadding(): ConvPaddingPairs {
+    return resolveConvPadding(this.padding, this.kernelSize, this.dilation, this.stride, this.constructor.name);
+  }
+
+  private get padsNothing(): boolean {
+    return this.resolvedPadding.every(([a, b]) => a === 0 && b === 0);
+  }
+
   /**
    * For a non-zeros `paddingMode`: `x` padded explicitly (PyTorch's `F.pad` with the layer's
-   * padding) and the padding left for the convolution (0); otherwise both unchanged.
+   * padding) and the padding left for the convolution (none); otherwise `x` and the zero padding.
    */
   protected padded(x: Tensor): { x: Tensor; padding: ConvPadding } {
-    if (this.paddingMode === 'zeros') return { x, padding: this.padding };
-    const per: Array<[number, number]> = this.kernelSize.map((k, i) => {
-      if (this.padding === 'valid') return [0, 0];
-      if (this.padding === 'same') {
-        const total = this.dilation[i]! * (k - 1);
-        return [Math.floor(total / 2), total - Math.floor(total / 2)];
-      }
-      const p = tuple(this.padding, this.nd)[i]!;
-      return [p, p];
-    });
+    if (this.paddingMode === 'zeros') return { x, padding: this.resolvedPadding };
     // F.pad lists the last axis first.
-    const flat = per.reverse().flat();
-    if (flat.every((v) => v === 0)) return { x, padding: 0 };
+    const flat = [...this.resolvedPadding].reverse().flat();
+    if (this.padsNothing) return { x, padding: 0 };
     const mode = this.paddingMode;
     try {
       return { x: padNd(x, flat, { mode }), padding: 0 };
@@ -116,9 +140,40 @@ abstract class ConvNd extends Module {
     return { filter: this.filterCache.get([w], () => prepareConvFilter(w, this.groups)) };
   }
 
-  /** Checks `x`, pads it for a non-zeros `paddingMode`, and runs `op` with the layer's options. */
+  /** Applies the layer's weight constraint before use (none here; the `…WithConstraint` layers renorm). */
+  protected constrainWeight(): void {}
+
+  /**
+   * This layer as a plain zero-padded convolution ({@link ConvolutionSpec}), for a parent that
+   * computes it inside a fused op — or null when `forward` is more than that and must run: a
+   * non-'zeros' `paddingMode` with non-zero padding, or forward hooks registered on the layer
+   * (someone observes its `forward`, e.g. `summary()`). Applies the weight constraint first, as
+   * `forward` does. The tensors are the layer's own: do not dispose them.
+   *
+   * @example
+   * ```ts
+   * const conv = new Conv2d(1, 8, [1, 32], { padding: 'same', bias: false });
+   * conv.asConvolution()?.padding; // [[0, 0], [15, 16]]
+   * new Conv2d(1, 8, [1, 32], { padding: 'same', paddingMode: 'circular' }).asConvolution(); // null
+   * ```
+   */
+  asConvolution(): ConvolutionSpec | null {
+    if (this.hasHooks() || (this.paddingMode !== 'zeros' && !this.padsNothing)) return null;
+    this.constrainWeight();
+    return {
+      weight: this.weight.data,
+      bias: this.bias?.data ?? null,
+      stride: this.stride,
+      dilation: this.dilation,
+      groups: this.groups,
+      padding: this.resolvedPadding,
+    };
+  }
+
+  /** Checks `x`, applies the weight constraint, pads `x` for a non-zeros `paddingMode`, and runs `op` with the layer's options. */
   protected convolve(x: Tensor, op: typeof conv1d | typeof conv2d): Tensor {
     this.checkInput(x);
+    this.constrainWeight();
     const p = this.padded(x);
     return op(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
@@ -198,6 +253,10 @@ export class CausalConv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding' | 'paddingMode'> = {}) {
     super(inChannels, outChannels, kernelSize, 1, opts);
   }
+  /** `dilation·(K − 1)` on the left of time, none on the right. */
+  protected override resolvePadding(): ConvPaddingPairs {
+    return [[this.dilation[0]! * (this.kernelSize[0]! - 1), 0]];
+  }
   /** x: `[B, Cin, T]` -> `[B, Cout, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
@@ -215,6 +274,13 @@ export class CausalConv1d extends ConvNd {
 export class CausalConv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: Omit<ConvLayerOptions, 'padding' | 'paddingMode'> = {}) {
     super(inChannels, outChannels, kernelSize, 2, opts);
+  }
+  /** No padding of H; `dilation[1]·(kW − 1)` on the left of time (W). */
+  protected override resolvePadding(): ConvPaddingPairs {
+    return [
+      [0, 0],
+      [this.dilation[1]! * (this.kernelSize[1]! - 1), 0],
+    ];
   }
   /** x: `[B, Cin, H, T]` -> `[B, Cout, Ho, T']`. */
   forward(x: Tensor): Tensor {
@@ -238,11 +304,9 @@ export class Conv1dWithConstraint extends Conv1d {
     super(inChannels, outChannels, kernelSize, rest);
     this.maxNorm = maxNorm ?? 1;
   }
-  /** Renorms `weight` in place, then convolves: `[B, Cin, T]` -> `[B, Cout, To]`. */
-  override forward(x: Tensor): Tensor {
-    this.checkInput(x);
+  /** Renorms `weight` in place (each output filter to L2 norm <= maxNorm) before every use. */
+  protected override constrainWeight(): void {
     maxNorm_(this.weight, this.maxNorm);
-    return super.forward(x);
   }
   override extraRepr(): string {
     return `${super.extraRepr()}, max_norm=${this.maxNorm}`;
@@ -264,11 +328,9 @@ export class Conv2dWithConstraint extends Conv2d {
     super(inChannels, outChannels, kernelSize, rest);
     this.maxNorm = maxNorm ?? 1;
   }
-  /** Renorms `weight` in place, then convolves: `[B, Cin, H, W]` -> `[B, Cout, Ho, Wo]`. */
-  override forward(x: Tensor): Tensor {
-    this.checkInput(x);
+  /** Renorms `weight` in place (each output filter to L2 norm <= maxNorm) before every use. */
+  protected override constrainWeight(): void {
     maxNorm_(this.weight, this.maxNorm);
-    return super.forward(x);
   }
   override extraRepr(): string {
     return `${super.extraRepr()}, max_norm=${this.maxNorm}`;

@@ -7,6 +7,8 @@ export {
   Conv1dWithConstraint,
   Conv2dWithConstraint,
   type ConvLayerOptions,
+  type ConvLayerPadding,
+  type ConvolutionSpec,
   type ConvPaddingMode,
   type ConstraintOptions,
 } from './conv.js';

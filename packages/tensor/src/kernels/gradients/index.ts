@@ -3,6 +3,7 @@ import { activationGradients } from './activation.js';
 import { arithmeticGradients } from './arithmetic.js';
 import { indexingGradients } from './indexing.js';
 import { nnGradients } from './nn.js';
+import { nnkitConv2DGrad } from './NnkitConv2D-grad.js';
 import { reductionGradients } from './reduction.js';
 import { shapeGradients } from './shape.js';
 import { unaryGradients } from './unary.js';
@@ -10,9 +11,10 @@ import { unaryGradients } from './unary.js';
 let all: GradConfig[] | undefined;
 
 /**
- * nnkit's own gradient configs for the tfjs-core kernels that nnkit's ops, layers, losses and
- * optimizers run (tfjs-core keeps its op gradients in a side-effect module that plain Node
- * ESM cannot load). Built once, on first call; nothing is registered here.
+ * nnkit's own gradient configs: those of the tfjs-core kernels that nnkit's ops, layers, losses
+ * and optimizers run (tfjs-core keeps its op gradients in a side-effect module that plain Node
+ * ESM cannot load) and those of nnkit's own kernels (`NnkitConv2D`). Built once, on first call;
+ * nothing is registered here. Where each lives: see "Where gradients live" in the README.
  */
 export function nnkitGradients(): readonly GradConfig[] {
   all ??= [
@@ -23,6 +25,7 @@ export function nnkitGradients(): readonly GradConfig[] {
     ...shapeGradients(),
     ...indexingGradients(),
     ...nnGradients(),
+    nnkitConv2DGrad,
   ];
   return all;
 }

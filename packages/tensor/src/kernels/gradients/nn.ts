@@ -16,7 +16,8 @@ import {
   type Tensor,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
-import { convFilterGrad, convInputGrad, type NnkitConvAttrs } from '../conv-nhwc.js';
+import type { NnkitConvAttrs } from '../conv-nhwc.js';
+import { convFilterGrad, convInputGrad } from './NnkitConv2D-grad.js';
 import { attrsOf, sumToShape } from './util.js';
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;

@@ -1,8 +1,16 @@
+import { ArgumentError } from '../../errors/errors.js';
+
 /** A size given as one number for every spatial axis or one per axis (PyTorch `int | tuple`). */
 export type SizeArg = number | readonly number[];
 
-/** Conv padding: a number or one per axis (symmetric), or PyTorch's `'same'` / `'valid'`. */
-export type ConvPadding = SizeArg | 'same' | 'valid';
+/** Explicit zero padding: one `[before, after]` pair per spatial axis (H then W; T for 1-d). */
+export type ConvPaddingPairs = ReadonlyArray<readonly [number, number]>;
+
+/**
+ * Conv padding: a number or one per axis (symmetric), PyTorch's `'same'` / `'valid'`, or
+ * explicit `[before, after]` pairs per axis ({@link ConvPaddingPairs}).
+ */
+export type ConvPadding = SizeArg | 'same' | 'valid' | ConvPaddingPairs;
 
 /** Expands `v` to `n` positive integers, naming `what` in the error. */
 export function expand(v: SizeArg, n: number, what: string, min = 1): number[] {
@@ -19,12 +27,29 @@ export function convOutSize(len: number, k: number, stride: number, padBefore: n
 }
 
 /**
- * [before, after] padding of each spatial axis for a convolution: symmetric for numbers, none for
- * `'valid'`, and for `'same'` total `dilation*(k-1)` with the odd extra on the right/bottom (PyTorch).
+ * `[before, after]` zero padding of each spatial axis of a convolution — the one place nnkit
+ * resolves PyTorch's padding rule (layers call it once, at construction): symmetric for numbers,
+ * none for `'valid'`, for `'same'` a total of `dilation·(k − 1)` with the odd extra on the
+ * right/bottom (as PyTorch), explicit pairs checked and kept.
+ *
+ * @param k kernel size per spatial axis; `dilation`, `stride` likewise
+ * @param what the op or module path named in errors
+ * @throws ArgumentError for `'same'` with a stride > 1, or a malformed / negative padding.
+ * @example
+ * ```ts
+ * resolveConvPadding('same', [1, 32], [1, 1], [1, 1], 'Conv2d'); // [[0, 0], [15, 16]]
+ * ```
  */
-export function resolveConvPadding(padding: ConvPadding, k: number[], dilation: number[], stride: number[], what: string): [number, number][] {
+export function resolveConvPadding(padding: ConvPadding, k: readonly number[], dilation: readonly number[], stride: readonly number[], what: string): [number, number][] {
   const n = k.length;
   if (padding === 'valid') return k.map(() => [0, 0]);
+  if (Array.isArray(padding) && padding.some((p) => Array.isArray(p))) {
+    const pairs = padding as ConvPaddingPairs;
+    if (pairs.length !== n || pairs.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+      throw new ArgumentError(what, `padding pairs must be ${n} [before, after] pairs of integers >= 0, got ${JSON.stringify(padding)}`);
+    }
+    return pairs.map((p) => [p[0], p[1]]);
+  }
   if (padding === 'same') {
     if (stride.some((s) => s !== 1)) throw new RangeError(`${what}: padding='same' is not supported for strided convolutions (stride ${JSON.stringify(stride)})`);
     return k.map((kk, i) => {
@@ -34,5 +59,5 @@ export function resolveConvPadding(padding: ConvPadding, k: number[], dilation: 
     });
   }
   if (typeof padding === 'string') throw new RangeError(`${what}: padding must be a number, a tuple, 'same' or 'valid', got '${padding as string}'`);
-  return expand(padding, n, `${what}: padding`, 0).map((p) => [p, p]);
+  return expand(padding as SizeArg, n, `${what}: padding`, 0).map((p) => [p, p]);
 }

@@ -1,26 +1,16 @@
-import {
-  add,
-  concat,
-  engine,
-  getKernel,
-  getBackend,
-  reshape,
-  slice,
-  tidy,
-  transpose,
-  type NamedAttrMap,
-  type Tensor,
-  type Tensor3D,
-  type Tensor4D,
-} from '@tensorflow/tfjs-core';
-import { NNKIT_CONV, subsample, type NnkitConvAttrs } from '../../kernels/conv-nhwc.js';
+import { add, concat, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2dNhwc } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 
 /** Options of {@link conv1d} / {@link conv2d}, as PyTorch's `F.conv1d` / `F.conv2d`. */
 export interface ConvOptions {
   /** Stride, one number or one per spatial axis. Default 1. */
   stride?: SizeArg;
-  /** Zero padding: number / per-axis tuple (both sides), `'same'` or `'valid'`. Default 0. */
+  /**
+   * Zero padding: number / per-axis tuple (both sides), `'same'` or `'valid'`, or explicit
+   * `[before, after]` pairs per spatial axis (e.g. from {@link resolveConvPadding}, resolved once
+   * by a layer). Default 0.
+   */
   padding?: ConvPadding;
   /** Spacing between kernel elements. Default 1. */
   dilation?: SizeArg;
@@ -85,18 +75,6 @@ function hwc2chw(y: Tensor4D): Tensor4D {
   return y.shape[3] === 1 ? reshape(y, [y.shape[0], 1, y.shape[1], y.shape[2]]) : transpose(y, [0, 3, 1, 2]);
 }
 
-/** Runs the {@link NNKIT_CONV} kernel on NHWC `x` (internal building block, also of temporal-spatial.ts). */
-export function runConv(x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor4D {
-  if (getKernel(NNKIT_CONV, getBackend()) === undefined) {
-    throw new Error(`nnkit conv: kernels are not installed for backend '${getBackend()}'; call initBackend() (or installKernels('${getBackend()}'))`);
-  }
-  if (a.depthwise && getBackend() === 'cpu' && a.strides.some((s, i) => s > 1 && a.dilations[i]! > 1)) {
-    const full = runConv(x, f, { ...a, strides: [1, 1] });
-    return subsample(full, a.strides[0], a.strides[1]);
-  }
-  return engine().runKernel(NNKIT_CONV, { x, filter: f }, a as unknown as NamedAttrMap);
-}
-
 /**
  * Convolution of an NHWC input with a PyTorch-layout weight `[Cout, Cin/groups, kH, kW]`
  * and explicit [t, b, l, r] padding; returns NHWC. Internal building block of conv1d/conv2d.
@@ -106,10 +84,10 @@ function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[]
   const base = { strides: [stride[0]!, stride[1]!] as [number, number], dilations: [dilation[0]!, dilation[1]!] as [number, number], pad: p };
   const parts = filter?.tensors ?? filterParts(w, groups);
   // PyTorch output channel g*m + j == tfjs depthwise channel c*multiplier + j.
-  if (groups === 1 || cinG === 1) return runConv(x, parts[0]!, { ...base, depthwise: groups !== 1 });
+  if (groups === 1 || cinG === 1) return conv2dNhwc(x, parts[0]!, { ...base, depthwise: groups !== 1 });
   const [b, h, wd] = x.shape;
   return concat(
-    parts.map((f, g) => runConv(slice(x, [0, 0, 0, g * cinG!], [b, h, wd, cinG!]), f, { ...base, depthwise: false })),
+    parts.map((f, g) => conv2dNhwc(slice(x, [0, 0, 0, g * cinG!], [b, h, wd, cinG!]), f, { ...base, depthwise: false })),
     3,
   );
 }

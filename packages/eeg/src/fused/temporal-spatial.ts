@@ -13,11 +13,15 @@ import {
   type Tensor,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
-import { runConv } from './conv.js';
+import { ArgumentError, conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS, FAST_DEPTHWISE_TAPS, resolveConvPadding, ShapeError } from '@nnkit/tensor';
 
 /** Options of {@link temporalSpatialConv} and {@link temporalConvMoments}. */
 export interface TemporalSpatialConvOptions {
-  /** Time-axis padding of the temporal convolution: `'same'` (PyTorch's split), `'valid'`, both sides, or `[left, right]`. Default `'same'`. */
+  /**
+   * Time-axis zero padding of the temporal convolution: `'same'` (PyTorch's split, resolved by
+   * `@nnkit/tensor`'s `resolveConvPadding`), `'valid'`, both sides, or `[left, right]` (what
+   * a `Conv2d`'s `asConvolution().padding[1]` gives). Default `'same'`.
+   */
   padding?: 'same' | 'valid' | number | readonly [number, number];
 }
 
@@ -36,33 +40,28 @@ export interface TemporalSpatialAffine extends TemporalSpatialConvOptions {
   center?: boolean;
 }
 
-/** @internal */
-export function check(cond: boolean, msg: string): void {
-  if (!cond) throw new RangeError(msg);
+/** Throws a {@link ShapeError} from `fn` unless `cond` holds. Package-private. */
+export function checkShape(cond: boolean, fn: string, expected: string, got: readonly number[], what = 'input'): void {
+  if (!cond) throw new ShapeError(fn, expected, got, what);
 }
 
-/** @internal */
+/** Checks the input and weights of the fused ops. Package-private. */
 export function checkShapes(fn: string, x: Tensor, wT: Tensor, wS?: Tensor): void {
-  check(x.rank === 4 && x.shape[1] === 1, `${fn}: expected input [B, 1, C, T], got [${x.shape}]`);
-  check(wT.rank === 4 && wT.shape[1] === 1 && wT.shape[2] === 1, `${fn}: expected temporal weight [F1, 1, 1, K], got [${wT.shape}]`);
+  checkShape(x.rank === 4 && x.shape[1] === 1, fn, '[B, 1, C, T]', x.shape);
+  checkShape(wT.rank === 4 && wT.shape[1] === 1 && wT.shape[2] === 1, fn, '[F1, 1, 1, K]', wT.shape, 'temporal weight');
   if (wS !== undefined) {
     const C = x.shape[2]!;
     const F1 = wT.shape[0]!;
-    check(
-      wS.rank === 4 && wS.shape[1] === 1 && wS.shape[2] === C && wS.shape[3] === 1 && wS.shape[0]! % F1 === 0,
-      `${fn}: expected spatial weight [F1*D, 1, ${C}, 1] (F1 = ${F1}), got [${wS.shape}]`,
-    );
+    checkShape(wS.rank === 4 && wS.shape[1] === 1 && wS.shape[2] === C && wS.shape[3] === 1 && wS.shape[0]! % F1 === 0, fn, `[F1*D, 1, ${C}, 1] (F1 = ${F1})`, wS.shape, 'spatial weight');
   }
 }
 
-/** @internal */
+/** `[left, right]` time padding of a temporal weight `[F1, 1, 1, K]` (the 'same' rule is tensor's `resolveConvPadding`). Package-private. */
 export function temporalPads(fn: string, wT: Tensor, padding: NonNullable<TemporalSpatialConvOptions['padding']>): [number, number] {
   const K = wT.shape[3]!;
-  if (padding === 'same') return [Math.floor((K - 1) / 2), K - 1 - Math.floor((K - 1) / 2)];
-  if (padding === 'valid') return [0, 0];
-  const lr: number[] = typeof padding === 'number' ? [padding, padding] : [...padding];
-  check(lr.length === 2 && lr.every((v) => Number.isInteger(v) && v >= 0), `${fn}: padding must be 'same', 'valid', a non-negative integer or [left, right], got ${JSON.stringify(padding)}`);
-  return [lr[0]!, lr[1]!];
+  if (Array.isArray(padding) && padding.length !== 2) throw new ArgumentError(fn, `padding must be 'same', 'valid', a non-negative integer or [left, right], got ${JSON.stringify(padding)}`);
+  const spec = Array.isArray(padding) ? [[padding[0], padding[1]] as const] : (padding as number | 'same' | 'valid');
+  return resolveConvPadding(spec, [K], [1], [1], fn)[0]!;
 }
 
 /**
@@ -158,11 +157,11 @@ function offsetOf(wTemporal: Tensor, wSpatial: Tensor, shift: Tensor | null): Te
  */
 export function prepareTemporalSpatial(wTemporal: Tensor, wSpatial: Tensor, opts: TemporalSpatialAffine = {}): TemporalSpatialWeights {
   const fn = 'prepareTemporalSpatial';
-  check(wTemporal.rank === 4 && wTemporal.shape[1] === 1 && wTemporal.shape[2] === 1, `${fn}: expected temporal weight [F1, 1, 1, K], got [${wTemporal.shape}]`);
+  checkShape(wTemporal.rank === 4 && wTemporal.shape[1] === 1 && wTemporal.shape[2] === 1, fn, '[F1, 1, 1, K]', wTemporal.shape, 'temporal weight');
   const [F1, , , K] = wTemporal.shape as [number, number, number, number];
   const J = wSpatial.shape[0]!;
   const C = wSpatial.shape[2]!;
-  check(wSpatial.rank === 4 && wSpatial.shape[1] === 1 && wSpatial.shape[3] === 1 && J % F1 === 0, `${fn}: expected spatial weight [F1*D, 1, C, 1] (F1 = ${F1}), got [${wSpatial.shape}]`);
+  checkShape(wSpatial.rank === 4 && wSpatial.shape[1] === 1 && wSpatial.shape[3] === 1 && J % F1 === 0, fn, `[F1*D, 1, C, 1] (F1 = ${F1})`, wSpatial.shape, 'spatial weight');
   const D = J / F1;
   const [l, r] = temporalPads(fn, wTemporal, opts.padding ?? 'same');
   const ws = reshape(wSpatial, [J, C]);
@@ -185,33 +184,32 @@ export function prepareTemporalSpatial(wTemporal: Tensor, wSpatial: Tensor, opts
  */
 export function applyTemporalSpatial(x: Tensor, w: TemporalSpatialWeights, nchw = true): Tensor4D {
   const fn = 'applyTemporalSpatial';
-  check(x.rank === 4 && x.shape[1] === 1 && x.shape[2] === w.C, `${fn}: expected input [B, 1, ${w.C}, T], got [${x.shape}]`);
+  checkShape(x.rank === 4 && x.shape[1] === 1 && x.shape[2] === w.C, fn, `[B, 1, ${w.C}, T]`, x.shape);
   const [B, , C, T] = x.shape as [number, number, number, number];
-  check(T + w.l + w.r >= w.K, `${fn}: kernel ${w.K} is larger than the padded input length ${T + w.l + w.r}`);
+  checkShape(T + w.l + w.r >= w.K, fn, `[B, 1, ${C}, T] with T + padding >= kernel ${w.K}`, x.shape);
   return tidy(() => {
     // Spatial mixing: x as NHWC [B, C, T, 1] (free), filter [C, 1, 1, J] → z [B, 1, T, J].
-    const z = runConv(reshape(x, [B, C, T, 1]), w.spatial, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false });
+    const z = conv2dNhwc(reshape(x, [B, C, T, 1]), w.spatial, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false });
     let y: Tensor = applyPieces(z, w);
     if (w.offset) y = add(y, w.offset);
     return (nchw ? transpose(y, [0, 3, 1, 2]) : y) as Tensor4D;
   });
 }
 
-/** Tap counts with single-pass XNNPACK depthwise kernels on wasm (others run 3-4× slower). */
-const FAST_TAPS = [4, 9, 25];
-
 /**
- * Per-channel filters `kj` [J, K] cut into pieces of at most 25 taps, each zero-extended to the
- * next fast tap count (4, 9, 25), in the depthwise kernel's layout `[1, nt, J, 1]`.
+ * Per-channel filters `kj` [J, K] cut into pieces of at most `FAST_DEPTHWISE_TAPS` (25) taps,
+ * each zero-extended to the next fast tap count (4, 9, 25), in the depthwise kernel's layout
+ * `[1, nt, J, 1]`.
  */
 function temporalPieces(kj: Tensor): Piece[] {
   const [J, K] = kj.shape as [number, number];
+  const U = FAST_DEPTHWISE_TAPS;
   const layout = (k: Tensor): Tensor => reshape(transpose(k), [1, k.shape[1]!, J, 1]);
-  if (K <= 25 && FAST_TAPS.includes(K)) return [{ c0: 0, nt: K, filter: layout(kj) }];
+  if (FAST_DEPTHWISE_TAP_COUNTS.includes(K)) return [{ c0: 0, nt: K, filter: layout(kj) }];
   const pieces: Piece[] = [];
-  for (let c0 = 0; c0 < K; c0 += 25) {
-    const n = Math.min(25, K - c0);
-    const nt = FAST_TAPS.find((t) => t >= n)!;
+  for (let c0 = 0; c0 < K; c0 += U) {
+    const n = Math.min(U, K - c0);
+    const nt = FAST_DEPTHWISE_TAP_COUNTS.find((t) => t >= n)!;
     let k = slice(kj, [0, c0], [J, n]);
     if (nt > n) k = pad(k, [[0, 0], [0, nt - n]]);
     pieces.push({ c0, nt, filter: layout(k) });
@@ -228,13 +226,13 @@ function applyPieces(z: Tensor, w: Pick<TemporalSpatialWeights, 'K' | 'l' | 'r' 
   const [B, , T, J] = z.shape as [number, number, number, number];
   const { K, l, r, pieces } = w;
   const conv = (x: Tensor, f: Tensor, pads: [number, number]): Tensor4D =>
-    runConv(x, f, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: true });
+    conv2dNhwc(x, f, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: true });
   if (pieces.length === 1 && pieces[0]!.nt === K) return conv(z, pieces[0]!.filter, [l, r]);
   const To = T + l + r - K + 1;
   const zp = pad(z, [
     [0, 0],
     [0, 0],
-    [l, r + 25],
+    [l, r + FAST_DEPTHWISE_TAPS],
     [0, 0],
   ]);
   let y: Tensor | undefined;

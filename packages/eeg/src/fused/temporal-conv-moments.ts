@@ -1,6 +1,6 @@
 import { add, concat, cumsum, matMul, mean, mul, ones, pad, reshape, slice, square, sub, sum, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
-import { runConv } from './conv.js';
-import { check, checkShapes, temporalPads, type TemporalSpatialConvOptions } from './temporal-spatial.js';
+import { conv2dNhwc } from '@nnkit/tensor';
+import { checkShape, checkShapes, temporalPads, type TemporalSpatialConvOptions } from './temporal-spatial.js';
 
 /**
  * Σ_{s<S} H[s:s+K, s:s+K] with H = Σ over windows of their outer product, for `nblk` blocks of
@@ -57,7 +57,7 @@ export function temporalConvMoments(x: Tensor, wTemporal: Tensor, opts: Temporal
   const [l, r] = temporalPads(fn, wTemporal, opts.padding ?? 'same');
   const R = B * C;
   const To = T + l + r - K + 1;
-  check(To >= 1, `${fn}: kernel ${K} is larger than the padded input length ${T + l + r}`);
+  checkShape(To >= 1, fn, `[B, 1, C, T] with T + padding >= kernel ${K}`, x.shape);
   const count = R * To;
   const out = tidy(() => {
     // Moments of the convolution of the centred input x' = x − μ (zero-padded), then the
@@ -91,7 +91,7 @@ export function temporalConvMoments(x: Tensor, wTemporal: Tensor, opts: Temporal
     // single-row convolutions (NHWC [1, 1, L, 1] with filter [1, K, 1, F1]).
     const filt = reshape(transpose(w), [1, K, 1, F1]);
     const conv1 = (row: Tensor, pads: [number, number]): Tensor =>
-      reshape(runConv(reshape(row, [1, 1, -1, 1]), filt, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: false }), [To, F1]);
+      reshape(conv2dNhwc(reshape(row, [1, 1, -1, 1]), filt, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: false }), [To, F1]);
     const p = conv1(ones([T]), [l, r]);
     const pc = sub(p, mean(p, 0));
     const colY = conv1(col, [0, 0]); // Σ_r y'(r, t)

@@ -1,7 +1,6 @@
 import { add, grads, memory, moments, mul, randomNormal, reshape, sum, tensor1d, tensor4d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../backend.js';
-import { conv2d } from './conv.js';
+import { conv2d, initBackend } from '@nnkit/tensor';
 import { temporalConvMoments } from './temporal-conv-moments.js';
 import { temporalSpatialConv, type TemporalSpatialConvOptions } from './temporal-spatial.js';
 

@@ -1,0 +1,66 @@
+import { memory, randomNormal, tidy } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend.js';
+import { gradCheck, type GradCheckReport } from '../../grad-check/grad-check.js';
+import { conv2d } from '../../ops/conv/conv.js';
+import { resolveConvPadding } from '../../ops/conv/conv-args.js';
+import { convGradStrategy } from './NnkitConv2D-grad.js';
+
+/** One NCHW conv2d call and the strategies its gradient is meant to take. */
+interface Case {
+  name: string;
+  x: [number, number, number, number];
+  w: [number, number, number, number];
+  groups: number;
+  padding: 'same' | number;
+  input: 'depthwise-broadcast' | 'generic';
+  filter: 'chunked-depthwise-filter' | 'generic';
+}
+
+const cases: Case[] = [
+  { name: 'EEGNet spatial filter (C, 1) over all rows', x: [2, 3, 5, 7], w: [6, 1, 5, 1], groups: 3, padding: 0, input: 'depthwise-broadcast', filter: 'generic' },
+  { name: 'long one-row depthwise [1, 5] (temporal filter)', x: [2, 2, 1, 40], w: [2, 1, 1, 5], groups: 2, padding: 'same', input: 'generic', filter: 'chunked-depthwise-filter' },
+  { name: 'spatial filter over a long row: both fast paths', x: [1, 2, 3, 30], w: [4, 1, 3, 1], groups: 2, padding: 0, input: 'depthwise-broadcast', filter: 'chunked-depthwise-filter' },
+  { name: 'plain convolution', x: [2, 3, 4, 6], w: [4, 3, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'generic' },
+  { name: 'depthwise with several output rows', x: [2, 2, 4, 30], w: [2, 1, 2, 3], groups: 2, padding: 0, input: 'generic', filter: 'generic' },
+];
+
+/** The NHWC shapes and kernel attributes `conv2d` hands to `NnkitConv2D` for a case. */
+function kernelShapes(c: Case) {
+  const [B, Cin, H, W] = c.x;
+  const [Cout, , kH, kW] = c.w;
+  const [[t, b], [l, r]] = resolveConvPadding(c.padding, [kH, kW], [1, 1], [1, 1], 'test') as [[number, number], [number, number]];
+  const Ho = H + t + b - kH + 1;
+  const Wo = W + l + r - kW + 1;
+  const depthwise = c.groups !== 1;
+  const filter = depthwise ? [kH, kW, Cin, Cout / Cin] : [kH, kW, Cin, Cout];
+  const attrs = { strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], pad: [t, b, l, r] as [number, number, number, number], depthwise };
+  return { x: [B, H, W, Cin], filter, dy: [B, Ho, Wo, Cout], attrs };
+}
+
+describe('NnkitConv2D gradient strategies', () => {
+  it.each(cases)('chooses input $input, filter $filter for: $name', (c) => {
+    const k = kernelShapes(c);
+    expect(convGradStrategy(k.x, k.filter, k.dy, k.attrs)).toEqual({ input: c.input, filter: c.filter });
+  });
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    describe(backend, () => {
+      beforeAll(async () => {
+        await initBackend(backend);
+      });
+
+      it.each(cases)('matches finite differences (input and weight): $name', (c) => {
+        const before = memory().numTensors;
+        let report: GradCheckReport | undefined;
+        tidy(() => {
+          const x = randomNormal(c.x, 0, 1, 'float32', 1);
+          const w = randomNormal(c.w, 0, 1, 'float32', 2);
+          report = gradCheck((xx, ww) => conv2d(xx, ww, null, { groups: c.groups, padding: c.padding }), [x, w], { maxElements: 48 });
+        });
+        expect(report?.ok, JSON.stringify(report?.worst)).toBe(true);
+        expect(memory().numTensors).toBe(before);
+      });
+    });
+  }
+});

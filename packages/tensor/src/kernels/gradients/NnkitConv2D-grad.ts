@@ -1,0 +1,216 @@
+import { concat, mul, pad, reshape, reverse, slice, sum, transpose, type GradConfig, type Tensor } from '@tensorflow/tfjs-core';
+import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
+
+/**
+ * The gradient of nnkit's `NnkitConv2D` kernel (plain and depthwise NHWC convolution, any
+ * stride with any dilation), evaluated lazily: no input gradient is computed for a first layer.
+ *
+ * Each of the two gradients has named, shape-specific strategies, chosen by
+ * {@link convGradStrategy} from the shapes alone:
+ *
+ * | gradient | strategy | shapes | how |
+ * | --- | --- | --- | --- |
+ * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
+ * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter |
+ * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel |
+ * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` |
+ */
+export type ConvInputGradStrategy = 'depthwise-broadcast' | 'generic';
+
+/** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
+export type ConvFilterGradStrategy = 'chunked-depthwise-filter' | 'generic';
+
+/**
+ * The strategies the `NnkitConv2D` gradient takes for these shapes (all NHWC / kernel layout).
+ *
+ * @param x input `[B, H, W, C]`
+ * @param filter `[kH, kW, Cin, Cout]`, or `[kH, kW, C, M]` when depthwise
+ * @param dy output gradient `[B, Ho, Wo, Cout]`
+ * @example
+ * ```ts
+ * convGradStrategy([8, 22, 1000, 8], [22, 1, 8, 2], [8, 1, 1000, 16], { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: true });
+ * // { input: 'depthwise-broadcast', filter: 'chunked-depthwise-filter' }
+ * ```
+ */
+export function convGradStrategy(
+  x: readonly number[],
+  filter: readonly number[],
+  dy: readonly number[],
+  a: NnkitConvAttrs,
+): { input: ConvInputGradStrategy; filter: ConvFilterGradStrategy } {
+  const [kH, kW] = filter as [number, number];
+  const [, Ho, Wo] = dy as [number, number, number];
+  const broadcast =
+    a.depthwise && Ho === 1 && kW === 1 && a.strides[1] === 1 && a.pad[2] === 0 && a.pad[3] === 0 && (a.dilations[0] === 1 || kH === 1) && x[2] === Wo;
+  const chunked = a.depthwise && Ho === 1 && a.strides[1] === 1 && Wo > FAST_DEPTHWISE_TAPS;
+  return { input: broadcast ? 'depthwise-broadcast' : 'generic', filter: chunked ? 'chunked-depthwise-filter' : 'generic' };
+}
+
+/** `NnkitConv2D`'s gradient config (registered with nnkit's other gradients by `installKernels`). */
+export const nnkitConv2DGrad: GradConfig = {
+  kernelName: NNKIT_CONV,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, f] = saved as [Tensor, Tensor];
+    const a = attrs as unknown as NnkitConvAttrs;
+    const g = dy as Tensor;
+    return { x: () => convInputGrad(g, x, f, a), filter: () => convFilterGrad(g, x, f, a) };
+  },
+};
+
+/** Inserts (s-1) zeros between spatial elements of y: [B, H, W, C] -> [B, (H-1)sh+1, (W-1)sw+1, C]. */
+function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
+  if (sh === 1 && sw === 1) return y;
+  const [b, h, w, c] = y.shape as [number, number, number, number];
+  const y6 = reshape(y, [b, h, 1, w, 1, c]);
+  const p = pad(y6, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return slice(reshape(p, [b, h * sh, w * sw, c]), [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+}
+
+/** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
+export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  if (convGradStrategy(x.shape, f.shape, dy.shape, a).input === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
+  const [, H, W] = x.shape as [number, number, number, number];
+  const [kH, kW] = f.shape as [number, number, number, number];
+  const [sh, sw] = a.strides;
+  const [dh, dw] = a.dilations;
+  let d = zeroInsert(dy, sh, sw);
+  let [, lh, lw] = d.shape as [number, number, number, number];
+  let pt = (kH - 1) * dh - a.pad[0];
+  let pb = H - lh + a.pad[0];
+  let pl = (kW - 1) * dw - a.pad[2];
+  let pr = W - lw + a.pad[2];
+  // Negative padding: drop the rows/cols of dy that only reach the padded border.
+  const bh = Math.max(0, -pt);
+  const eh = Math.max(0, -pb);
+  const bw = Math.max(0, -pl);
+  const ew = Math.max(0, -pr);
+  if (bh || eh || bw || ew) {
+    d = slice(d, [0, bh, bw, 0], [d.shape[0]!, lh - bh - eh, lw - bw - ew, d.shape[3]!]);
+    pt += bh;
+    pb += eh;
+    pl += bw;
+    pr += ew;
+    [, lh, lw] = d.shape as [number, number, number, number];
+  }
+  const p = [Math.max(0, pt), Math.max(0, pb), Math.max(0, pl), Math.max(0, pr)];
+  const flipped = reverse(f, [0, 1]);
+  if (a.depthwise) {
+    const [, , C, M] = f.shape as [number, number, number, number];
+    const fd = reshape(flipped, [kH, kW, C * M, 1]);
+    const g = rawConv(d, fd, [1, 1], [dh, dw], p, true);
+    if (M === 1) return g;
+    const [b] = g.shape;
+    return sum(reshape(g, [b, H, W, C, M]), 4);
+  }
+  return rawConv(d, transpose(flipped, [0, 1, 3, 2]), [1, 1], [dh, dw], p, false);
+}
+
+/**
+ * Gradient w.r.t. the filter: a convolution whose "batch" is the input channels and whose
+ * "filter" is dy (stride and dilation swap roles), sliced to the kernel size.
+ */
+export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const [kH, kW] = f.shape as [number, number, number, number];
+  const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
+  // Use only as much bottom/right padding as the last window needs.
+  const needH = (kH - 1) * a.dilations[0] + (Ho - 1) * a.strides[0] + 1;
+  const needW = (kW - 1) * a.dilations[1] + (Wo - 1) * a.strides[1] + 1;
+  let xx = x;
+  let pb = needH - H - a.pad[0];
+  let pr = needW - W - a.pad[2];
+  if (pb < 0 || pr < 0) {
+    xx = slice(x, [0, 0, 0, 0], [B, H + Math.min(0, pb), W + Math.min(0, pr), C]);
+    pb = Math.max(0, pb);
+    pr = Math.max(0, pr);
+  }
+  const p = [a.pad[0], pb, a.pad[2], pr];
+  if (a.depthwise) {
+    const M = Co / C;
+    if (convGradStrategy(x.shape, f.shape, dy.shape, a).filter === 'chunked-depthwise-filter') return chunkedDepthwiseFilterGrad(dy, xx, p, kH, kW, C, M, a);
+    const [, h2, w2] = xx.shape as [number, number, number, number];
+    const xs = reshape(transpose(xx, [1, 2, 0, 3]), [1, h2, w2, B * C]);
+    const fs = reshape(transpose(reshape(dy, [B, Ho * Wo, C * M]), [1, 0, 2]), [Ho, Wo, B * C, M]);
+    const g = rawConv(xs, fs, a.dilations, a.strides, p, true); // [1, kH, kW, B*C*M]
+    return reshape(sum(reshape(g, [kH * kW, B, C * M]), 1), [kH, kW, C, M]);
+  }
+  const xs = transpose(xx, [3, 1, 2, 0]); // [C, H, W, B]
+  const fs = transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, Co]
+  const g = rawConv(xs, fs, a.dilations, a.strides, p, false); // [C, kH, kW, Co]
+  return transpose(g, [1, 2, 0, 3]);
+}
+
+/**
+ * The `'chunked-depthwise-filter'` filter gradient (depthwise, dy has one row (Ho = 1), W stride 1): the batch-as-channels
+ * convolution would use dy's whole row (e.g. 1000 samples) as a slow many-tap kernel, so dy's
+ * row is cut into Q chunks of 25 samples, each chunk becoming extra channels: input windows
+ * [1, H', 25 + (kW-1)·dW, Q·B·C] (overlapping windows of the padded x, built from shifted block
+ * views), kernel [1, 25, Q·B·C, M]; the Q·B partial results are summed.
+ */
+function chunkedDepthwiseFilterGrad(dy: Tensor, xx: Tensor, p: number[], kH: number, kW: number, C: number, M: number, a: NnkitConvAttrs): Tensor {
+  const U = FAST_DEPTHWISE_TAPS;
+  const [B, , Wo] = dy.shape as [number, number, number, number];
+  const Q = Math.ceil(Wo / U);
+  const Lw = U + (kW - 1) * a.dilations[1];
+  const P = Math.ceil(Lw / U);
+  const [, h2, w2] = xx.shape as [number, number, number, number];
+  const hp = h2 + p[0]! + p[1]!;
+  // Zero-pad x (H as required, W out to (Q + P - 1)·U) so every shifted block view exists.
+  const wt = (Q + P - 1) * U;
+  const pads = [p[0]!, p[1]!, p[2]!, wt - w2 - p[2]!];
+  const xp = pads.every((v) => v === 0) ? xx : pad(xx, [[0, 0], [pads[0]!, pads[1]!], [pads[2]!, pads[3]!], [0, 0]]);
+  // Window q = blocks q, q+1, ... of U columns (rank-4 views: wasm slices rank > 4 very slowly).
+  const pieces: Tensor[] = [];
+  for (let i = 0; i < P; i++) {
+    const full = i === 0 && wt === Q * U;
+    const v = reshape(full ? xp : slice(xp, [0, 0, i * U, 0], [B, hp, Q * U, C]), [B * hp, Q, U, C]);
+    const take = Math.min(U, Lw - i * U);
+    pieces.push(take === U ? v : slice(v, [0, 0, 0, 0], [B * hp, Q, take, C]));
+  }
+  // Channels ordered (b, q, c). Only rank <= 4 transposes: wasm's rank-5 transpose is ~100× slower.
+  let win = P === 1 ? pieces[0]! : concat(pieces, 2); // [B*hp, Q, Lw, C]
+  if (hp > 1) win = transpose(reshape(win, [B, hp, Q * Lw * C]), [1, 0, 2]); // [hp, B, Q*Lw*C]
+  const xs = reshape(transpose(reshape(win, [hp, B * Q, Lw, C]), [0, 2, 1, 3]), [1, hp, Lw, B * Q * C]);
+  const dyp = Q * U === Wo ? dy : pad(dy, [[0, 0], [0, 0], [0, Q * U - Wo], [0, 0]]);
+  // Kernels [U, (b, q, c)] per multiplier m: one convolution each, as XNNPACK's fast depthwise
+  // path needs multiplier 1.
+  const fs = M === 1 ? transpose(reshape(dyp, [B * Q, U, C]), [1, 0, 2]) : transpose(reshape(dyp, [B * Q, U, C, M]), [3, 1, 0, 2]);
+  const gs: Tensor[] = [];
+  for (let m = 0; m < M; m++) {
+    const fm = reshape(M === 1 ? fs : slice(fs, [m, 0, 0, 0], [1, U, B * Q, C]), [1, U, B * Q * C, 1]);
+    const g = rawConv(xs, fm, a.dilations, [a.strides[0], 1], [0, 0, 0, 0], true); // [1, kH, kW, B*Q*C]
+    gs.push(reshape(sum(reshape(g, [kH * kW, B * Q, C]), 1), [kH, kW, C, 1]));
+  }
+  return M === 1 ? gs[0]! : concat(gs, 3);
+}
+
+/** Rows of the filter that hit input rows 0..H-1 of the single output row: [H, C, M], zero where none. */
+function filterRows(f: Tensor, H: number, top: number): Tensor {
+  const [kH, , C, M] = f.shape as [number, number, number, number];
+  const f3 = reshape(f, [kH, C, M]);
+  const before = Math.max(0, -top);
+  const after = Math.max(0, top + H - kH);
+  const fp = before || after ? pad(f3, [[before, after], [0, 0], [0, 0]]) : f3;
+  return slice(fp, [top + before, 0, 0], [H, C, M]);
+}
+
+/**
+ * The `'depthwise-broadcast'` input gradient (a depthwise convolution whose kernel spans the
+ * whole padded height — one output row — 1 wide along W: EEGNet's spatial filter; the generic
+ * gradient would convolve dy padded by kH − 1 rows, kH× the work): dx[b,h,w,c] = Σ_m dy[b,0,w,c·M+m]·f[h+padTop,0,c,m]. */
+function depthwiseBroadcastInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const M = f.shape[3]!;
+  const fr = filterRows(f, H, a.pad[0]);
+  if (M === 1) return mul(reshape(dy, [B, 1, W, C]), reshape(fr, [1, H, 1, C]));
+  return sum(mul(reshape(dy, [B, 1, W, C, M]), reshape(fr, [1, H, 1, C, M])), 4);
+}
+
