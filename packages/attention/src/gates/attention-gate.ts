@@ -1,0 +1,78 @@
+import { add, mul, relu, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { BatchNorm2d, Conv2d, Module, Sequential, Sigmoid } from '@nnkit/nn';
+import { ShapeError } from '@nnkit/tensor';
+import { checkImage, checkPositiveInt } from '../internal/check.js';
+
+/**
+ * Additive attention gate of Attention U-Net (Oktay et al. 2018, "Attention U-Net: Learning
+ * Where to Look for the Pancreas", arXiv:1804.03999):
+ *
+ * `α = σ(BN(ψ(ReLU(BN(W_g g) + BN(W_x x)))))`, `out = x · α`
+ *
+ * `g` is the gating signal (coarser decoder features, already resized to x's H, W), `x` the
+ * skip connection. State-dict keys as the reference: `W_g.0` (conv) `W_g.1` (BN), `W_x.0`,
+ * `W_x.1`, `psi.0` (conv to 1 channel), `psi.1` (BN), `psi.2` (sigmoid).
+ *
+ * g: `[B, F_g, H, W]`, x: `[B, F_l, H, W]` → `[B, F_l, H, W]`; the map α
+ * ({@link AttentionGate.attentionMap}) is `[B, 1, H, W]`. Time and memory O(N) in N = H·W.
+ *
+ * @example
+ * ```ts
+ * const gate = new AttentionGate(64, 32, 16);
+ * gate.call(tf.zeros([2, 64, 24, 20]), tf.zeros([2, 32, 24, 20])).shape; // [2, 32, 24, 20]
+ * gate.attentionMap(g, x).shape; // [2, 1, 24, 20]
+ * ```
+ */
+export class AttentionGate extends Module {
+  // Names mirror the reference's state-dict keys (`W_g.0.weight`, …).
+  /** 1×1 conv + batch norm on the gating signal. */
+  readonly W_g: Sequential;
+  /** 1×1 conv + batch norm on the skip connection. */
+  readonly W_x: Sequential;
+  /** 1×1 conv to one channel + batch norm + sigmoid: the attention map. */
+  readonly psi: Sequential;
+
+  /**
+   * @param F_g channels of the gating signal g
+   * @param F_l channels of the skip connection x
+   * @param F_int intermediate channels
+   */
+  constructor(
+    readonly F_g: number,
+    readonly F_l: number,
+    readonly F_int: number,
+  ) {
+    super();
+    for (const [n, v] of [['f_g', F_g], ['f_l', F_l], ['f_int', F_int]] as const) checkPositiveInt('AttentionGate', n, v);
+    this.W_g = this.registerModule('W_g', new Sequential(new Conv2d(F_g, F_int, 1), new BatchNorm2d(F_int)));
+    this.W_x = this.registerModule('W_x', new Sequential(new Conv2d(F_l, F_int, 1), new BatchNorm2d(F_int)));
+    this.psi = this.registerModule('psi', new Sequential(new Conv2d(F_int, 1, 1), new BatchNorm2d(1), new Sigmoid()));
+  }
+
+  private check(g: Tensor, x: Tensor): void {
+    checkImage(this.path(), g, this.F_g, 'gating signal g');
+    checkImage(this.path(), x, this.F_l, 'skip connection x');
+    if (g.shape[0] !== x.shape[0] || g.shape[2] !== x.shape[2] || g.shape[3] !== x.shape[3]) {
+      throw new ShapeError(this.path(), `[${x.shape[0]}, ${this.F_g}, ${x.shape[2]}, ${x.shape[3]}] (same batch and H, W as x; resize g first)`, g.shape, 'gating signal g');
+    }
+  }
+
+  /** The attention map α: g `[B, F_g, H, W]`, x `[B, F_l, H, W]` → `[B, 1, H, W]` in (0, 1). */
+  attentionMap(g: Tensor, x: Tensor): Tensor {
+    return tidy(() => this.gate(g, x));
+  }
+
+  private gate(g: Tensor, x: Tensor): Tensor {
+    this.check(g, x);
+    return this.psi.call(relu(add(this.W_g.call(g), this.W_x.call(x))));
+  }
+
+  /** g `[B, F_g, H, W]`, x `[B, F_l, H, W]` → x · α, `[B, F_l, H, W]`. */
+  forward(g: Tensor, x: Tensor): Tensor {
+    return mul(x, this.gate(g, x));
+  }
+
+  override extraRepr(): string {
+    return `f_g=${this.F_g}, f_l=${this.F_l}, f_int=${this.F_int}`;
+  }
+}
