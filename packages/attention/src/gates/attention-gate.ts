@@ -13,7 +13,7 @@ import { checkImage, checkPositiveInt } from '../internal/check.js';
  * skip connection. State-dict keys as the reference: `W_g.0` (conv) `W_g.1` (BN), `W_x.0`,
  * `W_x.1`, `psi.0` (conv to 1 channel), `psi.1` (BN), `psi.2` (sigmoid).
  *
- * g: `[B, F_g, H, W]`, x: `[B, F_l, H, W]` → `[B, F_l, H, W]`; the map α
+ * g: `[B, fG, H, W]`, x: `[B, fL, H, W]` → `[B, fL, H, W]`; the map α
  * ({@link AttentionGate.attentionMap}) is `[B, 1, H, W]`. Time and memory O(N) in N = H·W.
  *
  * @example
@@ -33,31 +33,31 @@ export class AttentionGate extends Module {
   readonly psi: Sequential;
 
   /**
-   * @param F_g channels of the gating signal g
-   * @param F_l channels of the skip connection x
-   * @param F_int intermediate channels
+   * @param fG channels of the gating signal g (the reference's `f_g`)
+   * @param fL channels of the skip connection x (`f_l`)
+   * @param fInt intermediate channels (`f_int`)
    */
   constructor(
-    readonly F_g: number,
-    readonly F_l: number,
-    readonly F_int: number,
+    readonly fG: number,
+    readonly fL: number,
+    readonly fInt: number,
   ) {
     super();
-    for (const [n, v] of [['f_g', F_g], ['f_l', F_l], ['f_int', F_int]] as const) checkPositiveInt('AttentionGate', n, v);
-    this.W_g = this.registerModule('W_g', new Sequential(new Conv2d(F_g, F_int, 1), new BatchNorm2d(F_int)));
-    this.W_x = this.registerModule('W_x', new Sequential(new Conv2d(F_l, F_int, 1), new BatchNorm2d(F_int)));
-    this.psi = this.registerModule('psi', new Sequential(new Conv2d(F_int, 1, 1), new BatchNorm2d(1), new Sigmoid()));
+    for (const [n, v] of [['f_g', fG], ['f_l', fL], ['f_int', fInt]] as const) checkPositiveInt('AttentionGate', n, v);
+    this.W_g = this.registerModule('W_g', new Sequential(new Conv2d(fG, fInt, 1), new BatchNorm2d(fInt)));
+    this.W_x = this.registerModule('W_x', new Sequential(new Conv2d(fL, fInt, 1), new BatchNorm2d(fInt)));
+    this.psi = this.registerModule('psi', new Sequential(new Conv2d(fInt, 1, 1), new BatchNorm2d(1), new Sigmoid()));
   }
 
   private check(g: Tensor, x: Tensor): void {
-    checkImage(this.path(), g, this.F_g, 'gating signal g');
-    checkImage(this.path(), x, this.F_l, 'skip connection x');
+    checkImage(this.path(), g, this.fG, 'gating signal g');
+    checkImage(this.path(), x, this.fL, 'skip connection x');
     if (g.shape[0] !== x.shape[0] || g.shape[2] !== x.shape[2] || g.shape[3] !== x.shape[3]) {
-      throw new ShapeError(this.path(), `[${x.shape[0]}, ${this.F_g}, ${x.shape[2]}, ${x.shape[3]}] (same batch and H, W as x; resize g first)`, g.shape, 'gating signal g');
+      throw new ShapeError(this.path(), `[${x.shape[0]}, ${this.fG}, ${x.shape[2]}, ${x.shape[3]}] (same batch and H, W as x; resize g first)`, g.shape, 'gating signal g');
     }
   }
 
-  /** The attention map α: g `[B, F_g, H, W]`, x `[B, F_l, H, W]` → `[B, 1, H, W]` in (0, 1). */
+  /** The attention map α: g `[B, fG, H, W]`, x `[B, fL, H, W]` → `[B, 1, H, W]` in (0, 1). */
   attentionMap(g: Tensor, x: Tensor): Tensor {
     return tidy(() => this.gate(g, x));
   }
@@ -67,12 +67,12 @@ export class AttentionGate extends Module {
     return this.psi.call(relu(add(this.W_g.call(g), this.W_x.call(x))));
   }
 
-  /** g `[B, F_g, H, W]`, x `[B, F_l, H, W]` → x · α, `[B, F_l, H, W]`. */
+  /** g `[B, fG, H, W]`, x `[B, fL, H, W]` → x · α, `[B, fL, H, W]`. */
   forward(g: Tensor, x: Tensor): Tensor {
     return mul(x, this.gate(g, x));
   }
 
   override extraRepr(): string {
-    return `f_g=${this.F_g}, f_l=${this.F_l}, f_int=${this.F_int}`;
+    return `f_g=${this.fG}, f_l=${this.fL}, f_int=${this.fInt}`;
   }
 }

@@ -2,7 +2,21 @@
 // JSON config and run one parity case (eval, then train with gradients) against it.
 import type { Module } from '@nnkit/nn';
 import { add, cast, keep, mul, type Scalar, sum, type Tensor, variable, type Variable, variableGrads } from '@tensorflow/tfjs-core';
-import { AttentionGate } from '../gates/attention-gate.js';
+import {
+  AttentionGate,
+  CBAM,
+  CBAMChannelGate,
+  CBAMSpatialGate,
+  ChannelAttention,
+  CrissCrossAttention,
+  EfficientAttention,
+  InterlacedSparseSelfAttention,
+  MultiheadAttention,
+  PositionAttention,
+  SelfAttention2d,
+  SelfAttentionBlock,
+  SpatialReductionAttention,
+} from '../index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON configs of many constructors
 export type Cfg = Record<string, any>;
@@ -11,13 +25,43 @@ type Runner = (m: Module, inputs: Record<string, Tensor>, cfg: Cfg) => Out;
 
 /** Module builders by config `kind`. */
 export const builders: Record<string, (c: Cfg) => Module> = {
-  'attention-gate': (c) => new AttentionGate(c.F_g, c.F_l, c.F_int),
+  'attention-gate': (c) => new AttentionGate(c.fG, c.fL, c.fInt),
+  'position-attention': (c) => new PositionAttention(c.inDim, { reduction: c.reduction }),
+  'channel-attention': () => new ChannelAttention(),
+  'cbam-channel-gate': (c) => new CBAMChannelGate(c.channels, { reduction: c.reduction }),
+  'cbam-spatial-gate': (c) => new CBAMSpatialGate({ kernelSize: c.kernelSize }),
+  cbam: (c) => new CBAM(c.channels, { reduction: c.reduction, kernelSize: c.kernelSize }),
+  'self-attention-2d': (c) => new SelfAttention2d(c.inDim, { reduction: c.reduction }),
+  'criss-cross': (c) => new CrissCrossAttention(c.inDim, { reduction: c.reduction, recurrence: c.recurrence }),
+  'self-attention-block': (c) => new SelfAttentionBlock(c.inChannels, c.keyChannels, c.valueChannels, c.outChannels),
+  issa: (c) => new InterlacedSparseSelfAttention(c.inChannels, c.keyChannels, c.valueChannels, c.outChannels, { block: c.block }),
+  efficient: (c) => new EfficientAttention(c.inChannels, c.keyChannels, c.valueChannels, { headCount: c.headCount }),
+  sra: (c) => new SpatialReductionAttention(c.dim, { numHeads: c.numHeads, qkvBias: c.qkvBias, srRatio: c.srRatio }),
+  mha: (c) =>
+    new MultiheadAttention(c.embedDim, c.numHeads, {
+      dropout: c.dropout,
+      bias: c.bias,
+      addBiasKv: c.addBiasKv,
+      addZeroAttn: c.addZeroAttn,
+      kdim: c.kdim,
+      vdim: c.vdim,
+      batchFirst: c.batchFirst,
+    }),
 };
 
 const positional: Runner = (m, inputs, cfg) => (m.call as (...a: Tensor[]) => Tensor)(...(cfg.inputs as string[]).map((k) => inputs[k]!));
 
 /** How each kind is called with its inputs (default: positionally in config order). */
-export const runners: Record<string, Runner> = {};
+export const runners: Record<string, Runner> = {
+  sra: (m, i, c) => (m as SpatialReductionAttention).call(i.x!, c.H, c.W),
+  mha: (m, i, c) =>
+    (m as MultiheadAttention).call(i.query!, i.key!, i.value!, {
+      ...(i.key_padding_mask ? { keyPaddingMask: i.key_padding_mask } : {}),
+      ...(i.attn_mask ? { attnMask: i.attn_mask } : {}),
+      needWeights: c.needWeights,
+      averageAttnWeights: c.averageAttnWeights,
+    }),
+};
 
 function split(y: Out): [Tensor, Tensor | null] {
   return Array.isArray(y) ? y : [y, null];
