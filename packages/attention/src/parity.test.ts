@@ -41,8 +41,9 @@ const cases = [
   'sra-c',
 ];
 
+describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
 beforeAll(async () => {
-  await initBackend();
+  await initBackend(backend);
 });
 
 describe.each(cases)('parity with PyTorch: %s', (name) => {
@@ -57,4 +58,5 @@ describe.each(cases)('parity with PyTorch: %s', (name) => {
     model.dispose();
     fx.dispose();
   });
+});
 });
