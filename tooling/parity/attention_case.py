@@ -60,7 +60,7 @@ def _run(m, inputs, call, dtype, r, rw, prefix):
     if w is not None:
         out[prefix + "out.train.weights"] = w.detach()
     for k, v in req.items():
-        if v.is_floating_point():
+        if v.is_floating_point() and v.grad is not None:
             out[prefix + "grad.in." + k] = v.grad
     out.update(common.grads(m, prefix + "grad.w."))
     return out, r, rw

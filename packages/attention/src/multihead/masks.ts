@@ -1,4 +1,4 @@
-import { add, cast, concat, reshape, tile, type Tensor, where, zeros, fill } from '@tensorflow/tfjs-core';
+import { add, cast, concat, fill, notEqual, reshape, tile, type Tensor, where, zeros } from '@tensorflow/tfjs-core';
 import { ShapeError } from '@nnkit/tensor';
 
 /** A bool (or int: non-zero = masked) mask → an additive float mask (−∞ where masked); a float mask as is. */
@@ -48,7 +48,9 @@ export function attentionBias(
     if (keyPaddingMask.rank !== 2 || keyPaddingMask.shape[0] !== b || keyPaddingMask.shape[1] !== s) {
       throw new ShapeError(where_, `[${b}, ${s}] (batch, source length S)`, keyPaddingMask.shape, 'keyPaddingMask');
     }
-    const kp = padColumns(additive(keyPaddingMask), extra); // [b, S']
+    // as torch 1.13: with a bool attn_mask, the padding mask is OR-ed in as a bool mask (non-zero = masked)
+    const kpMask = attnMask !== undefined && attnMask.dtype !== 'float32' && keyPaddingMask.dtype === 'float32' ? notEqual(keyPaddingMask, 0) : keyPaddingMask;
+    const kp = padColumns(additive(kpMask), extra); // [b, S']
     const sp = s + extra;
     const per = reshape(tile(reshape(kp, [b, 1, 1, sp]), [1, heads, 1, 1]), [b * heads, 1, sp]);
     bias = bias === null ? per : add(bias, per);
