@@ -121,6 +121,7 @@ export function attentionOverlay(image: ImageInput, map: ImageInput, opts: Atten
       width: opts.width ?? Math.round(W * scale),
       height: opts.height ?? Math.round(H * scale),
       layer: layers,
+      resolve: { scale: { fill: 'independent' } },
       config: { ...BASE_CONFIG, view: { stroke: null } },
     },
   };

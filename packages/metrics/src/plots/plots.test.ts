@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argMax, matMul, memory, mul, square, sub, sum, tensor2d, tidy, transpose } from '@tensorflow/tfjs-core';
+import { argMax, matMul, memory, mul, square, sub, sum, tensor2d, tensor3d, tidy, transpose } from '@tensorflow/tfjs-core';
 import { ArgumentError, initBackend } from '@nnkit/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng, renderSvg, writePlot } from '../plots-node.js';
@@ -152,11 +152,14 @@ describe('attentionOverlay', () => {
     const png = await renderPng(plot);
     expect(pngSize(png)[0]).toBeGreaterThan(200);
     const before = memory().numTensors;
-    const rgb = tidy(() => mul(tensor2d([[1, 2, 3, 4, 5, 6]]).reshape([3, 1, 2]), 1));
-    const p2 = attentionOverlay(rgb, tensor2d([[1, 2]]));
+    const rgb = tensor3d([1, 2, 3, 4, 5, 6], [3, 1, 2]);
+    const m = tensor2d([[1, 2]]);
+    const p2 = attentionOverlay(rgb, m);
     expect((p2.spec.layer as unknown[]).length).toBe(2);
+    expect(((p2.spec.layer as { data: { values: { fill: string }[] } }[])[0]!.data.values)[1]!.fill).toBe('#3399ff');
     rgb.dispose();
-    expect(memory().numTensors).toBeLessThanOrEqual(before + 1);
+    m.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 
   it('rejects malformed inputs with an nnkit ArgumentError', () => {
