@@ -1,4 +1,5 @@
-import { add, concat, matMul, mul, reshape, slice, type Tensor, tensor2d, tidy, transpose, zeros } from '@tensorflow/tfjs-core';
+import { add, concat, mul, reshape, slice, type Tensor, tensor2d, tidy, transpose, zeros } from '@tensorflow/tfjs-core';
+import { mm } from '../internal/matmul.js';
 import { ArgumentError, softmax } from '@nnkit/tensor';
 import { type Conv2d, Module, Parameter } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
@@ -75,14 +76,14 @@ export class CrissCrossAttention extends Module {
     // columns: batch (b, w), sequence h; rows: batch (b, h), sequence w
     const col = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 3, 1, 2]), [b * w, ch, h]);
     const row = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 2, 1, 3]), [b * h, ch, w]);
-    const eH = add(matMul(col(q, ci), col(k, ci), true, false), minusInfDiagonal(h)); // [bw, h, h]
-    const eW = matMul(row(q, ci), row(k, ci), true, false); // [bh, w, w]
+    const eH = add(mm(col(q, ci), col(k, ci), true, false), minusInfDiagonal(h)); // [bw, h, h]
+    const eW = mm(row(q, ci), row(k, ci), true, false); // [bh, w, w]
     const eHt = transpose(reshape(eH, [b, w, h, h]), [0, 2, 1, 3]); // [b, h, w, h]
     const attn = softmax(concat([eHt, reshape(eW, [b, h, w, w])], 3), 3);
     const aH = reshape(transpose(slice(attn, [0, 0, 0, 0], [b, h, w, h]), [0, 2, 1, 3]), [b * w, h, h]);
     const aW = reshape(slice(attn, [0, 0, 0, h], [b, h, w, w]), [b * h, w, w]);
-    const outH = transpose(reshape(matMul(col(v, c), aH, false, true), [b, w, c, h]), [0, 2, 3, 1]);
-    const outW = transpose(reshape(matMul(row(v, c), aW, false, true), [b, h, c, w]), [0, 2, 1, 3]);
+    const outH = transpose(reshape(mm(col(v, c), aH, false, true), [b, w, c, h]), [0, 2, 3, 1]);
+    const outW = transpose(reshape(mm(row(v, c), aW, false, true), [b, h, c, w]), [0, 2, 1, 3]);
     return { out: add(mul(this.gamma.data, add(outH, outW)), x), attn };
   }
 

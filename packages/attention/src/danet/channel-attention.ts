@@ -1,4 +1,5 @@
-import { add, matMul, mul, neg, reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import { add, mul, neg, reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import { mm } from '../internal/matmul.js';
 import { softmax } from '@nnkit/tensor';
 import { Module, Parameter } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
@@ -34,8 +35,8 @@ export class ChannelAttention extends Module {
   private attend(x: Tensor): { out: Tensor; attn: Tensor } {
     checkImage(this.path(), x, null);
     const a = flat(x); // [b, c, n]
-    const attn = softmax(neg(matMul(a, a, false, true)), -1); // [b, c, c]
-    return { out: reshape(matMul(attn, a), x.shape), attn };
+    const attn = softmax(neg(mm(a, a, false, true)), -1); // [b, c, c]
+    return { out: reshape(mm(attn, a), x.shape), attn };
   }
 
   /** The channel attention `[B, C, C]` for x `[B, C, H, W]`. */

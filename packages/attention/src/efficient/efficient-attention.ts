@@ -1,4 +1,5 @@
-import { add, matMul, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { add, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { mm } from '../internal/matmul.js';
 import { ArgumentError, softmax } from '@nnkit/tensor';
 import { Conv2d, Module } from '@nnkit/nn';
 import { checkImage, checkPositiveInt } from '../internal/check.js';
@@ -91,8 +92,8 @@ export class EfficientAttention extends Module {
     if (hk * heads !== this.keyChannels) qAll = slice(qAll, [0, 0, 0], [b, hk * heads, n]);
     const query = softmax(reshape(qAll, [b, heads, hk, n]), 2);
     const value = reshape(pointwise(this.values, xf), [b, heads, hv, n]);
-    const context = matMul(key, value, false, true); // [b, heads, hk, hv]
-    const attended = reshape(matMul(context, query, true, false), [b, this.valueChannels, n]); // [b, cv, n]
+    const context = mm(key, value, false, true); // [b, heads, hk, hv]
+    const attended = reshape(mm(context, query, true, false), [b, this.valueChannels, n]); // [b, cv, n]
     return add(reshape(pointwise(this.reprojection, attended), [b, c, h, w]), x);
   }
 

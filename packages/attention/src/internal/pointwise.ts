@@ -1,4 +1,5 @@
-import { add, matMul, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { add, reshape, type Tensor, transpose } from '@tensorflow/tfjs-core';
+import { mm } from './matmul.js';
 import type { Conv2d } from '@nnkit/nn';
 
 /**
@@ -8,9 +9,14 @@ import type { Conv2d } from '@nnkit/nn';
  * @internal
  */
 export function pointwise(conv: Conv2d, x: Tensor): Tensor {
-  const w = reshape(conv.weight.data, [conv.outChannels, conv.inChannels]);
-  const y = matMul(w, x);
-  return conv.bias === null ? y : add(y, reshape(conv.bias.data, [conv.outChannels, 1]));
+  const [b, cin, n] = x.shape as [number, number, number];
+  const cout = conv.outChannels;
+  const w = reshape(conv.weight.data, [cout, cin]);
+  // one 2-D product [Cout, Cin] x [Cin, B·N]
+  const x2 = b === 1 ? reshape(x, [cin, n]) : reshape(transpose(x, [1, 0, 2]), [cin, b * n]);
+  let y = mm(w, x2);
+  if (conv.bias !== null) y = add(y, reshape(conv.bias.data, [cout, 1]));
+  return b === 1 ? reshape(y, [1, cout, n]) : transpose(reshape(y, [cout, b, n]), [1, 0, 2]);
 }
 
 /** x `[B, C, H, W]` → `[B, C, H·W]`. @internal */

@@ -1,4 +1,5 @@
-import { matMul, mul, reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { mul, reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { mm, mulTransposed } from '../internal/matmul.js';
 import { softmax } from '@nnkit/tensor';
 import { BatchNorm2d, Conv2d, Module, ReLU, Sequential } from '@nnkit/nn';
 import { checkImage, checkPositiveInt } from '../internal/check.js';
@@ -49,8 +50,8 @@ export class SelfAttentionBlock extends Module {
     const [b, , h, w] = x.shape as [number, number, number, number];
     const key = flat(this.f_key.call(x)); // [b, ck, n]
     const value = pointwise(this.f_value, flat(x)); // [b, cv, n]
-    const attn = softmax(mul(matMul(key, key, true, false), this.keyChannels ** -0.5), -1); // [b, n, n]
-    const ctx = reshape(matMul(value, attn, false, true), [b, this.valueChannels, h, w]);
+    const attn = softmax(mul(mm(key, key, true, false), this.keyChannels ** -0.5), -1); // [b, n, n]
+    const ctx = reshape(mulTransposed(value, attn), [b, this.valueChannels, h, w]);
     return { ctx, attn };
   }
 

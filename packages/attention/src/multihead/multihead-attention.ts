@@ -1,4 +1,5 @@
-import { add, concat, div, matMul, mean, reshape, slice, squeeze, type Tensor, tile, transpose, zeros, expandDims } from '@tensorflow/tfjs-core';
+import { add, concat, div, mean, reshape, slice, squeeze, type Tensor, tile, transpose, zeros, expandDims } from '@tensorflow/tfjs-core';
+import { mm } from '../internal/matmul.js';
 import { ArgumentError, ShapeError, dropout as dropoutOp, linear, softmax } from '@nnkit/tensor';
 import { Linear, Module, Parameter, init } from '@nnkit/nn';
 import { checkPositiveInt } from '../internal/check.js';
@@ -176,11 +177,11 @@ export class MultiheadAttention extends Module {
       extra++;
     }
     const mask = attentionBias(this.path(), opts.attnMask, kpm, b, heads, l, s, extra);
-    let energy = matMul(div(q, Math.sqrt(hd)), k, false, true); // [b·h, L, S']
+    let energy = mm(div(q, Math.sqrt(hd)), k, false, true); // [b·h, L, S']
     if (mask !== null) energy = add(energy, mask);
     let attn = softmax(energy, -1);
     if (this.training && this.dropout > 0) attn = dropoutOp(attn, this.dropout, true);
-    const ctx = reshape(transpose(matMul(attn, v), [1, 0, 2]), [l * b, e]);
+    const ctx = reshape(transpose(mm(attn, v), [1, 0, 2]), [l * b, e]);
     let out = reshape(this.out_proj.call(ctx), [l, b, e]);
     out = !batched ? squeeze(out, [1]) : this.batchFirst ? transpose(out, [1, 0, 2]) : out;
     if (opts.needWeights === false) return [out, null];

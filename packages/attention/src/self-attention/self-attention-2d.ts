@@ -1,4 +1,5 @@
-import { add, matMul, mul, reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import { add, mul, reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import { mm, mulTransposed } from '../internal/matmul.js';
 import { softmax } from '@nnkit/tensor';
 import { type Conv2d, Module, Parameter } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
@@ -52,9 +53,9 @@ export class SelfAttention2d extends Module {
     const xf = flat(x);
     const q = pointwise(this.query_conv, xf); // [b, c', n]
     const k = pointwise(this.key_conv, xf);
-    const attn = softmax(matMul(q, k, true, false), -1); // [b, n, n]
+    const attn = softmax(mm(q, k, true, false), -1); // [b, n, n]
     const v = pointwise(this.value_conv, xf); // [b, c, n]
-    const out = reshape(matMul(v, attn, false, true), [b, c, h, w]);
+    const out = reshape(mulTransposed(v, attn), [b, c, h, w]);
     return { out, attn };
   }
 

@@ -1,4 +1,5 @@
-import { matMul, mul, reshape, slice, squeeze, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { mul, reshape, slice, squeeze, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { mm } from '../internal/matmul.js';
 import { ArgumentError, ShapeError, softmax } from '@nnkit/tensor';
 import { Conv2d, LayerNorm, Linear, Module } from '@nnkit/nn';
 import { checkPositiveInt } from '../internal/check.js';
@@ -92,8 +93,8 @@ export class SpatialReductionAttention extends Module {
     const kv = transpose(reshape(this.kv.call(xr), [b, nr, 2, heads, hd]), [2, 0, 3, 1, 4]); // [2, b, heads, nr, hd]
     const k = squeeze(slice(kv, [0, 0, 0, 0, 0], [1, b, heads, nr, hd]), [0]);
     const v = squeeze(slice(kv, [1, 0, 0, 0, 0], [1, b, heads, nr, hd]), [0]);
-    const attn = softmax(mul(matMul(q, k, false, true), this.scale), -1); // [b, heads, n, nr]
-    const out = this.proj.call(reshape(transpose(matMul(attn, v), [0, 2, 1, 3]), [b, n, c]));
+    const attn = softmax(mul(mm(q, k, false, true), this.scale), -1); // [b, heads, n, nr]
+    const out = this.proj.call(reshape(transpose(mm(attn, v), [0, 2, 1, 3]), [b, n, c]));
     return { out, attn };
   }
 
