@@ -6,7 +6,8 @@
  * gradients of sum(y)), nnkit on wasm with PyTorch CPU 1 thread (Debian python3-torch, when
  * installed) measured in the same run. Writes `results/attention.json`, `results/attention.md`
  * and a log-log plot `results/attention.png`. BENCH_RUNS sets the timed runs (default 5; half
- * of that, at least 3, above N = 1024). BENCH_ATTENTION_SIZES overrides the sizes.
+ * of that, at least 3, above N = 1024). BENCH_ATTENTION_SIZES overrides the sizes,
+ * BENCH_ATTENTION_MODULES (comma-separated names) picks modules.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -33,13 +34,15 @@ const C = 64;
 type Mode = 'forward' | 'backward';
 const modes: Mode[] = ['forward', 'backward'];
 
-const modules: Record<string, () => Module> = {
+const allModules: Record<string, () => Module> = {
   SelfAttention2d: () => new SelfAttention2d(C),
   CrissCrossAttention: () => new CrissCrossAttention(C),
   InterlacedSparseSelfAttention: () => new InterlacedSparseSelfAttention(C, C / 2, C / 2, C, { block: [8, 8] }),
   EfficientAttention: () => new EfficientAttention(C, C / 2, C, { headCount: 2 }),
   SpatialReductionAttention: () => new SpatialReductionAttention(C, { numHeads: 1, srRatio: 4 }),
 };
+const only = process.env.BENCH_ATTENTION_MODULES?.split(',');
+const modules = Object.fromEntries(Object.entries(allModules).filter(([k]) => only === undefined || only.includes(k)));
 const claims: Record<string, string> = {
   SelfAttention2d: 'O(N²)',
   CrissCrossAttention: 'O(N·√N)',
@@ -129,7 +132,7 @@ function plot(results: Results): Plot {
           x: { field: 'N', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: sizes }, title: 'N = H·W' },
           y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'time (ms, median)' },
           color: { field: 'module', type: 'nominal', title: 'module' },
-          strokeDash: { field: 'impl', type: 'nominal', title: 'implementation' },
+          strokeDash: { field: 'impl', type: 'nominal', title: 'implementation', legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400 } },
         },
       },
       config: { background: 'white', font: 'sans-serif', legend: { labelLimit: 260 } },

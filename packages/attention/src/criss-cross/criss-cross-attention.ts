@@ -73,17 +73,21 @@ export class CrissCrossAttention extends Module {
     const q = reshape(pointwise(this.query_conv, xf), [b, ci, h, w]);
     const k = reshape(pointwise(this.key_conv, xf), [b, ci, h, w]);
     const v = reshape(pointwise(this.value_conv, xf), [b, c, h, w]);
-    // columns: batch (b, w), sequence h; rows: batch (b, h), sequence w
-    const col = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 3, 1, 2]), [b * w, ch, h]);
-    const row = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 2, 1, 3]), [b * h, ch, w]);
-    const eH = add(mm(col(q, ci), col(k, ci), true, false), minusInfDiagonal(h)); // [bw, h, h]
-    const eW = mm(row(q, ci), row(k, ci), true, false); // [bh, w, w]
+    // columns: batch (b, w), sequence h; rows: batch (b, h), sequence w. Each operand is laid
+    // out with one transpose, so every product below is a plain one.
+    const colT = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 3, 2, 1]), [b * w, h, ch]); // [bw, h, ch]
+    const col = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 3, 1, 2]), [b * w, ch, h]); // [bw, ch, h]
+    const rowT = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 2, 3, 1]), [b * h, w, ch]); // [bh, w, ch]
+    const row = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 2, 1, 3]), [b * h, ch, w]); // [bh, ch, w]
+    const eH = add(mm(colT(q, ci), col(k, ci)), minusInfDiagonal(h)); // [bw, h, h]
+    const eW = mm(rowT(q, ci), row(k, ci)); // [bh, w, w]
     const eHt = transpose(reshape(eH, [b, w, h, h]), [0, 2, 1, 3]); // [b, h, w, h]
     const attn = softmax(concat([eHt, reshape(eW, [b, h, w, w])], 3), 3);
-    const aH = reshape(transpose(slice(attn, [0, 0, 0, 0], [b, h, w, h]), [0, 2, 1, 3]), [b * w, h, h]);
-    const aW = reshape(slice(attn, [0, 0, 0, h], [b, h, w, w]), [b * h, w, w]);
-    const outH = transpose(reshape(mm(col(v, c), aH, false, true), [b, w, c, h]), [0, 2, 3, 1]);
-    const outW = transpose(reshape(mm(row(v, c), aW, false, true), [b, h, c, w]), [0, 2, 1, 3]);
+    // transposed attention blocks: aHt[(b, w), i', i] = attn[b, i, w, i'], aWt[(b, h), j', j] = attn[b, h, j, j']
+    const aHt = reshape(transpose(slice(attn, [0, 0, 0, 0], [b, h, w, h]), [0, 2, 3, 1]), [b * w, h, h]);
+    const aWt = reshape(transpose(slice(attn, [0, 0, 0, h], [b, h, w, w]), [0, 1, 3, 2]), [b * h, w, w]);
+    const outH = transpose(reshape(mm(col(v, c), aHt), [b, w, c, h]), [0, 2, 3, 1]);
+    const outW = transpose(reshape(mm(row(v, c), aWt), [b, h, c, w]), [0, 2, 1, 3]);
     return { out: add(mul(this.gamma.data, add(outH, outW)), x), attn };
   }
 

@@ -48,8 +48,11 @@ export class SelfAttentionBlock extends Module {
   private attend(x: Tensor): { ctx: Tensor; attn: Tensor } {
     checkImage(this.path(), x, this.inChannels);
     const [b, , h, w] = x.shape as [number, number, number, number];
-    const key = flat(this.f_key.call(x)); // [b, ck, n]
-    const value = pointwise(this.f_value, flat(x)); // [b, cv, n]
+    const xf = flat(x);
+    // f_key = conv 1×1 + BN + ReLU; the conv as one matrix product on the flattened positions
+    const [conv, bn, act] = [...this.f_key.children()] as [Conv2d, BatchNorm2d, ReLU];
+    const key = flat(act.call(bn.call(reshape(pointwise(conv, xf), [b, this.keyChannels, h, w])))); // [b, ck, n]
+    const value = pointwise(this.f_value, xf); // [b, cv, n]
     const attn = softmax(mul(mm(key, key, true, false), this.keyChannels ** -0.5), -1); // [b, n, n]
     const ctx = reshape(mulTransposed(value, attn), [b, this.valueChannels, h, w]);
     return { ctx, attn };
