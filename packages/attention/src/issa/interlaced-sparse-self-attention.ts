@@ -73,15 +73,22 @@ export class InterlacedSparseSelfAttention extends Module {
     const left = Math.floor(padW / 2);
     const xp = padH || padW ? pad(x, [[0, 0], [0, 0], [top, padH - top], [left, padW - left]]) : x;
     // long range: group by the offset inside the block
-    let y = reshape(transpose(reshape(xp, [n, c, oh, ph, ow, pw]), [0, 3, 5, 1, 2, 4]), [n * ph * pw, c, oh, ow]);
+    // (n, c, oh, ph, ow, pw) → (n, ph, pw, c, oh, ow), as two transposes of rank ≤ 4 (the wasm
+    // backend's 6-D transpose is far slower)
+    let y = transpose(reshape(xp, [n * c * oh, ph, ow, pw]), [0, 2, 1, 3]); // (n, c, oh, ow, ph, pw)
+    y = reshape(transpose(reshape(y, [n, c * oh * ow, ph * pw]), [0, 2, 1]), [n * ph * pw, c, oh, ow]);
     if (maps) maps.long = this.long_range.attentionMap(y);
     y = this.long_range.call(y);
     const co = this.outChannels;
     // short range: group by block
-    y = reshape(transpose(reshape(y, [n, ph, pw, co, oh, ow]), [0, 4, 5, 3, 1, 2]), [n * oh * ow, co, ph, pw]);
+    // (n, ph, pw, co, oh, ow) → (n, oh, ow, co, ph, pw)
+    y = transpose(reshape(y, [n, ph * pw, co * oh * ow]), [0, 2, 1]); // (n, co, oh, ow, ph, pw)
+    y = reshape(transpose(reshape(y, [n, co, oh * ow, ph * pw]), [0, 2, 1, 3]), [n * oh * ow, co, ph, pw]);
     if (maps) maps.short = this.short_range.attentionMap(y);
     y = this.short_range.call(y);
-    y = reshape(transpose(reshape(y, [n, oh, ow, co, ph, pw]), [0, 3, 1, 4, 2, 5]), [n, co, oh * ph, ow * pw]);
+    // (n, oh, ow, co, ph, pw) → (n, co, oh, ph, ow, pw)
+    y = transpose(reshape(y, [n, oh * ow, co, ph * pw]), [0, 2, 1, 3]); // (n, co, oh, ow, ph, pw)
+    y = reshape(transpose(reshape(y, [n * co * oh, ow, ph, pw]), [0, 2, 1, 3]), [n, co, oh * ph, ow * pw]);
     return padH || padW ? slice(y, [0, 0, top, left], [n, co, h, w]) : y;
   }
 

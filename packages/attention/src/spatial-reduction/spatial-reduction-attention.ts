@@ -1,4 +1,4 @@
-import { mul, reshape, slice, squeeze, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { mul, reshape, slice, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
 import { mm } from '../internal/matmul.js';
 import { ArgumentError, ShapeError, softmax } from '@nnkit/tensor';
 import { Conv2d, LayerNorm, Linear, Module } from '@nnkit/nn';
@@ -90,9 +90,10 @@ export class SpatialReductionAttention extends Module {
       xr = this.norm.call(transpose(reshape(m, [b, c, m.shape[2]! * m.shape[3]!]), [0, 2, 1]));
     }
     const nr = xr.shape[1]!;
-    const kv = transpose(reshape(this.kv.call(xr), [b, nr, 2, heads, hd]), [2, 0, 3, 1, 4]); // [2, b, heads, nr, hd]
-    const k = squeeze(slice(kv, [0, 0, 0, 0, 0], [1, b, heads, nr, hd]), [0]);
-    const v = squeeze(slice(kv, [1, 0, 0, 0, 0], [1, b, heads, nr, hd]), [0]);
+    const kv = this.kv.call(xr); // [b, nr, 2·c]: keys then values
+    const split = (from: number): Tensor => transpose(reshape(slice(kv, [0, 0, from], [b, nr, c]), [b, nr, heads, hd]), [0, 2, 1, 3]);
+    const k = split(0); // [b, heads, nr, hd]
+    const v = split(c);
     const attn = softmax(mul(mm(q, k, false, true), this.scale), -1); // [b, heads, n, nr]
     const out = this.proj.call(reshape(transpose(mm(attn, v), [0, 2, 1, 3]), [b, n, c]));
     return { out, attn };
