@@ -52,4 +52,7 @@ export {
   decisionBoundaryPlot,
   type DecisionBoundaryOptions,
   type GridPredictor,
+  attentionOverlay,
+  type AttentionOverlayOptions,
+  type ImageInput,
 } from './plots/index.js';

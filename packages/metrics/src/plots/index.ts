@@ -4,3 +4,4 @@ export { confusionMatrixPlot, type ConfusionMatrixPlotOptions } from './confusio
 export { scatterPlot, type ScatterPlotOptions } from './scatter-plot.js';
 export { rocCurvePlot } from './roc-curve-plot.js';
 export { decisionBoundaryPlot, type DecisionBoundaryOptions, type GridPredictor } from './decision-boundary-plot.js';
+export { attentionOverlay, type AttentionOverlayOptions, type ImageInput } from './attention-overlay.js';

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argMax, matMul, memory, mul, square, sub, sum, tensor2d, tidy, transpose } from '@tensorflow/tfjs-core';
-import { initBackend } from '@nnkit/tensor';
+import { argMax, matMul, memory, mul, square, sub, sum, tensor2d, tensor3d, tidy, transpose } from '@tensorflow/tfjs-core';
+import { ArgumentError, initBackend } from '@nnkit/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng, renderSvg, writePlot } from '../plots-node.js';
 import { rocAuc, rocCurve } from '../classification/index.js';
-import { type TrainingHistory, confusionMatrixPlot, decisionBoundaryPlot, rocCurvePlot, scatterPlot, trainingCurves } from './index.js';
+import { type TrainingHistory, attentionOverlay, confusionMatrixPlot, decisionBoundaryPlot, rocCurvePlot, scatterPlot, trainingCurves } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnkit-metrics-'));
 
@@ -137,5 +137,33 @@ describe('writePlot', () => {
     expect(Array.from(readFileSync(join(dir, 'p.png')).subarray(0, 8))).toEqual(PNG_SIGNATURE);
     expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')).$schema).toContain('vega-lite');
     await expect(writePlot(plot, join(dir, 'p.jpg'))).rejects.toThrow(/\.svg, \.png or \.json/);
+  });
+});
+
+describe('attentionOverlay', () => {
+  it('draws a coarse map over a grayscale or RGB image, with a marker; a plausible PNG', async () => {
+    const img = Array.from({ length: 16 }, (_, i) => Array.from({ length: 20 }, (_, j) => Math.sin(i / 3) + Math.cos(j / 4)));
+    const map = [[0.1, 0.2, 0.7], [0.0, 0.5, 0.3]];
+    const plot = attentionOverlay(img, map, { marker: [0, 2], title: 'overlay test' });
+    expect(plot.kind).toBe('attentionOverlay');
+    const svg = await renderSvg(plot);
+    expect(svg).toContain('overlay test');
+    expect(svg).toContain('attention');
+    const png = await renderPng(plot);
+    expect(pngSize(png)[0]).toBeGreaterThan(200);
+    const before = memory().numTensors;
+    const rgb = tensor3d([1, 2, 3, 4, 5, 6], [3, 1, 2]);
+    const m = tensor2d([[1, 2]]);
+    const p2 = attentionOverlay(rgb, m);
+    expect((p2.spec.layer as unknown[]).length).toBe(2);
+    expect(((p2.spec.layer as { data: { values: { fill: string }[] } }[])[0]!.data.values)[1]!.fill).toBe('#3399ff');
+    rgb.dispose();
+    m.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('rejects malformed inputs with an nnkit ArgumentError', () => {
+    expect(() => attentionOverlay([[1, 2], [3]], [[1]])).toThrow(/rows of length 2/);
+    expect(() => attentionOverlay([[1]], [[1]], { opacity: 2 })).toThrow(ArgumentError);
   });
 });
