@@ -1,1 +1,2 @@
-export {};
+// @nnkit/vision: vision models with torchvision-compatible weights.
+export * from './inception/index.js';
