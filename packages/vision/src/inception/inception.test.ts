@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, ShapeError } from '@nnkit/tensor';
-import { loadSafetensors, summary } from '@nnkit/nn';
+import { loadSafetensors, loadStateDictFromFile, StateDictError, summary } from '@nnkit/nn';
 import { assertClose, closeness } from '@nnkit/tooling-testing';
 import { memory, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -161,4 +161,38 @@ describe.skipIf(missing !== null)(`Inception3 vs torchvision 0.14 (random weight
     Object.values(state).forEach((t) => t.dispose());
     console.log(`Inception3 vs torchvision: ${report.join('; ')}`);
   }, 120_000);
+
+  it('the same weights saved with torch.save(model.state_dict()) load straight from the .pth: same logits', () => {
+    const m = new Inception3({ numClasses: 10, initWeights: false }).eval();
+    const res = loadStateDictFromFile(m, new Uint8Array(readFileSync(join(dir, 'weights.pth'))), { file: 'weights.pth' });
+    expect(res).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const y = m.call(io['in.x299']!) as Tensor;
+    console.log(`Inception3 from .pth: eval 299 max |diff| ${closeness(y, io['out.eval299']!).maxAbs.toExponential(2)}`);
+    assertClose(y, io['out.eval299']!, { atol: 1e-3, rtol: 0, name: 'Inception3 from .pth' });
+    y.dispose();
+    m.dispose();
+  }, 300_000);
+
+  it('a .pth whose keys do not match names the missing and unexpected keys', () => {
+    let err: unknown;
+    try {
+      loadStateDictFromFile(model, new Uint8Array(readFileSync(join(dir, 'mismatch.pth'))), { file: 'mismatch.pth' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StateDictError);
+    const e = err as StateDictError;
+    expect(e.missingKeys).toEqual([
+      'AuxLogits.conv0.conv.weight',
+      'AuxLogits.conv0.bn.weight',
+      'AuxLogits.conv0.bn.bias',
+      'AuxLogits.conv0.bn.running_mean',
+      'AuxLogits.conv0.bn.running_var',
+      'AuxLogits.conv0.bn.num_batches_tracked',
+      'fc.weight',
+      'fc.bias',
+    ]);
+    expect(e.unexpectedKeys).toEqual(['classifier.weight', 'classifier.bias']);
+    expect(e.message).toMatch(/Inception3: missing keys: AuxLogits\.conv0\.conv\.weight, .*unexpected keys: classifier\.weight, classifier\.bias/);
+  }, 300_000);
 });
