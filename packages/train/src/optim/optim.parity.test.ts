@@ -1,8 +1,7 @@
 import { initBackend } from '@nnkit/tensor';
 import { Parameter } from '@nnkit/nn';
-import { assertClose, readFixture } from '@nnkit/tooling-testing';
+import { assertClose, needs, prepareSweep, readFixture } from '@nnkit/tooling-testing';
 import { clone, type Tensor } from '@tensorflow/tfjs-core';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,16 +20,22 @@ interface Config {
   param_groups5: (Record<string, unknown> & { params: number[] })[];
 }
 
-// With NNKIT_SWEEP_DIR (tooling/parity/sweep optim SEED COUNT) the same checks run on random
-// hyper-parameter sets drawn by tooling/parity/sweeps/sweep_optim.py instead of the fixtures.
-const sweepDir = process.env.NNKIT_SWEEP_DIR;
-const fixtureUrl = sweepDir ? pathToFileURL(join(sweepDir, 'sweep.test.ts')).href : import.meta.url;
-const CASES = sweepDir
-  ? readdirSync(join(sweepDir, '__fixtures__')).filter((f) => f.endsWith('.safetensors')).map((f) => f.replace(/\.safetensors$/, '')).sort()
-  : [
-      'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
-      'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
-    ];
+// Besides the committed fixtures, a small fixed-seed sweep of random hyper-parameter sets drawn
+// by tooling/parity/sweeps/sweep_optim.py runs the same checks when Debian PyTorch and
+// ../shared/reference are present (`tooling/parity/sweep optim SEED COUNT` for a larger one).
+const sweep = prepareSweep('optim', { seed: 0, count: 1 });
+afterAll(() => sweep.cleanup());
+const FIXTURE_CASES = [
+  'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
+  'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
+];
+/** Fixture name → the test URL whose `__fixtures__` folder holds it. */
+const urls = new Map<string, string>([...FIXTURE_CASES, 'clip'].map((n) => [n, import.meta.url]));
+if (sweep.dir) {
+  const sweepUrl = pathToFileURL(join(sweep.dir, 'sweep.test.ts')).href;
+  for (const f of sweep.files) urls.set(`sweep ${f.replace(/\.safetensors$/, '')}`, sweepUrl);
+}
+const CASES = [...urls.keys()].filter((n) => n !== 'clip');
 
 const camel = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
@@ -49,7 +54,7 @@ function build(cfg: Config, params: Parameter[]): Optimizer<{ lr: number }> {
 const fixtures = new Map<string, ReturnType<typeof readFixture>>();
 const fx = (name: string): ReturnType<typeof readFixture> => {
   let f = fixtures.get(name);
-  if (!f) fixtures.set(name, (f = readFixture(name === 'clip' ? import.meta.url : fixtureUrl, name)));
+  if (!f) fixtures.set(name, (f = readFixture(urls.get(name)!, name.replace(/^sweep /, ''))));
   return f;
 };
 afterAll(() => { for (const f of fixtures.values()) f.dispose(); });
@@ -69,6 +74,8 @@ function run(name: string, from: number, to: number, params: Parameter[], opt: O
     opt.step();
   }
 }
+
+if (sweep.missing) needs(sweep.missing)('random hyper-parameter sweep vs torch.optim (`tooling/parity/sweep optim SEED COUNT`)', () => {});
 
 describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
   it('one step within 1e-5 and ten steps within 1e-4 (two param groups, a step without grad)', () => {
