@@ -1,11 +1,11 @@
 import { initBackend } from '@nnkit/tensor';
 import { loadSafetensors, readSafetensors, type Module } from '@nnkit/nn';
-import { needs, prepareSweep, withPrefix } from '@nnkit/tooling-testing';
-import { checkModuleCase } from '@nnkit/tooling-testing/parity';
+import { prepareSweep, withPrefix } from '@nnkit/tooling-testing';
+import { checkModuleCase, parityCases } from '@nnkit/tooling-testing/parity';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { TemporalBlock } from '../blocks/temporal-block.js';
 import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { EEGInceptionTCN } from './eeg-inception-tcn.js';
@@ -42,10 +42,10 @@ beforeAll(async () => {
   if (dir) await initBackend((process.env.NNKIT_SWEEP_BACKEND ?? 'wasm') as 'wasm' | 'cpu');
 });
 
-if (sweep.missing) needs(sweep.missing)('random-configuration sweep vs PyTorch (`tooling/parity/sweep eeg SEED COUNT`)', () => {});
-
-describe.runIf(files.length > 0).each(files)(`random-configuration sweep vs shared/reference/eeg.py (${sweep.source}): %s`, (file) => {
-  it('loads the state_dict strictly; eval/train outputs, gradients and BN statistics match', () => {
+parityCases(
+  `random-configuration sweep vs shared/reference/eeg.py (${sweep.source}) — loads the state_dict strictly; eval/train outputs, gradients and BN statistics match`,
+  files,
+  (file) => {
     const bytes = new Uint8Array(readFileSync(join(dir!, file)));
     const cfg = JSON.parse(readSafetensors(bytes).metadata.config!) as Cfg;
     const t = loadSafetensors(bytes);
@@ -55,5 +55,6 @@ describe.runIf(files.length > 0).each(files)(`random-configuration sweep vs shar
     checkModuleCase(model, t, name, conditioned);
     model.dispose();
     for (const v of Object.values(t)) v.dispose();
-  });
-});
+  },
+  { name: (f) => f, missing: sweep.missing, leaks: false }, // checkModuleCase counts tensors around the module check itself
+);

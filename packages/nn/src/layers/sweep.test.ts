@@ -1,10 +1,10 @@
 import { initBackend } from '@nnkit/tensor';
-import { needs, prepareSweep, withPrefix } from '@nnkit/tooling-testing';
-import { checkModuleCase } from '@nnkit/tooling-testing/parity';
+import { prepareSweep, withPrefix } from '@nnkit/tooling-testing';
+import { checkModuleCase, parityCases } from '@nnkit/tooling-testing/parity';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import * as nn from '../index.js';
 import type { Module } from '../module.js';
 
@@ -42,10 +42,10 @@ afterAll(() => {
   if (viaFloat64.length > 0) console.log(`compared with the float64 result:\n  ${viaFloat64.join('\n  ')}`);
 });
 
-if (sweep.missing) needs(sweep.missing)('random-configuration sweep vs torch.nn (`tooling/parity/sweep nn SEED COUNT`)', () => {});
-
-describe.runIf(files.length > 0).each(files)(`random-configuration sweep vs torch.nn (${sweep.source}): %s`, (file) => {
-  it('loads the state_dict strictly; eval/train outputs, gradients and running statistics match', () => {
+parityCases(
+  `random-configuration sweep vs torch.nn (${sweep.source}) — loads the state_dict strictly; eval/train outputs, gradients and running statistics match`,
+  files,
+  (file) => {
     const bytes = new Uint8Array(readFileSync(join(dir!, file)));
     const cfg = JSON.parse(nn.readSafetensors(bytes).metadata.config!) as Cfg;
     const t = nn.loadSafetensors(bytes);
@@ -55,5 +55,6 @@ describe.runIf(files.length > 0).each(files)(`random-configuration sweep vs torc
     checkModuleCase(model, t, name, viaFloat64);
     model.dispose();
     for (const v of Object.values(t)) v.dispose();
-  });
-});
+  },
+  { name: (f) => f, missing: sweep.missing, leaks: false }, // checkModuleCase counts tensors around the module check itself
+);

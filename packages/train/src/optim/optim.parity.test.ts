@@ -1,11 +1,11 @@
 import { initBackend } from '@nnkit/tensor';
 import { Parameter } from '@nnkit/nn';
-import { assertClose, needs, prepareSweep, readFixture } from '@nnkit/tooling-testing';
+import { assertClose, needs, parityCases, prepareSweep, readFixture, readFixtureConfig } from '@nnkit/tooling-testing';
 import { clone, type Tensor } from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD, disposeStateDict } from './index.js';
+import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD, clipGradNorm_, clipGradValue_, disposeStateDict } from './index.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -77,8 +77,8 @@ function run(name: string, from: number, to: number, params: Parameter[], opt: O
 
 if (sweep.missing) needs(sweep.missing)('random hyper-parameter sweep vs torch.optim (`tooling/parity/sweep optim SEED COUNT`)', () => {});
 
-describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
-  it('one step within 1e-5 and ten steps within 1e-4 (two param groups, a step without grad)', () => {
+describe('optimizers match PyTorch 1.13', () => {
+  parityCases('one step within 1e-5 and ten steps within 1e-4 (two param groups, a step without grad)', CASES, (name) => {
     const f = fx(name);
     const cfg = f.config<Config>();
     const params = [0, 1, 2].map((i) => new Parameter(clone(f.get(`in.p${i}`))));
@@ -91,9 +91,9 @@ describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
     opt.zeroGrad();
     opt.dispose();
     params.forEach((p) => p.dispose());
-  });
+  }, { name: (n) => n, leaks: false });
 
-  it('stateDict after 5 steps, loaded into a fresh optimizer, continues bit-for-bit', () => {
+  parityCases('stateDict after 5 steps, loaded into a fresh optimizer, continues bit-for-bit', CASES, (name) => {
     const f = fx(name);
     const cfg = f.config<Config>();
     const a = [0, 1, 2].map((i) => new Parameter(clone(f.get(`in.p${i}`))));
@@ -123,28 +123,32 @@ describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
     c.forEach((p, i) => assertClose(p.data, f.get(`after.10.p${i}`), { atol: 1e-4, rtol: 1e-4, name: `${name} loaded p${i}` }));
     for (const o of [optA, optB, optC]) { o.zeroGrad(); o.dispose(); }
     for (const p of [...a, ...b, ...c]) p.dispose();
-  });
+  }, { name: (n) => n, leaks: false });
 });
 
-describe('clipGradNorm_ / clipGradValue_', () => {
-  it('match torch.nn.utils', async () => {
-    const { clipGradNorm_, clipGradValue_ } = await import('./index.js');
+type ClipConfig = { cases: { name: string; max_norm: number; norm_type: number | 'inf'; total_norm: number }[]; clip_value: number };
+
+describe('clipGradNorm_ / clipGradValue_ match torch.nn.utils', () => {
+  const mk = (): Parameter[] => [0, 1, 2].map((i) => {
     const f = fx('clip');
-    const cfg = f.config<{ cases: { name: string; max_norm: number; norm_type: number | 'inf'; total_norm: number }[]; clip_value: number }>('config');
-    const mk = (): Parameter[] => [0, 1, 2].map((i) => {
-      const p = new Parameter(clone(f.get(`in.g${i}`)));
-      p.setGrad(clone(f.get(`in.g${i}`)));
-      return p;
-    });
-    for (const c of cfg.cases) {
-      const ps = mk();
-      const total = clipGradNorm_(ps, c.max_norm, c.norm_type === 'inf' ? Infinity : c.norm_type);
-      expect(total).toBeCloseTo(c.total_norm, 4);
-      ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.${c.name}.g${i}`), { atol: 1e-6, rtol: 1e-5, name: `${c.name} g${i}` }));
-      ps.forEach((p) => p.dispose());
-    }
+    const p = new Parameter(clone(f.get(`in.g${i}`)));
+    p.setGrad(clone(f.get(`in.g${i}`)));
+    return p;
+  });
+
+  parityCases('clipGradNorm_', readFixtureConfig<ClipConfig>(import.meta.url, 'clip').cases, (c) => {
+    const f = fx('clip');
     const ps = mk();
-    clipGradValue_(ps, cfg.clip_value);
+    const total = clipGradNorm_(ps, c.max_norm, c.norm_type === 'inf' ? Infinity : c.norm_type);
+    expect(total).toBeCloseTo(c.total_norm, 4);
+    ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.${c.name}.g${i}`), { atol: 1e-6, rtol: 1e-5, name: `${c.name} g${i}` }));
+    ps.forEach((p) => p.dispose());
+  }, { leaks: false });
+
+  it('clipGradValue_', () => {
+    const f = fx('clip');
+    const ps = mk();
+    clipGradValue_(ps, f.config<ClipConfig>('config').clip_value);
     ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.value.g${i}`), { atol: 0, rtol: 0 }));
     ps.forEach((p) => p.dispose());
   });
