@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
 import { assertClose, hasSharedData, loadFixture, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
 import { EegFormatError } from './errors.js';
-import { readMat5, readMat5File } from './mat5.js';
+import { readMat5 } from './mat5.js';
+import { readMat5File } from '../node/read-files.js';
 import { matGet, matToFloat64, matToRowMajor, type MatCell, type MatChar, type MatNumeric, type MatSparse, type MatStruct } from './mat-types.js';
 
 describe('MAT v5 reader', () => {

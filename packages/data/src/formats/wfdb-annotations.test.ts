@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
 import { hasSharedData, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
 import { EegFormatError } from './errors.js';
-import { readWfdbAnnotations, readWfdbAnnotationsFile } from './wfdb-annotations.js';
+import { readWfdbAnnotations } from './wfdb-annotations.js';
+import { readWfdbAnnotationsFile } from '../node/read-files.js';
 
 const S001 = join(sharedDataDir(), 'eegmmidb', 'S001');
 
