@@ -1,13 +1,13 @@
 import { NotSupportedError } from './errors.js';
 
 /**
- * Loads an optional peer dependency (`load` is the caller's own `() => import('pkg')`, so
+ * Loads an optional peer dependency (`load` is the caller's own dynamic import of the package, so
  * bundlers and Node resolve it from the caller), turning "module not found" into a
  * {@link NotSupportedError} that names the package to install. Other errors pass through.
  *
  * @example
  * ```ts
- * const vega = await loadOptionalPeer('vega', 'renderSvg', () => import('vega'));
+ * const vega = await loadOptionalPeer('vega', 'renderSvg', () => import('vega' as string));
  * ```
  */
 export async function loadOptionalPeer<T>(pkg: string, where: string, load: () => Promise<T>): Promise<T> {
