@@ -37,7 +37,7 @@ async function runBuild(buildRoot: string, out: string, input?: string): Promise
   logger.warnOnce = (msg) => void warnings.push(msg);
   await build({
     root: buildRoot,
-    configFile: input ? false : undefined,
+    ...(input ? { configFile: false as const } : {}),
     logLevel: 'warn',
     customLogger: logger,
     build: { outDir: out, emptyOutDir: true, ...(input ? { rollupOptions: { input } } : {}) },
