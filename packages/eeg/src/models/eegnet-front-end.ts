@@ -1,4 +1,4 @@
-import { add, elu, mul, reshape, rsqrt, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { add, elu, mul, reshape, rsqrt, slice, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { AvgPool2d, BatchNorm2d, Conv2d, Conv2dWithConstraint, Dropout, maxNorm_, Module, WeightCache } from '@nnkit/nn';
 import { applyTemporalSpatial, prepareTemporalSpatial, temporalConvMoments, temporalSpatialConv, type TemporalSpatialWeights } from '@nnkit/tensor';
 
@@ -122,7 +122,6 @@ export abstract class EEGNetFrontEnd extends Module {
     const bn = this.bn1;
     const cs = this.convSpatial;
     const [, , c, t] = x4.shape as [number, number, number, number];
-    const K = ct.kernelSize[1]!;
     const ones = (v: readonly number[]): boolean => v.every((e) => e === 1);
     const supported =
       x4.dtype === 'float32' &&

@@ -1,3 +1,4 @@
+import { ShapeError, ArgumentError, StateError } from '@nnkit/tensor';
 /** A chunk of samples: `Float32Array` (channels × n, channel-major) or one `number[]` row per channel. */
 export type StreamChunk = Float32Array | readonly (readonly number[])[];
 
@@ -14,9 +15,7 @@ function nonFinite(v: number, c: number, i: number, at: number): Error {
 export function toChannelMajor(chunk: StreamChunk, channels: number, at: number): Float32Array {
   if (chunk instanceof Float32Array) {
     if (chunk.length % channels !== 0) {
-      throw new Error(
-        `EegStream.push: a Float32Array chunk holds channels × n values (channel-major) for ${channels} channels; got ${chunk.length} values, not a multiple of ${channels}`,
-      );
+      throw new ShapeError('EegStream.push', `channels × n values (channel-major) for ${channels} channels`, `${chunk.length} values, not a multiple of ${channels}`, 'Float32Array chunk');
     }
     const n = chunk.length / channels;
     for (let k = 0; k < chunk.length; k++) {
@@ -26,16 +25,16 @@ export function toChannelMajor(chunk: StreamChunk, channels: number, at: number)
     return chunk;
   }
   if (!Array.isArray(chunk)) {
-    throw new Error('EegStream.push: a chunk is a Float32Array (channels × n, channel-major) or number[][] (one row per channel)');
+    throw new ArgumentError('EegStream.push', 'a chunk is a Float32Array (channels × n, channel-major) or number[][] (one row per channel)');
   }
   if (chunk.length !== channels) {
-    throw new Error(`EegStream.push: expected ${channels} channel rows, got ${chunk.length} (a number[][] chunk is [channels][samples])`);
+    throw new ShapeError('EegStream.push', `${channels} channel rows (a number[][] chunk is [channels][samples])`, `${chunk.length} rows`, 'chunk');
   }
   const n = chunk[0]!.length;
   const out = new Float32Array(channels * n);
   chunk.forEach((row, c) => {
     if (!Array.isArray(row) || row.length !== n) {
-      throw new Error(`EegStream.push: every channel row must have the same length; row 0 has ${n} samples, row ${c} has ${Array.isArray(row) ? row.length : typeof row}`);
+      throw new ShapeError('EegStream.push', `rows of equal length (row 0 has ${n} samples)`, `row ${c} with ${Array.isArray(row) ? row.length : typeof row}`, 'chunk');
     }
     for (let i = 0; i < n; i++) {
       const v = row[i] as number;
@@ -81,7 +80,7 @@ export class SampleBuffer {
   read(a: number, b: number): Float32Array {
     const n = b - a + 1;
     const o = a - this.base;
-    if (o < 0 || o + n > this.len) throw new Error(`SampleBuffer: samples ${a}..${b} are not buffered`);
+    if (o < 0 || o + n > this.len) throw new StateError('SampleBuffer', `samples ${a}..${b} are not buffered`);
     const out = new Float32Array(this.channels * n);
     for (let c = 0; c < this.channels; c++) out.set(this.data.subarray(c * this.cap + o, c * this.cap + o + n), c * n);
     return out;

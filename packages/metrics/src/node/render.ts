@@ -4,6 +4,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { View, parse } from 'vega';
 import { type TopLevelSpec, compile } from 'vega-lite';
 import type { Plot } from '../plots/types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * Renders a {@link Plot} to an SVG string headlessly (Vega-Lite → Vega → SVG, no canvas).
@@ -49,7 +50,7 @@ export interface RenderPngOptions {
 export async function renderPng(plot: Plot | string, opts: RenderPngOptions = {}): Promise<Uint8Array> {
   const svg = await renderSvg(plot);
   const scale = opts.scale ?? 2;
-  if (!(scale > 0)) throw new Error(`renderPng: expected scale > 0, got ${scale}`);
+  if (!(scale > 0)) throw new ArgumentError('renderPng', `expected scale > 0, got ${scale}`);
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
@@ -77,5 +78,5 @@ export async function writePlot(plot: Plot | string, file: string, opts: RenderP
   if (ext === '.svg') await writeFile(file, await renderSvg(plot));
   else if (ext === '.png') await writeFile(file, await renderPng(plot, opts));
   else if (ext === '.json' && typeof plot !== 'string') await writeFile(file, JSON.stringify(plot.spec, null, 2));
-  else throw new Error(`writePlot: expected a file name ending in .svg, .png${typeof plot === 'string' ? '' : ' or .json'}, got '${file}'`);
+  else throw new ArgumentError('writePlot', `expected a file name ending in .svg, .png${typeof plot === 'string' ? '' : ' or .json'}, got '${file}'`);
 }

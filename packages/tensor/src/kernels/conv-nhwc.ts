@@ -19,6 +19,7 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { NotSupportedError } from '../errors/errors.js';
 
 /**
  * Name of nnkit's NHWC convolution kernel: a plain (`Conv2D`) or depthwise
@@ -253,7 +254,7 @@ function convKernelFor(backendName: string): KernelConfig {
   const conv2d = getKernel('Conv2D', backendName);
   const dw = getKernel('DepthwiseConv2dNative', backendName);
   if (conv2d === undefined || dw === undefined) {
-    throw new Error(`nnkit: backend '${backendName}' has no Conv2D/DepthwiseConv2dNative kernel`);
+    throw new NotSupportedError('nnkit', `backend '${backendName}' has no Conv2D/DepthwiseConv2dNative kernel`);
   }
   return {
     kernelName: NNKIT_CONV,

@@ -1,6 +1,7 @@
 import { readSafetensors, saveSafetensors } from '@nnkit/nn';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { disposeStateDict, type Optimizer, type OptimizerStateDict } from './optimizer.js';
+import { FormatError } from '@nnkit/tensor';
 
 const FORMAT = 'nnkit.optimizer.v1';
 
@@ -48,11 +49,11 @@ export function saveOptimizerState(opt: Optimizer<{ lr: number }>): Uint8Array {
 export function loadOptimizerState(opt: Optimizer<{ lr: number }>, bytes: Uint8Array | ArrayBuffer): void {
   const { tensors, metadata: meta } = readSafetensors(bytes);
   try {
-    if (meta['format'] !== FORMAT) throw new Error(`loadOptimizerState: not an nnkit optimizer state (format ${String(meta['format'])})`);
+    if (meta['format'] !== FORMAT) throw new FormatError('nnkit-optimizer-state', undefined, `not an nnkit optimizer state (format ${String(meta['format'])})`, { message: `loadOptimizerState: not an nnkit optimizer state (format ${String(meta['format'])})` });
     const state: OptimizerStateDict['state'] = {};
     for (const [key, t] of Object.entries(tensors)) {
       const m = /^state\.(\d+)\.(.+)$/.exec(key);
-      if (!m) throw new Error(`loadOptimizerState: unexpected tensor '${key}'`);
+      if (!m) throw new FormatError('nnkit-optimizer-state', undefined, `unexpected tensor '${key}'`, { message: `loadOptimizerState: unexpected tensor '${key}'` });
       (state[Number(m[1])] ??= {})[m[2]!] = t;
     }
     const scalars = JSON.parse(meta['scalars'] ?? '{}') as Record<string, Record<string, number>>;

@@ -10,6 +10,7 @@ import { defaultStorage, type ModelStorage } from './storage.js';
 import { type FitState, runFit } from './fit.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { BatchLoader, EvalResult, FitOptions, GradClip, LossFn, RunnerOptions, SchedulerLike } from './types.js';
+import { ArgumentError, StateError } from '@nnkit/tensor';
 
 /** Weights file and metadata file of a model path: `best` / `best.safetensors` → `best.safetensors` + `best.json`. */
 export function modelPaths(path: string): { weights: string; meta: string } {
@@ -59,7 +60,7 @@ export class Runner {
 
   constructor(opts: RunnerOptions) {
     if (!opts || !opts.model || !opts.optimizer || !opts.lossFn) {
-      throw new TypeError('Runner: expected { model, optimizer, lossFn, metrics?, scheduler? }');
+      throw new ArgumentError('Runner', 'expected { model, optimizer, lossFn, metrics?, scheduler? }');
     }
     this.model = opts.model;
     this.optimizer = opts.optimizer;
@@ -170,7 +171,7 @@ export class Runner {
     } finally {
       this.model.train(wasTraining);
     }
-    if (count === 0) throw new Error('Runner.evaluate: the loader yielded no batches');
+    if (count === 0) throw new StateError('Runner.evaluate', 'the loader yielded no batches');
     const out: EvalResult = { loss: total / count };
     for (const m of this.metrics) {
       const v = m.compute();
@@ -216,7 +217,7 @@ export class Runner {
             disposeAll(batch);
           }
         }
-        if (!parts.length) throw new Error('Runner.predict: the loader yielded no batches');
+        if (!parts.length) throw new StateError('Runner.predict', 'the loader yielded no batches');
         return parts.length === 1 ? parts.pop()! : concat(parts, 0);
       } finally {
         for (const p of parts) p.dispose();

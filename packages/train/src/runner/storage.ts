@@ -1,3 +1,4 @@
+import { StorageError, NotSupportedError } from '@nnkit/tensor';
 /**
  * Where the Runner keeps models and checkpoints: a tiny key → bytes store. Keys are paths
  * (`runs/best.safetensors`). Implementations: {@link nodeStorage} (files), {@link memoryStorage}
@@ -45,7 +46,7 @@ export function nodeStorage(): ModelStorage {
       try {
         return new Uint8Array(await (await fs()).readFile(p));
       } catch (e) {
-        throw new Error(`storage: cannot read '${p}': ${(e as Error).message}`);
+        throw new StorageError(p, `storage: cannot read '${p}': ${(e as Error).message}`, { cause: e });
       }
     },
     async exists(p) {
@@ -79,7 +80,7 @@ export function memoryStorage(): ModelStorage & { files: Map<string, Uint8Array>
     },
     async read(p) {
       const d = files.get(p);
-      if (!d) throw new Error(`storage: cannot read '${p}': no such entry`);
+      if (!d) throw new StorageError(p, `storage: cannot read '${p}': no such entry`);
       return d.slice();
     },
     async exists(p) {
@@ -146,7 +147,7 @@ export function indexedDbStorage(dbName = 'nnkit'): ModelStorage {
     },
     async read(p) {
       const v = await req((await store('readonly')).get(p));
-      if (!(v instanceof Uint8Array)) throw new Error(`storage: cannot read '${p}': not in IndexedDB '${dbName}'`);
+      if (!(v instanceof Uint8Array)) throw new StorageError(p, `storage: cannot read '${p}': not in IndexedDB '${dbName}'`);
       return v;
     },
     async exists(p) {
@@ -174,7 +175,7 @@ export function downloadStorage(): ModelStorage {
   return {
     async write(p, data) {
       const doc = (globalThis as { document?: Document }).document;
-      if (!doc) throw new Error('downloadStorage: needs a browser document');
+      if (!doc) throw new NotSupportedError('downloadStorage', 'needs a browser document');
       const url = URL.createObjectURL(new Blob([toBytes(data).slice()]));
       const a = doc.createElement('a');
       a.href = url;
@@ -183,7 +184,7 @@ export function downloadStorage(): ModelStorage {
       URL.revokeObjectURL(url);
     },
     async read(p) {
-      throw new Error(`downloadStorage: cannot read '${p}' back (downloads are write-only)`);
+      throw new StorageError(p, `downloadStorage: cannot read '${p}' back (downloads are write-only)`);
     },
     async exists() {
       return false;

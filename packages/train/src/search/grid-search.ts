@@ -2,6 +2,7 @@ import { gridPoints, kFold, trialKey } from './grid.js';
 import { appendResult, readResults } from './results-file.js';
 import type { Params, SearchResult, SearchRow, SearchSpace, TrialContext, TrialFn, TrialModule, TrialRecord, TrialResult } from './types.js';
 import { TrialWorkerPool } from './worker-pool.js';
+import { ArgumentError, StateError } from '@nnkit/tensor';
 
 /** Options of {@link gridSearch}. */
 export interface GridSearchOptions<D = unknown> {
@@ -41,7 +42,7 @@ const isModule = (t: unknown): t is TrialModule => typeof t === 'object' && t !=
 function toScores(r: TrialResult, key: string): Record<string, number> {
   if (typeof r === 'number') return { score: r };
   if (r !== null && typeof r === 'object' && Object.values(r).every((v) => typeof v === 'number')) return { ...r };
-  throw new TypeError(`gridSearch: trial ${key} must return a number or an object of numbers, got ${JSON.stringify(r)}`);
+  throw new ArgumentError('gridSearch', `trial ${key} must return a number or an object of numbers, got ${JSON.stringify(r)}`);
 }
 
 function sampleCount<D>(opts: GridSearchOptions<D>): number {
@@ -49,7 +50,7 @@ function sampleCount<D>(opts: GridSearchOptions<D>): number {
   const d = opts.data as { length?: unknown; n?: unknown } | undefined;
   if (typeof d?.length === 'number') return d.length;
   if (typeof d?.n === 'number') return d.n;
-  throw new Error('gridSearch: cv needs the number of samples: pass n, or data with a length');
+  throw new ArgumentError('gridSearch', 'cv needs the number of samples: pass n, or data with a length');
 }
 
 /** Groups trial records by parameters, averages the folds and ranks. */
@@ -122,8 +123,8 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
   };
   const ctxOf = ({ key: _k, ...t }: (typeof tasks)[number]): Omit<TrialContext<D>, 'data'> => t;
   const trial = opts.trial ?? opts.build;
-  if (trial === undefined) throw new TypeError('gridSearch: pass the trial as `trial` (or its alias `build`)');
-  if (opts.trial !== undefined && opts.build !== undefined) throw new TypeError('gridSearch: pass either `trial` or `build`, not both');
+  if (trial === undefined) throw new ArgumentError('gridSearch', 'pass the trial as `trial` (or its alias `build`)');
+  if (opts.trial !== undefined && opts.build !== undefined) throw new ArgumentError('gridSearch', 'pass either `trial` or `build`, not both');
   const cores = await availableCores();
   const workers = isModule(trial) ? (opts.workers ?? Math.max(1, Math.min(4, cores - 1))) : 0;
   if (workers > 0 && isModule(trial) && tasks.length) {
@@ -147,7 +148,7 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
       await record(t, r, performance.now() - t0);
     }
   }
-  if (!records.length) throw new Error('gridSearch: no trial ran');
+  if (!records.length) throw new StateError('gridSearch', 'no trial ran');
   const score = opts.score ?? Object.keys(records[0]!.scores)[0]!;
   const rows = rankTrials(records, points, score, opts.mode ?? 'max');
   return { rows, best: rows[0]!, trials: records, skipped, score };
@@ -169,6 +170,6 @@ async function importTrial<D>(spec: TrialModule): Promise<TrialFn<D>> {
   const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   if (spec.setup) await (mod[spec.setup] as () => unknown)();
   const fn = mod[spec.export ?? 'trial'];
-  if (typeof fn !== 'function') throw new Error(`gridSearch: export '${spec.export ?? 'trial'}' of ${spec.module} is not a function`);
+  if (typeof fn !== 'function') throw new ArgumentError('gridSearch', `export '${spec.export ?? 'trial'}' of ${spec.module} is not a function`);
   return fn as TrialFn<D>;
 }

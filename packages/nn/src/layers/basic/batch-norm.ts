@@ -23,6 +23,7 @@ import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { WeightCache } from '../../weight-cache.js';
 import { ShapeError } from '../../errors.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link BatchNorm1d} / {@link BatchNorm2d} (PyTorch keyword names). */
 export interface BatchNormOptions {
@@ -66,7 +67,7 @@ export abstract class BatchNormBase extends Module {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
-      throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
+      throw new ArgumentError(this.constructor.name, `numFeatures must be a positive integer, got ${numFeatures}`);
     }
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;

@@ -1,5 +1,6 @@
 import { add, concat, cumsum, matMul, mean, mul, ones, pad, reshape, slice, square, sub, sum, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import { runConv } from './conv.js';
+import { ShapeError } from '../../errors/errors.js';
 import { check, checkShapes, temporalPads, type TemporalSpatialConvOptions } from './temporal-spatial.js';
 
 /**
@@ -57,7 +58,7 @@ export function temporalConvMoments(x: Tensor, wTemporal: Tensor, opts: Temporal
   const [l, r] = temporalPads(fn, wTemporal, opts.padding ?? 'same');
   const R = B * C;
   const To = T + l + r - K + 1;
-  check(To >= 1, `${fn}: kernel ${K} is larger than the padded input length ${T + l + r}`);
+  check(To >= 1, () => new ShapeError(fn, `a padded input length of at least the kernel ${K}`, `length ${T + l + r} after padding`));
   const count = R * To;
   const out = tidy(() => {
     // Moments of the convolution of the centred input x' = x − μ (zero-padded), then the

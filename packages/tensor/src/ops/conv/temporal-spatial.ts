@@ -14,6 +14,7 @@ import {
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
 import { runConv } from './conv.js';
+import { ArgumentError, ShapeError, type NnkitError } from '../../errors/errors.js';
 
 /** Options of {@link temporalSpatialConv} and {@link temporalConvMoments}. */
 export interface TemporalSpatialConvOptions {
@@ -37,20 +38,20 @@ export interface TemporalSpatialAffine extends TemporalSpatialConvOptions {
 }
 
 /** @internal */
-export function check(cond: boolean, msg: string): void {
-  if (!cond) throw new RangeError(msg);
+export function check(cond: boolean, err: () => NnkitError): void {
+  if (!cond) throw err();
 }
 
 /** @internal */
 export function checkShapes(fn: string, x: Tensor, wT: Tensor, wS?: Tensor): void {
-  check(x.rank === 4 && x.shape[1] === 1, `${fn}: expected input [B, 1, C, T], got [${x.shape}]`);
-  check(wT.rank === 4 && wT.shape[1] === 1 && wT.shape[2] === 1, `${fn}: expected temporal weight [F1, 1, 1, K], got [${wT.shape}]`);
+  check(x.rank === 4 && x.shape[1] === 1, () => new ShapeError(fn, '[B, 1, C, T]', x.shape));
+  check(wT.rank === 4 && wT.shape[1] === 1 && wT.shape[2] === 1, () => new ShapeError(fn, '[F1, 1, 1, K]', wT.shape, 'temporal weight'));
   if (wS !== undefined) {
     const C = x.shape[2]!;
     const F1 = wT.shape[0]!;
     check(
       wS.rank === 4 && wS.shape[1] === 1 && wS.shape[2] === C && wS.shape[3] === 1 && wS.shape[0]! % F1 === 0,
-      `${fn}: expected spatial weight [F1*D, 1, ${C}, 1] (F1 = ${F1}), got [${wS.shape}]`,
+      () => new ShapeError(fn, `[F1*D, 1, ${C}, 1] (F1 = ${F1})`, wS.shape, 'spatial weight'),
     );
   }
 }
@@ -61,7 +62,7 @@ export function temporalPads(fn: string, wT: Tensor, padding: NonNullable<Tempor
   if (padding === 'same') return [Math.floor((K - 1) / 2), K - 1 - Math.floor((K - 1) / 2)];
   if (padding === 'valid') return [0, 0];
   const lr: number[] = typeof padding === 'number' ? [padding, padding] : [...padding];
-  check(lr.length === 2 && lr.every((v) => Number.isInteger(v) && v >= 0), `${fn}: padding must be 'same', 'valid', a non-negative integer or [left, right], got ${JSON.stringify(padding)}`);
+  check(lr.length === 2 && lr.every((v) => Number.isInteger(v) && v >= 0), () => new ArgumentError(fn, `padding must be 'same', 'valid', a non-negative integer or [left, right], got ${JSON.stringify(padding)}`));
   return [lr[0]!, lr[1]!];
 }
 
@@ -158,11 +159,11 @@ function offsetOf(wTemporal: Tensor, wSpatial: Tensor, shift: Tensor | null): Te
  */
 export function prepareTemporalSpatial(wTemporal: Tensor, wSpatial: Tensor, opts: TemporalSpatialAffine = {}): TemporalSpatialWeights {
   const fn = 'prepareTemporalSpatial';
-  check(wTemporal.rank === 4 && wTemporal.shape[1] === 1 && wTemporal.shape[2] === 1, `${fn}: expected temporal weight [F1, 1, 1, K], got [${wTemporal.shape}]`);
+  check(wTemporal.rank === 4 && wTemporal.shape[1] === 1 && wTemporal.shape[2] === 1, () => new ShapeError(fn, '[F1, 1, 1, K]', wTemporal.shape, 'temporal weight'));
   const [F1, , , K] = wTemporal.shape as [number, number, number, number];
   const J = wSpatial.shape[0]!;
   const C = wSpatial.shape[2]!;
-  check(wSpatial.rank === 4 && wSpatial.shape[1] === 1 && wSpatial.shape[3] === 1 && J % F1 === 0, `${fn}: expected spatial weight [F1*D, 1, C, 1] (F1 = ${F1}), got [${wSpatial.shape}]`);
+  check(wSpatial.rank === 4 && wSpatial.shape[1] === 1 && wSpatial.shape[3] === 1 && J % F1 === 0, () => new ShapeError(fn, `[F1*D, 1, C, 1] (F1 = ${F1})`, wSpatial.shape, 'spatial weight'));
   const D = J / F1;
   const [l, r] = temporalPads(fn, wTemporal, opts.padding ?? 'same');
   const ws = reshape(wSpatial, [J, C]);
@@ -185,9 +186,9 @@ export function prepareTemporalSpatial(wTemporal: Tensor, wSpatial: Tensor, opts
  */
 export function applyTemporalSpatial(x: Tensor, w: TemporalSpatialWeights, nchw = true): Tensor4D {
   const fn = 'applyTemporalSpatial';
-  check(x.rank === 4 && x.shape[1] === 1 && x.shape[2] === w.C, `${fn}: expected input [B, 1, ${w.C}, T], got [${x.shape}]`);
+  check(x.rank === 4 && x.shape[1] === 1 && x.shape[2] === w.C, () => new ShapeError(fn, `[B, 1, ${w.C}, T]`, x.shape));
   const [B, , C, T] = x.shape as [number, number, number, number];
-  check(T + w.l + w.r >= w.K, `${fn}: kernel ${w.K} is larger than the padded input length ${T + w.l + w.r}`);
+  check(T + w.l + w.r >= w.K, () => new ShapeError(fn, `a padded input length of at least the kernel ${w.K}`, `length ${T + w.l + w.r} after padding`));
   return tidy(() => {
     // Spatial mixing: x as NHWC [B, C, T, 1] (free), filter [C, 1, 1, J] → z [B, 1, T, J].
     const z = runConv(reshape(x, [B, C, T, 1]), w.spatial, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false });
