@@ -1,3 +1,4 @@
+import { NnkitError, StateError } from '@nnkit/tensor';
 /**
  * A data set that worker threads can build for themselves: the module that exports a factory,
  * the export's name and its (structured-cloneable) arguments. Like PyTorch's workers, each
@@ -91,7 +92,7 @@ export class DatasetWorkerPool {
               pool.idle.push(w);
               pool.pump();
               resolve();
-            } else if (m.type === 'fatal') reject(new Error(`DataLoader worker could not build the data set: ${m.message}`));
+            } else if (m.type === 'fatal') reject(new NnkitError(`DataLoader worker could not build the data set: ${m.message}`));
             else pool.settle(w, m);
           });
           w.on('error', (e) => {
@@ -115,7 +116,7 @@ export class DatasetWorkerPool {
     this.idle.push(w);
     if (p) {
       if (m.type === 'result') p.resolve(m.samples);
-      else p.reject(new Error(`DataLoader worker failed on indices [${p.indices.join(', ')}]: ${m.message}`));
+      else p.reject(new NnkitError(`DataLoader worker failed on indices [${p.indices.join(', ')}]: ${m.message}`));
     }
     this.pump();
   }
@@ -140,7 +141,7 @@ export class DatasetWorkerPool {
 
   /** Stops every worker (pending requests are rejected). */
   async close(): Promise<void> {
-    const stopped = new Error('DataLoader: the workers were closed');
+    const stopped = new StateError('DataLoader', 'the workers were closed');
     for (const p of [...this.queue.splice(0), ...this.running.values()]) p.reject(stopped);
     this.running.clear();
     await Promise.all(this.workers.map((w) => w.terminate()));

@@ -1,4 +1,5 @@
 import { EegFormatError, type EegFormatName } from './errors.js';
+import { StorageError } from '@nnkit/tensor';
 
 /** Bytes accepted by every reader: a `Uint8Array` view or a whole `ArrayBuffer`. */
 export type BytesLike = Uint8Array | ArrayBuffer;
@@ -47,7 +48,12 @@ export async function readFileBytes(path: string, format: EegFormatName): Promis
   } catch {
     throw new EegFormatError(format, path, 'reading files by path needs Node (pass the bytes instead in the browser)');
   }
-  const buf = await fs.readFile(path);
+  let buf: Uint8Array;
+  try {
+    buf = await fs.readFile(path);
+  } catch (e) {
+    throw new StorageError(path, `cannot read the ${format} file (${(e as Error).message})`, { cause: e });
+  }
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 

@@ -2,8 +2,8 @@ import { ShapeError, ArgumentError, StateError } from '@nnkit/tensor';
 /** A chunk of samples: `Float32Array` (channels × n, channel-major) or one `number[]` row per channel. */
 export type StreamChunk = Float32Array | readonly (readonly number[])[];
 
-function nonFinite(v: number, c: number, i: number, at: number): Error {
-  return new Error(`EegStream.push: non-finite value ${v} at channel ${c}, sample ${i} of the chunk (sample ${at + i} of the stream); clean or interpolate it first`);
+function nonFinite(v: number, c: number, i: number, at: number): ArgumentError {
+  return new ArgumentError('EegStream.push', `non-finite value ${v} at channel ${c}, sample ${i} of the chunk (sample ${at + i} of the stream); clean or interpolate it first`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { View, parse } from 'vega';
 import { type TopLevelSpec, compile } from 'vega-lite';
 import type { Plot } from '../plots/types.js';
-import { ArgumentError } from '@nnkit/tensor';
+import { ArgumentError, StorageError } from '@nnkit/tensor';
 
 /**
  * Renders a {@link Plot} to an SVG string headlessly (Vega-Lite → Vega → SVG, no canvas).
@@ -75,8 +75,15 @@ export async function renderPng(plot: Plot | string, opts: RenderPngOptions = {}
  */
 export async function writePlot(plot: Plot | string, file: string, opts: RenderPngOptions = {}): Promise<void> {
   const ext = extname(file).toLowerCase();
-  if (ext === '.svg') await writeFile(file, await renderSvg(plot));
-  else if (ext === '.png') await writeFile(file, await renderPng(plot, opts));
-  else if (ext === '.json' && typeof plot !== 'string') await writeFile(file, JSON.stringify(plot.spec, null, 2));
+  const write = async (data: string | Uint8Array): Promise<void> => {
+    try {
+      await writeFile(file, data);
+    } catch (e) {
+      throw new StorageError(file, `writePlot cannot write (${(e as Error).message})`, { cause: e });
+    }
+  };
+  if (ext === '.svg') await write(await renderSvg(plot));
+  else if (ext === '.png') await write(await renderPng(plot, opts));
+  else if (ext === '.json' && typeof plot !== 'string') await write(JSON.stringify(plot.spec, null, 2));
   else throw new ArgumentError('writePlot', `expected a file name ending in .svg, .png${typeof plot === 'string' ? '' : ' or .json'}, got '${file}'`);
 }

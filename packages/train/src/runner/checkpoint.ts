@@ -4,6 +4,7 @@ import { getRngState, type RngState, setRngState, StateError, FormatError, Stora
 import { loadOptimizerState, saveOptimizerState } from '../optim/state-io.js';
 import type { History } from './history.js';
 import type { Runner } from './runner.js';
+import { parseJson } from './parse-json.js';
 
 const FORMAT = 'nnkit.checkpoint.v1';
 
@@ -69,10 +70,10 @@ export async function saveCheckpoint(runner: Runner, dir: string): Promise<void>
 export async function loadCheckpoint(runner: Runner, dir: string): Promise<void> {
   const s = runner.storage;
   if (!(await s.exists(`${dir}/state.json`))) {
-    throw new StorageError(`${dir}/state.json`, `Runner: no complete checkpoint at '${dir}' (state.json missing; was it written by saveCheckpoint?)`);
+    throw new StorageError(dir, 'Runner: no complete checkpoint here (state.json missing; was it written by saveCheckpoint?)');
   }
-  const state = JSON.parse(new TextDecoder().decode(await s.read(`${dir}/state.json`))) as CheckpointState;
-  if (state.format !== FORMAT) throw new FormatError('nnkit-checkpoint', `${dir}/state.json`, `Runner: '${dir}' is not an nnkit checkpoint (format ${String(state.format)})`);
+  const state = parseJson(await s.read(`${dir}/state.json`), 'nnkit-checkpoint', `${dir}/state.json`) as CheckpointState;
+  if (state.format !== FORMAT) throw new FormatError('nnkit-checkpoint', `${dir}/state.json`, `not an nnkit checkpoint (format ${String(state.format)})`);
   const rngs = runner.state.rngs ?? [];
   if (state.rngs.length !== rngs.length) {
     throw new StateError('Runner',

@@ -11,6 +11,7 @@ import { type FitState, runFit } from './fit.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { BatchLoader, EvalResult, FitOptions, GradClip, LossFn, RunnerOptions, SchedulerLike } from './types.js';
 import { ArgumentError, StateError } from '@nnkit/tensor';
+import { parseJson } from './parse-json.js';
 
 /** Weights file and metadata file of a model path: `best` / `best.safetensors` → `best.safetensors` + `best.json`. */
 export function modelPaths(path: string): { weights: string; meta: string } {
@@ -269,7 +270,7 @@ export class Runner {
       for (const t of Object.values(tensors)) t.dispose();
     }
     if (!(await this.storage.exists(meta))) return {};
-    return JSON.parse(new TextDecoder().decode(await this.storage.read(meta))) as Record<string, unknown>;
+    return parseJson(await this.storage.read(meta), 'nnkit-model-meta', meta) as Record<string, unknown>;
   }
 
   /**

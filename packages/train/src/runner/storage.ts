@@ -37,16 +37,20 @@ export function nodeStorage(): ModelStorage {
   return {
     async write(p, data) {
       const [f, pa] = await Promise.all([fs(), path()]);
-      await f.mkdir(pa.dirname(p), { recursive: true });
-      const tmp = `${p}.tmp-${process.pid}`;
-      await f.writeFile(tmp, toBytes(data));
-      await f.rename(tmp, p); // atomic: a crash never leaves a half-written checkpoint
+      try {
+        await f.mkdir(pa.dirname(p), { recursive: true });
+        const tmp = `${p}.tmp-${process.pid}`;
+        await f.writeFile(tmp, toBytes(data));
+        await f.rename(tmp, p); // atomic: a crash never leaves a half-written checkpoint
+      } catch (e) {
+        throw new StorageError(p, `cannot write (${(e as Error).message})`, { cause: e });
+      }
     },
     async read(p) {
       try {
         return new Uint8Array(await (await fs()).readFile(p));
       } catch (e) {
-        throw new StorageError(p, `storage: cannot read '${p}': ${(e as Error).message}`, { cause: e });
+        throw new StorageError(p, `cannot read (${(e as Error).message})`, { cause: e });
       }
     },
     async exists(p) {
@@ -58,7 +62,11 @@ export function nodeStorage(): ModelStorage {
       }
     },
     async remove(p) {
-      await (await fs()).rm(p, { recursive: true, force: true });
+      try {
+        await (await fs()).rm(p, { recursive: true, force: true });
+      } catch (e) {
+        throw new StorageError(p, `cannot remove (${(e as Error).message})`, { cause: e });
+      }
     },
   };
 }
@@ -80,7 +88,7 @@ export function memoryStorage(): ModelStorage & { files: Map<string, Uint8Array>
     },
     async read(p) {
       const d = files.get(p);
-      if (!d) throw new StorageError(p, `storage: cannot read '${p}': no such entry`);
+      if (!d) throw new StorageError(p, 'cannot read: no such entry');
       return d.slice();
     },
     async exists(p) {
@@ -130,7 +138,7 @@ export function indexedDbStorage(dbName = 'nnkit'): ModelStorage {
   let db: Promise<IdbDatabase> | undefined;
   const open = (): Promise<IdbDatabase> => {
     const idb = (globalThis as { indexedDB?: { open(n: string, v: number): IdbRequest<IdbDatabase> & { onupgradeneeded: (() => void) | null } } }).indexedDB;
-    if (!idb) return Promise.reject(new Error('indexedDbStorage: IndexedDB is not available here (use nodeStorage() in Node)'));
+    if (!idb) return Promise.reject(new NotSupportedError('indexedDbStorage', 'IndexedDB is not available here (use nodeStorage() in Node)'));
     db ??= new Promise((resolve, reject) => {
       const r = idb.open(dbName, 1);
       r.onupgradeneeded = () => {
@@ -147,7 +155,7 @@ export function indexedDbStorage(dbName = 'nnkit'): ModelStorage {
     },
     async read(p) {
       const v = await req((await store('readonly')).get(p));
-      if (!(v instanceof Uint8Array)) throw new StorageError(p, `storage: cannot read '${p}': not in IndexedDB '${dbName}'`);
+      if (!(v instanceof Uint8Array)) throw new StorageError(p, `cannot read: not in IndexedDB '${dbName}'`);
       return v;
     },
     async exists(p) {
@@ -184,7 +192,7 @@ export function downloadStorage(): ModelStorage {
       URL.revokeObjectURL(url);
     },
     async read(p) {
-      throw new StorageError(p, `downloadStorage: cannot read '${p}' back (downloads are write-only)`);
+      throw new StorageError(p, 'downloadStorage cannot read it back (downloads are write-only)');
     },
     async exists() {
       return false;

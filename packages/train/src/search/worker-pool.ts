@@ -1,4 +1,5 @@
 import type { TrialContext, TrialModule, TrialResult } from './types.js';
+import { NnkitError } from '@nnkit/tensor';
 
 /** Source of each worker (CommonJS, run with `eval: true`): imports the trial module, runs tasks. */
 const WORKER_SOURCE = `
@@ -71,7 +72,7 @@ export class TrialWorkerPool {
               pool.idle.push(w);
               pool.pump();
               resolve();
-            } else if (m.type === 'fatal') reject(new Error(`gridSearch worker could not load the trial: ${m.message}`));
+            } else if (m.type === 'fatal') reject(new NnkitError(`gridSearch worker could not load the trial: ${m.message}`));
             else pool.settle(w, m);
           });
           w.on('error', (e) => {
@@ -98,7 +99,7 @@ export class TrialWorkerPool {
     this.idle.push(w);
     if (r) {
       if (m.type === 'result') r.resolve(m.result);
-      else r.reject(new Error(`trial failed in a worker: ${m.message}`));
+      else r.reject(new NnkitError(`trial failed in a worker: ${m.message}`));
     }
     this.pump();
   }
