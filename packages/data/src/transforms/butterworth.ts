@@ -174,7 +174,7 @@ export function sosfiltfilt(sos: Sos, x: Float64Array, opts: SosfiltfiltOptions 
   const edge = padtype === null ? 0 : (opts.padlen ?? 3 * (2 * sos.length + 1 - Math.min(zb2, za2)));
   const n = x.length;
   if (edge > 0 && n <= edge) {
-    throw new ShapeError('sosfiltfilt', `more than ${edge} samples (the length of the input vector x must be greater than padlen)`, `${n} samples`);
+    throw new ShapeError('sosfiltfilt', `a time axis longer than padlen, which is ${edge}`, `${n} samples`);
   }
   const ext = new Float64Array(n + 2 * edge);
   ext.set(x, edge);

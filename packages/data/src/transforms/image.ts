@@ -8,7 +8,7 @@ export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0
 export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
 
 function checkImage(x: Tensor, who: string): void {
-  if (x.rank !== 3 && x.rank !== 4) throw new ShapeError(who, 'an image [C, H, W] or a batch [B, C, H, W]', x.shape);
+  if (x.rank !== 3 && x.rank !== 4) throw new ShapeError(who, '[C, H, W] (an image) or [B, C, H, W] (a batch)', x.shape);
 }
 
 function hw(x: Tensor): [number, number] {
@@ -135,7 +135,7 @@ export function toTensor(img: Tensor | RawImage): Tensor {
   return tidy(() => {
     let hwc: Tensor;
     if (img instanceof Tensor) {
-      if (img.rank !== 3) throw new ShapeError('toTensor', 'an image [H, W, C]', img.shape);
+      if (img.rank !== 3) throw new ShapeError('toTensor', '[H, W, C]', img.shape, 'image');
       hwc = img;
     } else {
       const c = img.channels ?? img.data.length / (img.height * img.width);
@@ -216,7 +216,7 @@ export function randomCrop(x: Tensor, size: number | readonly [number, number], 
     if (opts.padIfNeeded && w < tw) y = padHW(y, tw - w, 0, tw - w, 0, fv);
     if (opts.padIfNeeded && h < th) y = padHW(y, 0, th - h, 0, th - h, fv);
     [h, w] = hw(y);
-    if (h < th || w < tw) throw new ShapeError('randomCrop', `an image at least [${th}, ${tw}] (the required crop size)`, `[${h}, ${w}]`, 'image');
+    if (h < th || w < tw) throw new ShapeError('randomCrop', `at least [${th}, ${tw}] (the required crop size is larger than the input)`, `[${h}, ${w}]`, 'image');
     const i = g.randint(0, h - th + 1);
     const j = g.randint(0, w - tw + 1);
     return cropHW(y, i, j, th, tw);

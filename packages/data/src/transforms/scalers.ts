@@ -55,7 +55,7 @@ abstract class FeatureScaler {
     reduceAxes(t, `${this.label}.transform`);
     const F = t.shape[1]!;
     if (F !== st.shift.length) {
-      throw new ShapeError(`${this.label}.transform`, `${st.shift.length} features/channels (as fitted)`, t.shape, 'data');
+      throw new ShapeError(`${this.label}.transform`, `[N, ${st.shift.length}] or [N, ${st.shift.length}, T] (fitted on ${st.shift.length} features/channels)`, t.shape, 'data');
     }
     const out = tidy(() => {
       const shape = t.rank === 2 ? [1, F] : [1, F, 1];

@@ -38,7 +38,7 @@ function is1D(x: unknown): x is Signal1D {
  */
 export function mapRows<S extends SignalInput>(x: S, who: string, fn: (row: Float64Array) => Float64Array): SignalOutput<S> {
   if (x instanceof Tensor) {
-    if (x.rank === 0) throw new ShapeError(who, 'a tensor with a time axis ([..., T])', 'a scalar');
+    if (x.rank === 0) throw new ShapeError(who, '[..., T] (a time axis)', 'a scalar', 'a tensor');
     if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new DTypeError(who, 'float32 or int32', x.dtype, 'tensor');
     const T = x.shape[x.rank - 1]!;
     const data = x.dataSync();
