@@ -57,7 +57,7 @@ export function fitChannelZScore(data: Float32Array, shape: readonly [number, nu
  */
 export function applyChannelZScore(data: Float32Array, shape: readonly [number, number, number], z: ChannelZScore): Float32Array {
   const [n, c, t] = shape;
-  if (z.mean.length !== c) throw new ShapeError('applyChannelZScore', `${z.mean.length} channels (as fitted)`, `${c} channels`, 'data');
+  if (z.mean.length !== c) throw new ShapeError('applyChannelZScore', `[N, ${z.mean.length}, T] (fitted on ${z.mean.length} channels, data has ${c})`, shape, 'data');
   const out = new Float32Array(data.length);
   for (let i = 0; i < n; i++) {
     for (let ch = 0; ch < c; ch++) {

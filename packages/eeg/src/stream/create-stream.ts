@@ -3,7 +3,7 @@ import type { Module } from '@nnkit/nn';
 import { IncrementalRunner } from './incremental.js';
 import { planFor } from './plan.js';
 import { SampleBuffer, toChannelMajor, type StreamChunk } from './sample-buffer.js';
-import { ShapeError, ArgumentError } from '@nnkit/tensor';
+import { ArgumentError } from '@nnkit/tensor';
 
 export type { StreamChunk } from './sample-buffer.js';
 
@@ -90,7 +90,7 @@ export function createStream(model: Module, opts: StreamOptions): EegStream {
   positiveInt('hop', hop);
   if (!(sampleRate > 0 && Number.isFinite(sampleRate))) throw new ArgumentError('createStream', `sampleRate must be a positive number, got ${sampleRate}`);
   if (channels !== plan.nChans) {
-    throw new ShapeError('createStream', `${plan.nChans} channels (the ${plan.model} was built for)`, `channels = ${channels}`, 'stream');
+    throw new ArgumentError('createStream', `the ${plan.model} was built for ${plan.nChans} channels, got channels = ${channels}`);
   }
   if (plan.fixedWindow !== undefined && window !== plan.fixedWindow) {
     throw new ArgumentError('createStream', `${plan.model} was built for trials of ${plan.fixedWindow} samples: window must be ${plan.fixedWindow}, got ${window}`);

@@ -1,4 +1,4 @@
-import { ShapeError, ArgumentError, StateError } from '@nnkit/tensor';
+import { ArgumentError, StateError } from '@nnkit/tensor';
 /** A chunk of samples: `Float32Array` (channels × n, channel-major) or one `number[]` row per channel. */
 export type StreamChunk = Float32Array | readonly (readonly number[])[];
 
@@ -15,7 +15,9 @@ function nonFinite(v: number, c: number, i: number, at: number): ArgumentError {
 export function toChannelMajor(chunk: StreamChunk, channels: number, at: number): Float32Array {
   if (chunk instanceof Float32Array) {
     if (chunk.length % channels !== 0) {
-      throw new ShapeError('EegStream.push', `channels × n values (channel-major) for ${channels} channels`, `${chunk.length} values, not a multiple of ${channels}`, 'Float32Array chunk');
+      throw new ArgumentError('EegStream.push',
+        `a Float32Array chunk holds channels × n values (channel-major) for ${channels} channels; got ${chunk.length} values, not a multiple of ${channels}`,
+      );
     }
     const n = chunk.length / channels;
     for (let k = 0; k < chunk.length; k++) {
@@ -28,13 +30,13 @@ export function toChannelMajor(chunk: StreamChunk, channels: number, at: number)
     throw new ArgumentError('EegStream.push', 'a chunk is a Float32Array (channels × n, channel-major) or number[][] (one row per channel)');
   }
   if (chunk.length !== channels) {
-    throw new ShapeError('EegStream.push', `${channels} channel rows (a number[][] chunk is [channels][samples])`, `${chunk.length} rows`, 'chunk');
+    throw new ArgumentError('EegStream.push', `expected ${channels} channel rows, got ${chunk.length} (a number[][] chunk is [channels][samples])`);
   }
   const n = chunk[0]!.length;
   const out = new Float32Array(channels * n);
   chunk.forEach((row, c) => {
     if (!Array.isArray(row) || row.length !== n) {
-      throw new ShapeError('EegStream.push', `rows of equal length (row 0 has ${n} samples)`, `row ${c} with ${Array.isArray(row) ? row.length : typeof row}`, 'chunk');
+      throw new ArgumentError('EegStream.push', `every channel row must have the same length; row 0 has ${n} samples, row ${c} has ${Array.isArray(row) ? row.length : typeof row}`);
     }
     for (let i = 0; i < n; i++) {
       const v = row[i] as number;
