@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingSharedData, needs, sharedDataDir } from '@nnkit/tooling-testing';
 import { initBackend } from '@nnkit/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { type ExperimentResults, runExperiment } from './experiment.js';
 
 const root = join(sharedDataDir(), 'bciciv2b');

@@ -1,6 +1,7 @@
 import { initBackend } from '@nnkit/tensor';
 import { loadSafetensors, readSafetensors } from '@nnkit/nn';
-import { checkAgainstTorch, withPrefix } from '@nnkit/tooling-testing';
+import { withPrefix } from '@nnkit/tooling-testing';
+import { checkAgainstTorch } from '@nnkit/tooling-testing/parity';
 import { memory } from '@tensorflow/tfjs-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 import { cast, type Tensor, type TensorContainer, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
+import { ArgumentError } from '@nnkit/tensor';
 import type { LoadPthOptions } from './io/pth-read.js';
 import { loadStateDictFromFile } from './io/state-dict-file.js';
 
@@ -142,10 +143,10 @@ export abstract class Module {
 
   private checkName(name: string, kind: '_parameters' | '_buffers' | '_modules'): void {
     if (name === '' || name.includes('.')) {
-      throw new Error(`${this.path()}: invalid name '${name}' (must be non-empty and contain no '.')`);
+      throw new ArgumentError(this.path(), `invalid name '${name}' (must be non-empty and contain no '.')`);
     }
     for (const k of ['_parameters', '_buffers', '_modules'] as const) {
-      if (k !== kind && this[k].has(name)) throw new Error(`${this.path()}: '${name}' is already registered in ${k}`);
+      if (k !== kind && this[k].has(name)) throw new ArgumentError(this.path(), `'${name}' is already registered in ${k}`);
     }
   }
 

@@ -1,4 +1,5 @@
 import { cast, type Tensor, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
+import { ShapeError } from '@nnkit/tensor';
 
 let nextId = 0;
 
@@ -49,7 +50,7 @@ export class Parameter {
   /** Replaces the value in place (same shape and dtype); `value` is not disposed. */
   assign(value: Tensor): void {
     if (value.shape.length !== this.data.shape.length || value.shape.some((d, i) => d !== this.data.shape[i])) {
-      throw new Error(`Parameter.assign: expected shape [${this.data.shape}], got [${value.shape}]`);
+      throw new ShapeError('Parameter.assign', `[${this.data.shape.join(', ')}]`, value.shape, 'value');
     }
     this.data.assign(value.dtype === this.data.dtype ? value : tidy(() => cast(value, this.data.dtype)));
   }

@@ -53,7 +53,7 @@ function snapshotProcessListeners(): () => void {
   };
 }
 
-let registered: Partial<Record<BackendName, boolean>> = {};
+const registered: Partial<Record<BackendName, boolean>> = {};
 
 async function registerBackend(name: BackendName, opts: InitBackendOptions): Promise<void> {
   if (registered[name] && findBackend(name) !== null) return;
@@ -80,7 +80,7 @@ async function start(name: BackendName, opts: InitBackendOptions): Promise<void>
     } finally {
       restore();
     }
-    if (!ok) throw new Error(`tfjs refused to initialise '${name}' (see the warning above)`);
+    if (!ok) throw new BackendInitError(name, 'tfjs refused to initialise it (see the warning above)');
     if (name === 'cpu') {
       // nnkit runs on cpu on purpose: silence tfjs' one-time "install tfjs-node" notice.
       const cpu = findBackend('cpu') as { firstUse?: boolean } | null;
@@ -94,7 +94,7 @@ async function start(name: BackendName, opts: InitBackendOptions): Promise<void>
       /* not registered */
     }
     registered[name] = false;
-    throw new BackendInitError(name, e);
+    throw e instanceof BackendInitError ? e : new BackendInitError(name, e);
   }
   await installKernels(name);
 }

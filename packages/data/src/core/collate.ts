@@ -1,4 +1,5 @@
 import { Tensor, type DataType, stack, tensor, tidy } from '@tensorflow/tfjs-core';
+import { ShapeError, DTypeError, ArgumentError, StateError } from '@nnkit/tensor';
 
 /** Any typed array a sample may hold (stacked into one tensor by {@link defaultCollate}). */
 export type TypedArray =
@@ -29,14 +30,12 @@ function where(path: string): string {
 function collateTensors(samples: Tensor[], path: string): Tensor {
   const first = samples[0]!;
   samples.forEach((t, k) => {
-    if (t.isDisposed) throw new Error(`defaultCollate: sample ${k}${where(path)} is a disposed tensor`);
+    if (t.isDisposed) throw new StateError('defaultCollate', `sample ${k}${where(path)} is a disposed tensor`);
     if (t.shape.length !== first.shape.length || t.shape.some((s, d) => s !== first.shape[d])) {
-      throw new RangeError(
-        `defaultCollate: stack expects each tensor to be equal size, but got [${first.shape.join(', ')}] at sample 0 and [${t.shape.join(', ')}] at sample ${k}${where(path)}`,
-      );
+      throw new ShapeError(`defaultCollate${where(path)}`, `[${first.shape.join(', ')}] (as sample 0; stack expects each tensor to be equal size)`, t.shape, `sample ${k}`);
     }
     if (t.dtype !== first.dtype) {
-      throw new TypeError(`defaultCollate: dtype mismatch${where(path)}: sample 0 is ${first.dtype}, sample ${k} is ${t.dtype}`);
+      throw new DTypeError(`defaultCollate${where(path)}`, `${first.dtype} (as sample 0)`, t.dtype, `sample ${k}`);
     }
   });
   return stack(samples, 0);
@@ -49,7 +48,7 @@ function collateTypedArrays(samples: TypedArray[], path: string): Tensor {
   const out = float ? new Float32Array(samples.length * L) : new Int32Array(samples.length * L);
   samples.forEach((a, k) => {
     if (a.length !== L) {
-      throw new RangeError(`defaultCollate: typed arrays must have equal length, got ${L} at sample 0 and ${a.length} at sample ${k}${where(path)}`);
+      throw new ShapeError(`defaultCollate${where(path)}`, `[${L}] (typed arrays must have equal length, as sample 0)`, [a.length], `sample ${k}`);
     }
     out.set(a, k * L);
   });
@@ -68,7 +67,7 @@ function collateAny(samples: unknown[], path: string): unknown {
   const k0 = kind(first);
   samples.forEach((s, k) => {
     const ks = kind(s);
-    if (ks !== k0) throw new TypeError(`defaultCollate: sample 0 is a ${k0} but sample ${k} is a ${ks}${where(path)}`);
+    if (ks !== k0) throw new ArgumentError('defaultCollate', `sample 0 is a ${k0} but sample ${k} is a ${ks}${where(path)}`);
   });
   if (first instanceof Tensor) return collateTensors(samples as Tensor[], path);
   if (isTypedArray(first)) return collateTypedArrays(samples as TypedArray[], path);
@@ -79,7 +78,7 @@ function collateAny(samples: unknown[], path: string): unknown {
     const n = first.length;
     samples.forEach((s, k) => {
       if ((s as unknown[]).length !== n) {
-        throw new RangeError(`defaultCollate: each element in list of batch should be of equal size, got ${n} at sample 0 and ${(s as unknown[]).length} at sample ${k}${where(path)}`);
+        throw new ShapeError(`defaultCollate${where(path)}`, `a list of ${n} elements (each element in list of batch should be of equal size, as sample 0)`, `${(s as unknown[]).length} elements`, `sample ${k}`);
       }
     });
     const out: unknown[] = [];
@@ -92,7 +91,7 @@ function collateAny(samples: unknown[], path: string): unknown {
       out[key] = collateAny(
         samples.map((s, k) => {
           const o = s as Record<string, unknown>;
-          if (!(key in o)) throw new TypeError(`defaultCollate: sample ${k} has no key '${key}'${where(path)}`);
+          if (!(key in o)) throw new ArgumentError('defaultCollate', `sample ${k} has no key '${key}'${where(path)}`);
           return o[key];
         }),
         path === '' ? key : `${path}.${key}`,
@@ -100,7 +99,7 @@ function collateAny(samples: unknown[], path: string): unknown {
     }
     return out;
   }
-  throw new TypeError(`defaultCollate: samples${where(path)} must contain tensors, typed arrays, numbers, booleans, strings, arrays or plain objects; found ${Object.prototype.toString.call(first)}`);
+  throw new ArgumentError('defaultCollate', `samples${where(path)} must contain tensors, typed arrays, numbers, booleans, strings, arrays or plain objects; found ${Object.prototype.toString.call(first)}`);
 }
 
 /**
@@ -121,7 +120,7 @@ function collateAny(samples: unknown[], path: string): unknown {
  * ```
  */
 export function defaultCollate<T = unknown>(samples: readonly unknown[]): T {
-  if (samples.length === 0) throw new RangeError('defaultCollate: cannot collate an empty batch');
+  if (samples.length === 0) throw new ArgumentError('defaultCollate', 'cannot collate an empty batch');
   return tidy(() => {
     const out = collateAny(samples as unknown[], '');
     return out as never;

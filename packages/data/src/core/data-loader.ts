@@ -1,9 +1,9 @@
 import { defaultCollate, disposeBatch } from './collate.js';
 import { type Dataset, IterableDataset } from './dataset.js';
-import { ArgumentError } from '@nnkit/tensor';
 import type { SamplePool, SampleWorkers } from './sample-workers.js';
 import type { Generator } from './generator.js';
 import { BatchSampler, type BatchSamplerLike, RandomSampler, type Sampler, SequentialSampler } from './sampler.js';
+import { ArgumentError, NotSupportedError } from '@nnkit/tensor';
 
 /** Options of {@link DataLoader} (PyTorch's keyword names in camelCase). */
 export interface DataLoaderOptions<T, B> {
@@ -90,12 +90,12 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     this.dataset = dataset;
     const batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
     if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) {
-      throw new RangeError(`DataLoader: batchSize should be a positive integer or null, got ${batchSize}`);
+      throw new ArgumentError('DataLoader', `batchSize should be a positive integer or null, got ${batchSize}`);
     }
     const prefetch = opts.prefetch ?? 1;
-    if (!Number.isInteger(prefetch) || prefetch < 0) throw new RangeError(`DataLoader: prefetch should be a non-negative integer, got ${prefetch}`);
+    if (!Number.isInteger(prefetch) || prefetch < 0) throw new ArgumentError('DataLoader', `prefetch should be a non-negative integer, got ${prefetch}`);
     const numWorkers = opts.numWorkers ?? 0;
-    if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new RangeError(`DataLoader: numWorkers should be a non-negative integer, got ${numWorkers}`);
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new ArgumentError('DataLoader', `numWorkers should be a non-negative integer, got ${numWorkers}`);
     if (numWorkers > 0) {
       if (!opts.workerDataset) {
         throw new ArgumentError(
@@ -110,7 +110,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
           `workerDataset should be datasetWorkers({ module, export, args }) from '@nnkit/data/node' (worker threads are Node-only), got a plain ${JSON.stringify(opts.workerDataset)}`,
         );
       }
-      if (dataset instanceof IterableDataset) throw new TypeError('DataLoader: numWorkers > 0 is not supported with an IterableDataset');
+      if (dataset instanceof IterableDataset) throw new NotSupportedError('DataLoader', 'numWorkers > 0 is not supported with an IterableDataset');
     }
     this.numWorkers = numWorkers;
     this.workerDataset = opts.workerDataset;
@@ -120,20 +120,20 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     this.disposeSamples = opts.disposeSamples ?? true;
 
     if (dataset instanceof IterableDataset) {
-      if (opts.shuffle) throw new TypeError('DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=true');
-      if (opts.sampler) throw new TypeError('DataLoader with IterableDataset: expected unspecified sampler option');
-      if (opts.batchSampler) throw new TypeError('DataLoader with IterableDataset: expected unspecified batchSampler option');
+      if (opts.shuffle) throw new ArgumentError('DataLoader with IterableDataset', 'expected unspecified shuffle option, but got shuffle=true');
+      if (opts.sampler) throw new ArgumentError('DataLoader with IterableDataset', 'expected unspecified sampler option');
+      if (opts.batchSampler) throw new ArgumentError('DataLoader with IterableDataset', 'expected unspecified batchSampler option');
     }
-    if (opts.sampler && opts.shuffle) throw new TypeError('DataLoader: sampler option is mutually exclusive with shuffle');
+    if (opts.sampler && opts.shuffle) throw new ArgumentError('DataLoader', 'sampler option is mutually exclusive with shuffle');
     if (opts.batchSampler) {
-      if (opts.batchSize !== undefined && opts.batchSize !== 1) throw new TypeError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
-      if (opts.shuffle || opts.sampler || opts.dropLast) throw new TypeError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+      if (opts.batchSize !== undefined && opts.batchSize !== 1) throw new ArgumentError('DataLoader', 'batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+      if (opts.shuffle || opts.sampler || opts.dropLast) throw new ArgumentError('DataLoader', 'batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
       this.batchSize = null;
       this.batchSampler = opts.batchSampler;
       this.sampler = undefined;
       return;
     }
-    if (batchSize === null && this.dropLast) throw new TypeError('DataLoader: batchSize=null option disables auto-batching and is mutually exclusive with dropLast');
+    if (batchSize === null && this.dropLast) throw new ArgumentError('DataLoader', 'batchSize=null option disables auto-batching and is mutually exclusive with dropLast');
     this.batchSize = batchSize;
     if (dataset instanceof IterableDataset) {
       this.sampler = undefined;
@@ -150,7 +150,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     if (this.batchSampler) return this.batchSampler.length;
     if (this.sampler) return this.sampler.length;
     const n = (this.dataset as { length?: unknown }).length;
-    if (typeof n !== 'number') throw new TypeError('DataLoader: this IterableDataset has no length');
+    if (typeof n !== 'number') throw new NotSupportedError('DataLoader', 'this IterableDataset has no length');
     if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }

@@ -1,4 +1,5 @@
 import { type Tensor, gather, reshape, slice, tensor1d, tidy } from '@tensorflow/tfjs-core';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 /** A value or a promise of it: `Dataset.get` may be synchronous or asynchronous. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -50,9 +51,9 @@ export abstract class IterableDataset<T> implements AsyncIterable<T> {
 
 /** Checks an index against a length and returns it normalised (negative indices count from the end). */
 export function checkIndex(index: number, length: number, who: string): number {
-  if (!Number.isInteger(index)) throw new TypeError(`${who}: index must be an integer, got ${index}`);
+  if (!Number.isInteger(index)) throw new ArgumentError(who, `index must be an integer, got ${index}`);
   const i = index < 0 ? index + length : index;
-  if (i < 0 || i >= length) throw new RangeError(`${who}: index ${index} out of range for length ${length}`);
+  if (i < 0 || i >= length) throw new ArgumentError(who, `index ${index} out of range for length ${length}`);
   return i;
 }
 
@@ -74,13 +75,11 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
 
   constructor(...tensors: T) {
     super();
-    if (tensors.length === 0) throw new TypeError('TensorDataset: at least one tensor is required');
+    if (tensors.length === 0) throw new ArgumentError('TensorDataset', 'at least one tensor is required');
     const n = tensors[0]!.shape[0];
     tensors.forEach((t, k) => {
       if (t.rank === 0 || t.shape[0] !== n) {
-        throw new RangeError(
-          `TensorDataset: size mismatch between tensors: tensor 0 has first dimension ${n}, tensor ${k} has shape [${t.shape.join(', ')}]`,
-        );
+        throw new ShapeError('TensorDataset', `first dimension ${n} (size mismatch between tensors: tensor 0 has ${n})`, t.shape, `tensor ${k}`);
       }
     });
     this.tensors = tensors;
@@ -148,7 +147,7 @@ export class ConcatDataset<T> extends Dataset<T> {
 
   constructor(datasets: readonly Dataset<T>[]) {
     super();
-    if (datasets.length === 0) throw new TypeError('ConcatDataset: datasets should not be an empty iterable');
+    if (datasets.length === 0) throw new ArgumentError('ConcatDataset', 'datasets should not be an empty iterable');
     this.datasets = datasets;
     let total = 0;
     this.cumulativeSizes = datasets.map((d) => (total += d.length));

@@ -1,3 +1,4 @@
+import { ArgumentError } from '@nnkit/tensor';
 /**
  * Seeded pseudo-random generator (xoshiro128**, seeded through splitmix32), the nnkit
  * counterpart of `torch.Generator`: one generator drives shuffling, sampling and splits,
@@ -55,7 +56,7 @@ export class Generator {
   /** Re-seeds the generator (like `torch.Generator.manual_seed`); returns `this`. */
   manualSeed(seed: number): this {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError(`Generator.manualSeed: seed must be a non-negative safe integer, got ${seed}`);
+      throw new ArgumentError('Generator.manualSeed', `seed must be a non-negative safe integer, got ${seed}`);
     }
     this.seedValue = seed;
     const lo = seed >>> 0;
@@ -107,7 +108,7 @@ export class Generator {
    */
   randint(low: number, high: number): number {
     if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-      throw new RangeError(`Generator.randint: need integers low < high, got [${low}, ${high})`);
+      throw new ArgumentError('Generator.randint', `need integers low < high, got [${low}, ${high})`);
     }
     const n = high - low;
     if (n <= TWO32) {
@@ -117,7 +118,7 @@ export class Generator {
       while (x >= limit) x = this.nextUint32();
       return low + (x % n);
     }
-    if (!Number.isSafeInteger(n)) throw new RangeError(`Generator.randint: range too large (${n})`);
+    if (!Number.isSafeInteger(n)) throw new ArgumentError('Generator.randint', `range too large (${n})`);
     return low + Math.floor(this.random() * n);
   }
 
@@ -148,7 +149,7 @@ export class Generator {
    * @example `g.randperm(4)` → e.g. Int32Array [2, 0, 3, 1]
    */
   randperm(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Generator.randperm: n must be a non-negative integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError('Generator.randperm', `n must be a non-negative integer, got ${n}`);
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
@@ -186,7 +187,7 @@ export class Generator {
       state.s.length === 4 &&
       state.s.every((w) => Number.isInteger(w) && w >= 0 && w < TWO32) &&
       state.s.some((w) => w !== 0);
-    if (!ok) throw new TypeError(`Generator.setState: not a xoshiro128** state: ${JSON.stringify(state)}`);
+    if (!ok) throw new ArgumentError('Generator.setState', `not a xoshiro128** state: ${JSON.stringify(state)}`);
     this.seedValue = typeof state.seed === 'number' ? state.seed : 0;
     [this.s0, this.s1, this.s2, this.s3] = state.s.map((w) => w | 0) as [number, number, number, number];
     return this;

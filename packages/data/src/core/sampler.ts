@@ -1,4 +1,5 @@
 import { type Generator, defaultGenerator } from './generator.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * Yields dataset indices for one epoch (like `torch.utils.data.Sampler`); `length` is the
@@ -61,7 +62,7 @@ export class RandomSampler implements Sampler {
     this.generator = opts.generator;
     this.numSamplesOpt = opts.numSamples;
     if (opts.numSamples !== undefined && (!Number.isInteger(opts.numSamples) || opts.numSamples <= 0)) {
-      throw new RangeError(`RandomSampler: numSamples should be a positive integer value, but got numSamples=${opts.numSamples}`);
+      throw new ArgumentError('RandomSampler', `numSamples should be a positive integer value, but got numSamples=${opts.numSamples}`);
     }
   }
 
@@ -133,16 +134,16 @@ export class WeightedRandomSampler implements Sampler {
     opts: WeightedRandomSamplerOptions = {},
   ) {
     if (!Number.isInteger(numSamples) || numSamples <= 0) {
-      throw new RangeError(`WeightedRandomSampler: numSamples should be a positive integer value, but got numSamples=${numSamples}`);
+      throw new ArgumentError('WeightedRandomSampler', `numSamples should be a positive integer value, but got numSamples=${numSamples}`);
     }
     this.weights = Float64Array.from(weights);
-    if (this.weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new RangeError('WeightedRandomSampler: weights must be finite and non-negative');
+    if (this.weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new ArgumentError('WeightedRandomSampler', 'weights must be finite and non-negative');
     this.replacement = opts.replacement ?? true;
     this.generator = opts.generator;
     const positive = this.weights.reduce((a, w) => a + (w > 0 ? 1 : 0), 0);
-    if (positive === 0) throw new RangeError('WeightedRandomSampler: weights sum to zero');
+    if (positive === 0) throw new ArgumentError('WeightedRandomSampler', 'weights sum to zero');
     if (!this.replacement && numSamples > positive) {
-      throw new RangeError(`WeightedRandomSampler: cannot draw ${numSamples} samples without replacement from ${positive} non-zero weights`);
+      throw new ArgumentError('WeightedRandomSampler', `cannot draw ${numSamples} samples without replacement from ${positive} non-zero weights`);
     }
   }
 
@@ -192,7 +193,7 @@ export class BatchSampler implements BatchSamplerLike {
     readonly dropLast = false,
   ) {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
-      throw new RangeError(`BatchSampler: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
+      throw new ArgumentError('BatchSampler', `batchSize should be a positive integer value, but got batchSize=${batchSize}`);
     }
   }
 

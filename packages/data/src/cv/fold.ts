@@ -1,3 +1,4 @@
+import { ArgumentError } from '@nnkit/tensor';
 /** One train/test split of sample indices (both sorted ascending). */
 export interface Fold {
   train: Int32Array;
@@ -22,7 +23,7 @@ export function foldFromMask(isTest: Uint8Array): Fold {
 /** Number of samples from `n` (a count) or from the length of an array of labels/features. */
 export function sampleCount(x: number | { readonly length: number }, who: string): number {
   const n = typeof x === 'number' ? x : x.length;
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${who}: the number of samples must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(who, `the number of samples must be a non-negative integer, got ${n}`);
   return n;
 }
 

@@ -1,5 +1,6 @@
 import { type Generator, defaultGenerator } from '../core/generator.js';
 import { type Fold, encodeLabels, foldFromMask, sampleCount } from './fold.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link KFold} and {@link StratifiedKFold}. */
 export interface KFoldOptions {
@@ -10,7 +11,7 @@ export interface KFoldOptions {
 }
 
 function checkSplits(nSplits: number, who: string): void {
-  if (!Number.isInteger(nSplits) || nSplits < 2) throw new RangeError(`${who}: nSplits must be an integer ≥ 2, got ${nSplits}`);
+  if (!Number.isInteger(nSplits) || nSplits < 2) throw new ArgumentError(who, `nSplits must be an integer ≥ 2, got ${nSplits}`);
 }
 
 /**
@@ -34,7 +35,7 @@ export class KFold {
   /** The folds for `n` samples (or an array with one entry per sample). */
   split(n: number | { readonly length: number }): Fold[] {
     const N = sampleCount(n, 'KFold.split');
-    if (this.nSplits > N) throw new RangeError(`KFold: cannot have nSplits=${this.nSplits} greater than the number of samples n=${N}`);
+    if (this.nSplits > N) throw new ArgumentError('KFold', `cannot have nSplits=${this.nSplits} greater than the number of samples n=${N}`);
     const order = this.opts.shuffle ? (this.opts.generator ?? defaultGenerator()).randperm(N) : Int32Array.from({ length: N }, (_, i) => i);
     const folds: Fold[] = [];
     let start = 0;
@@ -73,7 +74,7 @@ export class StratifiedKFold {
     const counts = new Int32Array(K);
     for (const c of codes) counts[c]! += 1;
     if (this.nSplits > Math.max(...counts)) {
-      throw new RangeError(`StratifiedKFold: nSplits=${this.nSplits} cannot be greater than the number of members in each class (largest class: ${Math.max(...counts)})`);
+      throw new ArgumentError('StratifiedKFold', `nSplits=${this.nSplits} cannot be greater than the number of members in each class (largest class: ${Math.max(...counts)})`);
     }
     // sklearn: allocation[i][k] = count of class k in sorted(labels)[i::nSplits]
     const sorted = Int32Array.from(codes).sort();

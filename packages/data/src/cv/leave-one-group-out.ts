@@ -1,4 +1,5 @@
 import { type Fold, foldFromMask } from './fold.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** A fold of {@link LeaveOneGroupOut}, with the group held out. */
 export interface GroupFold extends Fold {
@@ -21,7 +22,7 @@ export class LeaveOneGroupOut {
     const distinct = [...new Set(Array.from(groups))].sort((a, b) =>
       typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
     );
-    if (distinct.length < 2) throw new RangeError(`LeaveOneGroupOut: the groups parameter contains fewer than 2 unique groups (${distinct.join(', ')})`);
+    if (distinct.length < 2) throw new ArgumentError('LeaveOneGroupOut', `the groups parameter contains fewer than 2 unique groups (${distinct.join(', ')})`);
     return distinct.map((g) => ({ ...foldFromMask(Uint8Array.from(Array.from(groups), (v) => (v === g ? 1 : 0))), group: g }));
   }
 

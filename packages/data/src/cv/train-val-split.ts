@@ -1,5 +1,6 @@
 import { type Generator, defaultGenerator } from '../core/generator.js';
 import { type Fold, encodeLabels, foldFromMask, sampleCount } from './fold.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link trainValSplit}. */
 export interface TrainValSplitOptions {
@@ -23,9 +24,9 @@ export interface TrainValSplitOptions {
 export function trainValSplit(x: number | ArrayLike<number | string>, opts: TrainValSplitOptions = {}): Fold {
   const n = sampleCount(typeof x === 'number' ? x : x.length, 'trainValSplit');
   const f = opts.valFraction ?? 0.2;
-  if (!(f > 0 && f < 1)) throw new RangeError(`trainValSplit: valFraction must be in (0, 1), got ${f}`);
+  if (!(f > 0 && f < 1)) throw new ArgumentError('trainValSplit', `valFraction must be in (0, 1), got ${f}`);
   const nVal = Math.ceil(f * n - 1e-9);
-  if (nVal === 0 || nVal === n) throw new RangeError(`trainValSplit: with n=${n} and valFraction=${f} one of the sets would be empty`);
+  if (nVal === 0 || nVal === n) throw new ArgumentError('trainValSplit', `with n=${n} and valFraction=${f} one of the sets would be empty`);
   const g = opts.generator ?? defaultGenerator();
   const mask = new Uint8Array(n);
   if (!opts.stratify) {
@@ -33,7 +34,7 @@ export function trainValSplit(x: number | ArrayLike<number | string>, opts: Trai
     for (let i = 0; i < nVal; i++) mask[p[i]!] = 1;
     return foldFromMask(mask);
   }
-  if (typeof x === 'number') throw new TypeError('trainValSplit: stratify needs the labels, not a sample count');
+  if (typeof x === 'number') throw new ArgumentError('trainValSplit', 'stratify needs the labels, not a sample count');
   const { codes, classes } = encodeLabels(x);
   const members: number[][] = classes.map(() => []);
   codes.forEach((c, i) => members[c]!.push(i));

@@ -1,4 +1,5 @@
 import { tensor, type Tensor } from '@tensorflow/tfjs-core';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 /** Trials cut from EEG recordings: plain typed arrays, ready for a TensorDataset. */
 export interface EegTrials {
@@ -48,11 +49,11 @@ export function trialsToTensors(t: EegTrials, opts: TrialsToTensorsOptions = {})
  */
 export function concatTrials(parts: readonly EegTrials[]): EegTrials {
   const first = parts[0];
-  if (!first) throw new Error('concatTrials: no trial sets given');
+  if (!first) throw new ArgumentError('concatTrials', 'no trial sets given');
   const [, c, s] = first.shape;
   for (const p of parts) {
     if (p.shape[1] !== c || p.shape[2] !== s) {
-      throw new Error(`concatTrials: shapes differ: [N, ${c}, ${s}] vs [N, ${p.shape[1]}, ${p.shape[2]}]`);
+      throw new ShapeError('concatTrials', `[N, ${c}, ${s}] (as the first trial set)`, `[N, ${p.shape[1]}, ${p.shape[2]}]`, 'trials');
     }
   }
   const n = parts.reduce((a, p) => a + p.shape[0], 0);

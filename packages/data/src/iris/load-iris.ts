@@ -2,6 +2,7 @@ import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { Dataset, checkIndex } from '../core/dataset.js';
 import { Generator } from '../core/generator.js';
 import { IRIS_FEATURES, IRIS_LABELS } from './iris-data.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Class names of the iris data set, by label index. */
 export const IRIS_CLASS_NAMES = ['setosa', 'versicolor', 'virginica'] as const;
@@ -125,7 +126,7 @@ export function irisSplits(opts: IrisSplitOptions = {}): IrisSplits {
   const n = raw.labels.length;
   const sizes = opts.sizes ?? [120, 15, 15];
   if (sizes.reduce((a, b) => a + b, 0) !== n || sizes.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new RangeError(`irisSplits: sizes must be non-negative integers summing to ${n}, got [${sizes.join(', ')}]`);
+    throw new ArgumentError('irisSplits', `sizes must be non-negative integers summing to ${n}, got [${sizes.join(', ')}]`);
   }
   const min = new Float32Array(F).fill(Infinity);
   const max = new Float32Array(F).fill(-Infinity);

@@ -1,4 +1,5 @@
 import { type SignalInput, type SignalOutput, mapRows } from './signal-util.js';
+import { ShapeError, ArgumentError, NotSupportedError } from '@nnkit/tensor';
 
 /** Second-order sections, one row `[b0, b1, b2, a0, a1, a2]` per section (scipy's `sos` layout). */
 export type Sos = number[][];
@@ -29,13 +30,13 @@ export type BandType = 'lowpass' | 'highpass' | 'bandpass';
  * @example `butterSos(4, [8, 30], 'bandpass', 250)` → 4 sections
  */
 export function butterSos(order: number, wn: number | readonly [number, number], btype: BandType, fs: number): Sos {
-  if (!Number.isInteger(order) || order < 1) throw new RangeError(`butterSos: order must be a positive integer, got ${order}`);
+  if (!Number.isInteger(order) || order < 1) throw new ArgumentError('butterSos', `order must be a positive integer, got ${order}`);
   const freqs = typeof wn === 'number' ? [wn] : [wn[0], wn[1]];
-  if ((btype === 'bandpass') !== (freqs.length === 2)) throw new RangeError(`butterSos: ${btype} needs ${btype === 'bandpass' ? '[low, high]' : 'one cut-off'}`);
+  if ((btype === 'bandpass') !== (freqs.length === 2)) throw new ArgumentError('butterSos', `${btype} needs ${btype === 'bandpass' ? '[low, high]' : 'one cut-off'}`);
   for (const f of freqs) {
-    if (!(f > 0 && f < fs / 2)) throw new RangeError(`butterSos: digital filter critical frequencies must be 0 < f < fs/2 (fs=${fs}), got ${f}`);
+    if (!(f > 0 && f < fs / 2)) throw new ArgumentError('butterSos', `digital filter critical frequencies must be 0 < f < fs/2 (fs=${fs}), got ${f}`);
   }
-  if (freqs.length === 2 && !(freqs[0]! < freqs[1]!)) throw new RangeError(`butterSos: need low < high, got [${freqs.join(', ')}]`);
+  if (freqs.length === 2 && !(freqs[0]! < freqs[1]!)) throw new ArgumentError('butterSos', `need low < high, got [${freqs.join(', ')}]`);
   // analog prototype poles (buttap), fs_internal = 2 → warped = 4 tan(pi Wn / 2), Wn relative to Nyquist
   const proto: C[] = [];
   for (let m = -order + 1; m < order; m += 2) {
@@ -173,7 +174,7 @@ export function sosfiltfilt(sos: Sos, x: Float64Array, opts: SosfiltfiltOptions 
   const edge = padtype === null ? 0 : (opts.padlen ?? 3 * (2 * sos.length + 1 - Math.min(zb2, za2)));
   const n = x.length;
   if (edge > 0 && n <= edge) {
-    throw new RangeError(`sosfiltfilt: the length of the input vector x must be greater than padlen, which is ${edge} (got ${n} samples)`);
+    throw new ShapeError('sosfiltfilt', `a time axis longer than padlen, which is ${edge}`, `${n} samples`);
   }
   const ext = new Float64Array(n + 2 * edge);
   ext.set(x, edge);
@@ -219,13 +220,13 @@ export interface BandpassOptions extends SosfiltfiltOptions {
  * ```
  */
 export function bandpass<S extends SignalInput>(signal: S, fs: number, low: number | null, high: number | null, opts: BandpassOptions = {}): SignalOutput<S> {
-  if ((opts.method ?? 'iir') !== 'iir') throw new RangeError(`bandpass: method '${opts.method}' is not implemented (only 'iir')`);
+  if ((opts.method ?? 'iir') !== 'iir') throw new NotSupportedError('bandpass', `method '${opts.method}' is not implemented (only 'iir')`);
   const order = opts.order ?? 4;
   let sos: Sos;
   if (low !== null && high !== null) sos = butterSos(order, [low, high], 'bandpass', fs);
   else if (high !== null) sos = butterSos(order, high, 'lowpass', fs);
   else if (low !== null) sos = butterSos(order, low, 'highpass', fs);
-  else throw new RangeError('bandpass: at least one of low and high must be given');
+  else throw new ArgumentError('bandpass', 'at least one of low and high must be given');
   const fo: SosfiltfiltOptions = {};
   if (opts.padtype !== undefined) fo.padtype = opts.padtype;
   if (opts.padlen !== undefined) fo.padlen = opts.padlen;

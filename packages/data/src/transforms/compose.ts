@@ -1,3 +1,4 @@
+import { ArgumentError } from '@nnkit/tensor';
 /** A transform: a function from one value to the next (may be async). */
 export type Transform<I = unknown, O = unknown> = (x: I) => O;
 
@@ -13,7 +14,7 @@ export type Transform<I = unknown, O = unknown> = (x: I) => O;
  */
 export function compose<I = unknown, O = unknown>(transforms: readonly Transform<any, any>[]): Transform<I, O> {
   transforms.forEach((t, i) => {
-    if (typeof t !== 'function') throw new TypeError(`compose: transform ${i} is not a function`);
+    if (typeof t !== 'function') throw new ArgumentError('compose', `transform ${i} is not a function`);
   });
   return (x: I): O => {
     let v: unknown = x;

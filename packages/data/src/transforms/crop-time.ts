@@ -1,5 +1,6 @@
 import { Tensor, slice } from '@tensorflow/tfjs-core';
 import type { Signal1D } from './signal-util.js';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 function resolve(i: number, T: number): number {
   const r = i < 0 ? i + T : i;
@@ -15,11 +16,11 @@ function resolve(i: number, T: number): number {
  */
 export function cropTime<S extends Tensor | Signal1D | readonly Signal1D[]>(x: S, start: number, stop?: number): S extends Tensor ? Tensor : S extends Signal1D ? Signal1D : Signal1D[] {
   if (!Number.isInteger(start) || (stop !== undefined && !Number.isInteger(stop))) {
-    throw new TypeError(`cropTime: start and stop must be integers, got ${start}, ${stop}`);
+    throw new ArgumentError('cropTime', `start and stop must be integers, got ${start}, ${stop}`);
   }
   const crop1 = (r: Signal1D): Signal1D => r.slice(resolve(start, r.length), Math.max(resolve(start, r.length), resolve(stop ?? r.length, r.length)));
   if (x instanceof Tensor) {
-    if (x.rank === 0) throw new RangeError('cropTime: expected a tensor [..., T], got a scalar');
+    if (x.rank === 0) throw new ShapeError('cropTime', '[..., T]', 'a scalar', 'a tensor');
     const T = x.shape[x.rank - 1]!;
     const a = resolve(start, T);
     const b = Math.max(a, resolve(stop ?? T, T));

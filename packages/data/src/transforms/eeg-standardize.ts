@@ -1,4 +1,5 @@
 import { type SignalInput, type SignalOutput, mapRows } from './signal-util.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link exponentialMovingStandardize}. */
 export interface ExponentialMovingStandardizeOptions {
@@ -24,9 +25,9 @@ export function exponentialMovingStandardize<S extends SignalInput>(signal: S, o
   const alpha = opts.factorNew ?? 1e-3;
   const eps = opts.eps ?? 1e-4;
   const init = opts.initBlockSize;
-  if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`exponentialMovingStandardize: factorNew must be in (0, 1], got ${alpha}`);
+  if (!(alpha > 0 && alpha <= 1)) throw new ArgumentError('exponentialMovingStandardize', `factorNew must be in (0, 1], got ${alpha}`);
   if (init !== undefined && (!Number.isInteger(init) || init < 1)) {
-    throw new RangeError(`exponentialMovingStandardize: initBlockSize must be a positive integer, got ${init}`);
+    throw new ArgumentError('exponentialMovingStandardize', `initBlockSize must be a positive integer, got ${init}`);
   }
   const keep = 1 - alpha;
   return mapRows(signal, 'exponentialMovingStandardize', (x) => {

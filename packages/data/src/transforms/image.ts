@@ -1,5 +1,6 @@
 import { type Tensor4D, Tensor, concat, fill, image, reverse, slice, sub, div, tensor, tidy, transpose, reshape, cast } from '@tensorflow/tfjs-core';
 import { type Generator, defaultGenerator } from '../core/generator.js';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 /** ImageNet channel means (RGB), the torchvision default for pretrained models. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
@@ -7,7 +8,7 @@ export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0
 export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
 
 function checkImage(x: Tensor, who: string): void {
-  if (x.rank !== 3 && x.rank !== 4) throw new RangeError(`${who}: expected an image [C, H, W] or a batch [B, C, H, W], got [${x.shape.join(', ')}]`);
+  if (x.rank !== 3 && x.rank !== 4) throw new ShapeError(who, '[C, H, W] (an image) or [B, C, H, W] (a batch)', x.shape);
 }
 
 function hw(x: Tensor): [number, number] {
@@ -36,7 +37,7 @@ export function resize(x: Tensor, size: number | readonly [number, number]): Ten
     if (h <= w) [oh, ow] = [size, Math.floor((size * w) / h)];
     else [oh, ow] = [Math.floor((size * h) / w), size];
   } else [oh, ow] = pySize(size);
-  if (!(oh > 0 && ow > 0)) throw new RangeError(`resize: output size must be positive, got [${oh}, ${ow}]`);
+  if (!(oh > 0 && ow > 0)) throw new ArgumentError('resize', `output size must be positive, got [${oh}, ${ow}]`);
   return tidy(() => {
     const b = x.rank === 3 ? reshape(x, [1, ...x.shape]) : x;
     const nhwc = transpose(cast(b, 'float32'), [0, 2, 3, 1]) as Tensor4D;
@@ -134,12 +135,12 @@ export function toTensor(img: Tensor | RawImage): Tensor {
   return tidy(() => {
     let hwc: Tensor;
     if (img instanceof Tensor) {
-      if (img.rank !== 3) throw new RangeError(`toTensor: expected an image [H, W, C], got [${img.shape.join(', ')}]`);
+      if (img.rank !== 3) throw new ShapeError('toTensor', '[H, W, C]', img.shape, 'image');
       hwc = img;
     } else {
       const c = img.channels ?? img.data.length / (img.height * img.width);
       if (!Number.isInteger(c) || c * img.height * img.width !== img.data.length) {
-        throw new RangeError(`toTensor: ${img.data.length} bytes do not form an image of ${img.height}×${img.width}×${img.channels ?? '?'}`);
+        throw new ShapeError('toTensor', `${img.height}×${img.width}×${img.channels ?? '?'} (${img.data.length} bytes do not form that image)`, `${img.data.length} bytes`, 'image data');
       }
       hwc = tensor(Int32Array.from(img.data), [img.height, img.width, c], 'int32');
     }
@@ -158,9 +159,9 @@ export function normalize(x: Tensor, mean: readonly number[] = IMAGENET_MEAN, st
   checkImage(x, 'normalize');
   const C = x.shape[x.rank - 3]!;
   if (mean.length !== C || std.length !== C) {
-    throw new RangeError(`normalize: image has ${C} channels but mean/std have ${mean.length}/${std.length} values`);
+    throw new ShapeError('normalize', `${C} mean/std values (one per channel)`, `${mean.length}/${std.length} values`, 'mean/std');
   }
-  if (std.some((s) => s === 0)) throw new RangeError('normalize: std evaluated to zero, leading to division by zero');
+  if (std.some((s) => s === 0)) throw new ArgumentError('normalize', 'std evaluated to zero, leading to division by zero');
   return tidy(() => {
     const m = tensor(mean as number[], [C, 1, 1], 'float32');
     const s = tensor(std as number[], [C, 1, 1], 'float32');
@@ -215,7 +216,7 @@ export function randomCrop(x: Tensor, size: number | readonly [number, number], 
     if (opts.padIfNeeded && w < tw) y = padHW(y, tw - w, 0, tw - w, 0, fv);
     if (opts.padIfNeeded && h < th) y = padHW(y, 0, th - h, 0, th - h, fv);
     [h, w] = hw(y);
-    if (h < th || w < tw) throw new RangeError(`randomCrop: required crop size [${th}, ${tw}] is larger than the input image size [${h}, ${w}]`);
+    if (h < th || w < tw) throw new ShapeError('randomCrop', `at least [${th}, ${tw}] (the required crop size is larger than the input)`, `[${h}, ${w}]`, 'image');
     const i = g.randint(0, h - th + 1);
     const j = g.randint(0, w - tw + 1);
     return cropHW(y, i, j, th, tw);

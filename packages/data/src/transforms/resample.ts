@@ -1,4 +1,5 @@
 import { type SignalInput, type SignalOutput, mapRows } from './signal-util.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -51,7 +52,7 @@ export interface ResampleOptions {
 /** Polyphase resampling of one channel by `up / down` (`scipy.signal.resample_poly`). */
 export function resamplePoly(x: Float64Array, up: number, down: number, opts: ResampleOptions = {}): Float64Array {
   if (!Number.isInteger(up) || !Number.isInteger(down) || up < 1 || down < 1) {
-    throw new RangeError(`resamplePoly: up and down must be positive integers, got ${up}/${down}`);
+    throw new ArgumentError('resamplePoly', `up and down must be positive integers, got ${up}/${down}`);
   }
   const g = gcd(up, down);
   up /= g;
@@ -97,7 +98,7 @@ export function resamplePoly(x: Float64Array, up: number, down: number, opts: Re
  * @example `resample(eeg, 250, 128)` // tensor [C, 1000] → [C, 512]
  */
 export function resample<S extends SignalInput>(signal: S, fromFs: number, toFs: number, opts: ResampleOptions = {}): SignalOutput<S> {
-  if (!(fromFs > 0) || !(toFs > 0)) throw new RangeError(`resample: sampling rates must be positive, got ${fromFs} → ${toFs}`);
+  if (!(fromFs > 0) || !(toFs > 0)) throw new ArgumentError('resample', `sampling rates must be positive, got ${fromFs} → ${toFs}`);
   // rational approximation of toFs / fromFs (exact for integer and decimal rates)
   let scale = 1;
   while ((!Number.isInteger(fromFs * scale) || !Number.isInteger(toFs * scale)) && scale < 1e6) scale *= 10;

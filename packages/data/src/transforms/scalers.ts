@@ -1,18 +1,19 @@
 import { Tensor, div, sub, tensor, tidy, min as tmin, max as tmax, moments, reshape, sqrt } from '@tensorflow/tfjs-core';
+import { ShapeError, ArgumentError, StateError } from '@nnkit/tensor';
 
 /** Feature data for the scalers: a tensor `[N, F]` / `[N, C, T]`, or nested number arrays of that shape. */
 export type FeatureInput = Tensor | number[][] | number[][][];
 
 function asTensor(x: FeatureInput, who: string): Tensor {
   if (x instanceof Tensor) return x;
-  if (!Array.isArray(x)) throw new TypeError(`${who}: expected a tensor or nested number arrays`);
+  if (!Array.isArray(x)) throw new ArgumentError(who, 'expected a tensor or nested number arrays');
   return tensor(x as number[][], undefined, 'float32');
 }
 
 function reduceAxes(t: Tensor, who: string): number[] {
   if (t.rank === 2) return [0];
   if (t.rank === 3) return [0, 2];
-  throw new RangeError(`${who}: expected data of shape [N, F] or [N, C, T], got [${t.shape.join(', ')}]`);
+  throw new ShapeError(who, '[N, F] or [N, C, T]', t.shape, 'data');
 }
 
 function back<X extends FeatureInput>(input: X, out: Tensor): X extends Tensor ? Tensor : X {
@@ -49,12 +50,12 @@ abstract class FeatureScaler {
   /** Applies the fitted scaling: `(x − shift) / scale`, per feature/channel. */
   transform<X extends FeatureInput>(x: X): X extends Tensor ? Tensor : X {
     const st = this.state;
-    if (!st) throw new Error(`${this.label}.transform: call fit(x) first`);
+    if (!st) throw new StateError(`${this.label}.transform`, 'call fit(x) first');
     const t = asTensor(x, `${this.label}.transform`);
     reduceAxes(t, `${this.label}.transform`);
     const F = t.shape[1]!;
     if (F !== st.shift.length) {
-      throw new RangeError(`${this.label}.transform: fitted on ${st.shift.length} features/channels, got data of shape [${t.shape.join(', ')}]`);
+      throw new ShapeError(`${this.label}.transform`, `[N, ${st.shift.length}] or [N, ${st.shift.length}, T] (fitted on ${st.shift.length} features/channels)`, t.shape, 'data');
     }
     const out = tidy(() => {
       const shape = t.rank === 2 ? [1, F] : [1, F, 1];
@@ -73,14 +74,14 @@ abstract class FeatureScaler {
 
   /** The fitted statistics (serialisable, e.g. to ship with a model). */
   getState(): ScalerState {
-    if (!this.state) throw new Error(`${this.label}.getState: not fitted`);
+    if (!this.state) throw new StateError(`${this.label}.getState`, 'not fitted');
     return { shift: this.state.shift.slice(), scale: this.state.scale.slice() };
   }
 
   /** Restores statistics from {@link getState}. Returns `this`. */
   setState(s: ScalerState): this {
     if (!Array.isArray(s.shift) || !Array.isArray(s.scale) || s.shift.length !== s.scale.length) {
-      throw new TypeError(`${this.label}.setState: expected { shift: number[], scale: number[] } of equal length`);
+      throw new ArgumentError(`${this.label}.setState`, 'expected { shift: number[], scale: number[] } of equal length');
     }
     this.state = { shift: s.shift.slice(), scale: s.scale.slice() };
     return this;

@@ -1,4 +1,5 @@
 import { Tensor, tensor } from '@tensorflow/tfjs-core';
+import { ShapeError, DTypeError, ArgumentError } from '@nnkit/tensor';
 
 /** One channel of samples. */
 export type Signal1D = Float32Array | Float64Array | readonly number[];
@@ -37,8 +38,8 @@ function is1D(x: unknown): x is Signal1D {
  */
 export function mapRows<S extends SignalInput>(x: S, who: string, fn: (row: Float64Array) => Float64Array): SignalOutput<S> {
   if (x instanceof Tensor) {
-    if (x.rank === 0) throw new RangeError(`${who}: expected a tensor with a time axis ([..., T]), got a scalar`);
-    if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new TypeError(`${who}: expected a float32 or int32 tensor, got ${x.dtype}`);
+    if (x.rank === 0) throw new ShapeError(who, '[..., T] (a time axis)', 'a scalar', 'a tensor');
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new DTypeError(who, 'float32 or int32', x.dtype, 'tensor');
     const T = x.shape[x.rank - 1]!;
     const data = x.dataSync();
     const rows = T === 0 ? 0 : data.length / T;
@@ -60,10 +61,10 @@ export function mapRows<S extends SignalInput>(x: S, who: string, fn: (row: Floa
   }
   if (Array.isArray(x)) {
     return (x as readonly Signal1D[]).map((row, c) => {
-      if (!is1D(row)) throw new TypeError(`${who}: channel ${c} is not a Float32Array, Float64Array or number[]`);
+      if (!is1D(row)) throw new ArgumentError(who, `channel ${c} is not a Float32Array, Float64Array or number[]`);
       const y = fn(Float64Array.from(row));
       return row instanceof Float64Array ? y : Float32Array.from(y);
     }) as SignalOutput<S>;
   }
-  throw new TypeError(`${who}: expected a Float32Array, Float64Array, number[], an array of channels, or a tensor [..., T]`);
+  throw new ArgumentError(who, 'expected a Float32Array, Float64Array, number[], an array of channels, or a tensor [..., T]');
 }

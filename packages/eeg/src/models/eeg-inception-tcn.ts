@@ -4,6 +4,7 @@ import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { checkEegInput } from './check-input.js';
 import { EEGNetFrontEnd, lastStep, squeezeHeight } from './eegnet-front-end.js';
 import { TemporalInception } from './temporal-inception.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link EEGInceptionTCN} (reference keyword names in camelCase). */
 export interface EEGInceptionTCNOptions {
@@ -60,7 +61,7 @@ export class EEGInceptionTCN extends EEGNetFrontEnd {
     const D = opts.D ?? 2;
     const F2 = F1 * D;
     const pool = opts.pool ?? 8;
-    if (F2 % 4 !== 0) throw new Error(`EEGInceptionTCN: F1·D (${F2}) must be a multiple of 4 (four inception branches)`);
+    if (F2 % 4 !== 0) throw new ArgumentError('EEGInceptionTCN', `F1·D (${F2}) must be a multiple of 4 (four inception branches)`);
     super({
       nChans: opts.nChans ?? 22,
       nClasses: opts.nClasses ?? 4,

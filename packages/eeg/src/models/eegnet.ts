@@ -2,6 +2,7 @@ import { reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { LinearWithConstraint } from '@nnkit/nn';
 import { checkEegInput } from './check-input.js';
 import { EEGNetFeatures, KERAS_BN } from './eegnet-front-end.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link EEGNet} (reference `n_chans` → `nChans`, …). */
 export interface EEGNetOptions {
@@ -42,7 +43,7 @@ export class EEGNet extends EEGNetFeatures {
 
   constructor(opts: EEGNetOptions) {
     const { nChans, nClasses, nTimes } = opts;
-    if (!(nTimes >= 32)) throw new Error(`EEGNet: nTimes must be at least 32 (two poolings of 4 and 8), got ${nTimes}`);
+    if (!(nTimes >= 32)) throw new ArgumentError('EEGNet', `nTimes must be at least 32 (two poolings of 4 and 8), got ${nTimes}`);
     const F1 = opts.F1 ?? 8;
     const F2 = opts.F2 ?? 16;
     const p = opts.dropout ?? 0.5;

@@ -1,5 +1,6 @@
 import { concat, type Tensor } from '@tensorflow/tfjs-core';
 import { Conv2dWithConstraint, MaxPool2d, Module, ShapeError } from '@nnkit/nn';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link TemporalInception}. */
 export interface TemporalInceptionOptions {
@@ -41,7 +42,7 @@ export class TemporalInception extends Module {
     const [p0, p1] = opts.poolKernel ?? [3, 3];
     const maxNorm = opts.maxNorm ?? 0.5;
     if (inChan % outChan !== 0) {
-      throw new Error(`TemporalInception: inChan (${inChan}) must be a multiple of outChan (${outChan})`);
+      throw new ArgumentError('TemporalInception', `inChan (${inChan}) must be a multiple of outChan (${outChan})`);
     }
     const conv = (k: number): Conv2dWithConstraint =>
       new Conv2dWithConstraint(inChan, outChan, [1, k], { padding: 'same', groups: outChan, bias: false, maxNorm });

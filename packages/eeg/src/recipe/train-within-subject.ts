@@ -1,6 +1,6 @@
 import { gather, softmax, type Tensor, tensor1d, tensor3d, tidy } from '@tensorflow/tfjs-core';
 import { backward, crossEntropy, type Module, type Parameter } from '@nnkit/nn';
-import { manualSeed, seededRandom } from '@nnkit/tensor';
+import { manualSeed, seededRandom, ArgumentError } from '@nnkit/tensor';
 import { accuracy, cohenKappa } from '@nnkit/metrics';
 import { Adam } from '@nnkit/train';
 import { applyChannelZScore, type ChannelZScore, fitChannelZScore, type TrialArrays } from './zscore.js';
@@ -73,8 +73,8 @@ export interface WithinSubjectResult<M extends EegClassifier> {
 
 function checkTrials(name: string, t: TrialArrays): void {
   const [n, c, s] = t.shape;
-  if (t.data.length !== n * c * s) throw new Error(`trainWithinSubject: ${name}.data has ${t.data.length} values, shape [${t.shape.join(', ')}] needs ${n * c * s}`);
-  if (t.labels.length !== n) throw new Error(`trainWithinSubject: ${name} has ${n} trials but ${t.labels.length} labels`);
+  if (t.data.length !== n * c * s) throw new ArgumentError('trainWithinSubject', `${name}.data has ${t.data.length} values, shape [${t.shape.join(', ')}] needs ${n * c * s}`);
+  if (t.labels.length !== n) throw new ArgumentError('trainWithinSubject', `${name} has ${n} trials but ${t.labels.length} labels`);
 }
 
 /**

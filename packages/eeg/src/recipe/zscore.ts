@@ -1,3 +1,4 @@
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 /** Trials as plain arrays (structurally what `@nnkit/data`'s EEG loaders return). */
 export interface TrialArrays {
   /** Row-major `[N, C, T]` samples. */
@@ -26,7 +27,7 @@ export interface ChannelZScore {
  */
 export function fitChannelZScore(data: Float32Array, shape: readonly [number, number, number]): ChannelZScore {
   const [n, c, t] = shape;
-  if (data.length !== n * c * t) throw new Error(`fitChannelZScore: data has ${data.length} values, shape [${shape.join(', ')}] needs ${n * c * t}`);
+  if (data.length !== n * c * t) throw new ArgumentError('fitChannelZScore', `data has ${data.length} values, shape [${shape.join(', ')}] needs ${n * c * t}`);
   const mean = new Float64Array(c);
   const std = new Float64Array(c);
   for (let ch = 0; ch < c; ch++) {
@@ -56,7 +57,7 @@ export function fitChannelZScore(data: Float32Array, shape: readonly [number, nu
  */
 export function applyChannelZScore(data: Float32Array, shape: readonly [number, number, number], z: ChannelZScore): Float32Array {
   const [n, c, t] = shape;
-  if (z.mean.length !== c) throw new Error(`applyChannelZScore: fitted on ${z.mean.length} channels, data has ${c}`);
+  if (z.mean.length !== c) throw new ShapeError('applyChannelZScore', `[N, ${z.mean.length}, T] (fitted on ${z.mean.length} channels, data has ${c})`, shape, 'data');
   const out = new Float32Array(data.length);
   for (let i = 0; i < n; i++) {
     for (let ch = 0; ch < c; ch++) {

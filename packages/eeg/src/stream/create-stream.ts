@@ -3,6 +3,7 @@ import type { Module } from '@nnkit/nn';
 import { IncrementalRunner } from './incremental.js';
 import { planFor } from './plan.js';
 import { SampleBuffer, toChannelMajor, type StreamChunk } from './sample-buffer.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 export type { StreamChunk } from './sample-buffer.js';
 
@@ -56,7 +57,7 @@ export interface EegStream {
 }
 
 function positiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`createStream: ${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError('createStream', `${name} must be a positive integer, got ${v}`);
 }
 
 /**
@@ -87,22 +88,20 @@ export function createStream(model: Module, opts: StreamOptions): EegStream {
   positiveInt('channels', channels);
   positiveInt('window', window);
   positiveInt('hop', hop);
-  if (!(sampleRate > 0 && Number.isFinite(sampleRate))) throw new Error(`createStream: sampleRate must be a positive number, got ${sampleRate}`);
+  if (!(sampleRate > 0 && Number.isFinite(sampleRate))) throw new ArgumentError('createStream', `sampleRate must be a positive number, got ${sampleRate}`);
   if (channels !== plan.nChans) {
-    throw new Error(`createStream: the ${plan.model} was built for ${plan.nChans} channels, got channels = ${channels}`);
+    throw new ArgumentError('createStream', `the ${plan.model} was built for ${plan.nChans} channels, got channels = ${channels}`);
   }
   if (plan.fixedWindow !== undefined && window !== plan.fixedWindow) {
-    throw new Error(`createStream: ${plan.model} was built for trials of ${plan.fixedWindow} samples: window must be ${plan.fixedWindow}, got ${window}`);
+    throw new ArgumentError('createStream', `${plan.model} was built for trials of ${plan.fixedWindow} samples: window must be ${plan.fixedWindow}, got ${window}`);
   }
   if (window < plan.minWindow) {
-    throw new Error(`createStream: ${plan.model} needs windows of at least ${plan.minWindow} samples, got window = ${window}`);
+    throw new ArgumentError('createStream', `${plan.model} needs windows of at least ${plan.minWindow} samples, got window = ${window}`);
   }
   if (hop % plan.totalPool !== 0) {
     const lo = Math.max(plan.totalPool, hop - (hop % plan.totalPool));
-    throw new Error(
-      `createStream: hop must be a multiple of ${plan.totalPool} (the ${plan.model}'s total pooling factor, so that pooled ` +
-        `activations line up between windows), got ${hop}; try ${lo} or ${lo + plan.totalPool}`,
-    );
+    throw new ArgumentError('createStream', `hop must be a multiple of ${plan.totalPool} (the ${plan.model}'s total pooling factor, so that pooled ` +
+        `activations line up between windows), got ${hop}; try ${lo} or ${lo + plan.totalPool}`);
   }
   model.eval();
   // Weight-derived tensors (batch norms folded, filters in the kernels' layouts) are kept

@@ -86,7 +86,6 @@ export class IncrementalRunner {
     const next: Tensor[] = [];
     this.lastComputed = this.layouts.map(() => 0);
     for (let l = 0; l < this.layouts.length; l++) {
-      const lay = this.layouts[l]!;
       const input = (a: number, b: number): Tensor =>
         l === 0 ? tensor4d(read(a, b), [1, 1, this.nChans, b - a + 1]) : slice(next[l - 1]!, [0, 0, 0, a], [-1, -1, -1, b - a + 1]);
       next.push(keep(tidy(() => this.stageStep(l, this.bufs[l] ?? null, input))));

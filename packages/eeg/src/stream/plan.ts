@@ -3,6 +3,7 @@ import type { Module } from '@nnkit/nn';
 import { EEGInceptionTCN } from '../models/eeg-inception-tcn.js';
 import { EEGNet } from '../models/eegnet.js';
 import { EEGTCNet } from '../models/eegtcnet.js';
+import { NotSupportedError } from '@nnkit/tensor';
 
 /**
  * One stage of a streaming plan. Every stage maps `[1, F, H, n]` to `[1, F', 1, m]` along the
@@ -120,7 +121,7 @@ export function planFor(model: Module): StreamPlan {
     };
   }
   const name = (model as { constructor: { name: string } }).constructor.name;
-  throw new Error(
-    `createStream: ${name} is not supported; streaming needs a model made of a time-local front end and a causal head (EEGTCNet, EEGInceptionTCN or EEGNet)`,
-  );
+  throw new NotSupportedError('createStream',
+      `${name} is not supported; streaming needs a model made of a time-local front end and a causal head (EEGTCNet, EEGInceptionTCN or EEGNet)`,
+    );
 }

@@ -1,8 +1,9 @@
+import { ArgumentError, StateError } from '@nnkit/tensor';
 /** A chunk of samples: `Float32Array` (channels × n, channel-major) or one `number[]` row per channel. */
 export type StreamChunk = Float32Array | readonly (readonly number[])[];
 
-function nonFinite(v: number, c: number, i: number, at: number): Error {
-  return new Error(`EegStream.push: non-finite value ${v} at channel ${c}, sample ${i} of the chunk (sample ${at + i} of the stream); clean or interpolate it first`);
+function nonFinite(v: number, c: number, i: number, at: number): ArgumentError {
+  return new ArgumentError('EegStream.push', `non-finite value ${v} at channel ${c}, sample ${i} of the chunk (sample ${at + i} of the stream); clean or interpolate it first`);
 }
 
 /**
@@ -14,8 +15,8 @@ function nonFinite(v: number, c: number, i: number, at: number): Error {
 export function toChannelMajor(chunk: StreamChunk, channels: number, at: number): Float32Array {
   if (chunk instanceof Float32Array) {
     if (chunk.length % channels !== 0) {
-      throw new Error(
-        `EegStream.push: a Float32Array chunk holds channels × n values (channel-major) for ${channels} channels; got ${chunk.length} values, not a multiple of ${channels}`,
+      throw new ArgumentError('EegStream.push',
+        `a Float32Array chunk holds channels × n values (channel-major) for ${channels} channels; got ${chunk.length} values, not a multiple of ${channels}`,
       );
     }
     const n = chunk.length / channels;
@@ -26,16 +27,16 @@ export function toChannelMajor(chunk: StreamChunk, channels: number, at: number)
     return chunk;
   }
   if (!Array.isArray(chunk)) {
-    throw new Error('EegStream.push: a chunk is a Float32Array (channels × n, channel-major) or number[][] (one row per channel)');
+    throw new ArgumentError('EegStream.push', 'a chunk is a Float32Array (channels × n, channel-major) or number[][] (one row per channel)');
   }
   if (chunk.length !== channels) {
-    throw new Error(`EegStream.push: expected ${channels} channel rows, got ${chunk.length} (a number[][] chunk is [channels][samples])`);
+    throw new ArgumentError('EegStream.push', `expected ${channels} channel rows, got ${chunk.length} (a number[][] chunk is [channels][samples])`);
   }
   const n = chunk[0]!.length;
   const out = new Float32Array(channels * n);
   chunk.forEach((row, c) => {
     if (!Array.isArray(row) || row.length !== n) {
-      throw new Error(`EegStream.push: every channel row must have the same length; row 0 has ${n} samples, row ${c} has ${Array.isArray(row) ? row.length : typeof row}`);
+      throw new ArgumentError('EegStream.push', `every channel row must have the same length; row 0 has ${n} samples, row ${c} has ${Array.isArray(row) ? row.length : typeof row}`);
     }
     for (let i = 0; i < n; i++) {
       const v = row[i] as number;
@@ -81,7 +82,7 @@ export class SampleBuffer {
   read(a: number, b: number): Float32Array {
     const n = b - a + 1;
     const o = a - this.base;
-    if (o < 0 || o + n > this.len) throw new Error(`SampleBuffer: samples ${a}..${b} are not buffered`);
+    if (o < 0 || o + n > this.len) throw new StateError('SampleBuffer', `samples ${a}..${b} are not buffered`);
     const out = new Float32Array(this.channels * n);
     for (let c = 0; c < this.channels; c++) out.set(this.data.subarray(c * this.cap + o, c * this.cap + o + n), c * n);
     return out;

@@ -1,5 +1,6 @@
 import type { MetricInput } from '../core/inputs.js';
 import type { Metric } from '../core/metric.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * Several metrics fed the same batches; `compute()` returns `{ [metric.name]: value }`.
@@ -18,7 +19,7 @@ export class MetricCollection implements Metric<Record<string, unknown>> {
   constructor(metrics: ReadonlyArray<Metric<unknown>>) {
     const seen = new Set<string>();
     for (const m of metrics) {
-      if (seen.has(m.name)) throw new Error(`MetricCollection: two metrics named '${m.name}'; pass a distinct { name } to one of them`);
+      if (seen.has(m.name)) throw new ArgumentError('MetricCollection', `two metrics named '${m.name}'; pass a distinct { name } to one of them`);
       seen.add(m.name);
     }
     this.metrics = [...metrics];

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { loadOptionalPeer } from '@nnkit/tensor';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Plot } from '../plots/types.js';
+import { ArgumentError, loadOptionalPeer, StorageError } from '@nnkit/tensor';
 
 // vega, vega-lite and @resvg/resvg-js (a native binary) are optional peer dependencies, loaded
 // on first use: installing @nnkit/metrics (or train, eeg) does not pull the plotting stack.
@@ -56,7 +56,7 @@ export interface RenderPngOptions {
 export async function renderPng(plot: Plot | string, opts: RenderPngOptions = {}): Promise<Uint8Array> {
   const svg = await renderSvg(plot);
   const scale = opts.scale ?? 2;
-  if (!(scale > 0)) throw new Error(`renderPng: expected scale > 0, got ${scale}`);
+  if (!(scale > 0)) throw new ArgumentError('renderPng', `expected scale > 0, got ${scale}`);
   const { Resvg } = await resvg('renderPng');
   const r = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
@@ -82,8 +82,15 @@ export async function renderPng(plot: Plot | string, opts: RenderPngOptions = {}
  */
 export async function writePlot(plot: Plot | string, file: string, opts: RenderPngOptions = {}): Promise<void> {
   const ext = extname(file).toLowerCase();
-  if (ext === '.svg') await writeFile(file, await renderSvg(plot));
-  else if (ext === '.png') await writeFile(file, await renderPng(plot, opts));
-  else if (ext === '.json' && typeof plot !== 'string') await writeFile(file, JSON.stringify(plot.spec, null, 2));
-  else throw new Error(`writePlot: expected a file name ending in .svg, .png${typeof plot === 'string' ? '' : ' or .json'}, got '${file}'`);
+  const write = async (data: string | Uint8Array): Promise<void> => {
+    try {
+      await writeFile(file, data);
+    } catch (e) {
+      throw new StorageError(file, `writePlot cannot write (${(e as Error).message})`, { cause: e });
+    }
+  };
+  if (ext === '.svg') await write(await renderSvg(plot));
+  else if (ext === '.png') await write(await renderPng(plot, opts));
+  else if (ext === '.json' && typeof plot !== 'string') await write(JSON.stringify(plot.spec, null, 2));
+  else throw new ArgumentError('writePlot', `expected a file name ending in .svg, .png${typeof plot === 'string' ? '' : ' or .json'}, got '${file}'`);
 }

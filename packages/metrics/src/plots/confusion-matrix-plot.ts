@@ -1,6 +1,7 @@
 import { normalizeMatrix } from '../classification/confusion.js';
 import { classNamesFor } from './palette.js';
 import { BASE_CONFIG, type Plot, type PlotOptions, VEGA_LITE_SCHEMA } from './types.js';
+import { ShapeError } from '@nnkit/tensor';
 
 /** Options of {@link confusionMatrixPlot}. */
 export interface ConfusionMatrixPlotOptions extends PlotOptions {
@@ -23,7 +24,7 @@ export interface ConfusionMatrixPlotOptions extends PlotOptions {
 export function confusionMatrixPlot(matrix: ReadonlyArray<ArrayLike<number>>, classNames?: readonly string[], opts: ConfusionMatrixPlotOptions = {}): Plot {
   const k = matrix.length;
   for (let i = 0; i < k; i++) {
-    if (matrix[i]!.length !== k) throw new Error(`confusionMatrixPlot: expected a square matrix [${k}, ${k}], got row ${i} of length ${matrix[i]!.length}`);
+    if (matrix[i]!.length !== k) throw new ShapeError('confusionMatrixPlot', `a square matrix [${k}, ${k}]`, `row ${i} of length ${matrix[i]!.length}`, 'matrix');
   }
   const names = classNamesFor(k, classNames, 'confusionMatrixPlot');
   const counts = Array.from({ length: k }, (_, i) => Array.from(matrix[i]!));

@@ -3,6 +3,7 @@ import { classColors, classNamesFor } from './palette.js';
 import { readPoints } from './points.js';
 import { pointLayer, pointRows } from './scatter-plot.js';
 import { BASE_CONFIG, type Plot, type PlotOptions, VEGA_LITE_SCHEMA } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** A classifier of 2-feature inputs: grid `[M, 2]` row-major → class index per row `[M]`. */
 export type GridPredictor = (grid: Float32Array) => Int32Array | ArrayLike<number> | Promise<Int32Array | ArrayLike<number>>;
@@ -29,10 +30,10 @@ export interface DecisionBoundaryOptions extends PlotOptions {
 
 function range(opt: [number, number] | undefined, xy: Float64Array | undefined, axis: number, name: string): [number, number] {
   if (opt) {
-    if (!(opt[1] > opt[0])) throw new Error(`decisionBoundaryPlot: expected ${name} [min, max] with max > min, got [${opt.join(', ')}]`);
+    if (!(opt[1] > opt[0])) throw new ArgumentError('decisionBoundaryPlot', `expected ${name} [min, max] with max > min, got [${opt.join(', ')}]`);
     return opt;
   }
-  if (!xy || xy.length === 0) throw new Error(`decisionBoundaryPlot: expected ${name} or points to set the plotted range`);
+  if (!xy || xy.length === 0) throw new ArgumentError('decisionBoundaryPlot', `expected ${name} or points to set the plotted range`);
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = axis; i < xy.length; i += 2) {
@@ -62,7 +63,7 @@ export async function decisionBoundaryPlot(predict: GridPredictor, opts: Decisio
   const [x0, x1] = range(opts.xRange, pts?.xy, 0, 'xRange');
   const [y0, y1] = range(opts.yRange, pts?.xy, 1, 'yRange');
   const r = opts.resolution ?? 100;
-  if (!Number.isInteger(r) || r < 2 || r > 1000) throw new Error(`decisionBoundaryPlot: expected resolution an integer in [2, 1000], got ${r}`);
+  if (!Number.isInteger(r) || r < 2 || r > 1000) throw new ArgumentError('decisionBoundaryPlot', `expected resolution an integer in [2, 1000], got ${r}`);
   const dx = (x1 - x0) / r;
   const dy = (y1 - y0) / r;
   const grid = new Float32Array(r * r * 2);
@@ -73,11 +74,11 @@ export async function decisionBoundaryPlot(predict: GridPredictor, opts: Decisio
     }
   }
   const cls = await predict(grid);
-  if (cls.length !== r * r) throw new Error(`decisionBoundaryPlot: expected predict to return ${r * r} classes (one per grid row), got ${cls.length}`);
+  if (cls.length !== r * r) throw new ArgumentError('decisionBoundaryPlot', `expected predict to return ${r * r} classes (one per grid row), got ${cls.length}`);
   let k = opts.classNames?.length ?? 0;
   for (let m = 0; m < cls.length; m++) {
     const c = cls[m]!;
-    if (!Number.isInteger(c) || c < 0) throw new Error(`decisionBoundaryPlot: expected predict to return class indices, got ${c} at ${m}`);
+    if (!Number.isInteger(c) || c < 0) throw new ArgumentError('decisionBoundaryPlot', `expected predict to return class indices, got ${c} at ${m}`);
     k = Math.max(k, c + 1);
   }
   if (pts?.y) for (const v of pts.y) k = Math.max(k, v + 1);

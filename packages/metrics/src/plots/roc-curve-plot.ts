@@ -1,6 +1,7 @@
 import type { RocCurve } from '../classification/roc.js';
 import { CLASS_COLORS } from './palette.js';
 import { BASE_CONFIG, type Plot, type PlotOptions, VEGA_LITE_SCHEMA } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * ROC curves (from {@link rocCurve}) with the chance diagonal; the legend shows each curve's
@@ -14,12 +15,12 @@ import { BASE_CONFIG, type Plot, type PlotOptions, VEGA_LITE_SCHEMA } from './ty
  */
 export function rocCurvePlot(curves: Record<string, RocCurve>, opts: PlotOptions & { auc?: Record<string, number> } = {}): Plot {
   const names = Object.keys(curves);
-  if (names.length === 0) throw new Error('rocCurvePlot: expected at least one { name: RocCurve }');
+  if (names.length === 0) throw new ArgumentError('rocCurvePlot', 'expected at least one { name: RocCurve }');
   const label = (n: string): string => (opts.auc?.[n] !== undefined ? `${n} (AUC ${opts.auc[n].toFixed(3)})` : n);
   const data: Array<Record<string, unknown>> = [];
   for (const n of names) {
     const c = curves[n]!;
-    if (c.fpr.length !== c.tpr.length) throw new Error(`rocCurvePlot: curve '${n}' has ${c.fpr.length} fpr and ${c.tpr.length} tpr values`);
+    if (c.fpr.length !== c.tpr.length) throw new ArgumentError('rocCurvePlot', `curve '${n}' has ${c.fpr.length} fpr and ${c.tpr.length} tpr values`);
     c.fpr.forEach((f, i) => data.push({ fpr: f, tpr: c.tpr[i], curve: label(n), order: i }));
   }
   const size = opts.width ?? 360;

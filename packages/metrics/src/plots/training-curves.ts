@@ -1,4 +1,5 @@
 import { BASE_CONFIG, type Plot, type PlotOptions, type Point2, type TrainingHistory, VEGA_LITE_SCHEMA } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link trainingCurves}. */
 export interface TrainingCurvesOptions extends PlotOptions {
@@ -12,7 +13,7 @@ function rows(points: readonly Point2[] | undefined, series: string, what: strin
   if (!points) return [];
   return points.map((p, i) => {
     if (!Array.isArray(p) || p.length !== 2 || !Number.isFinite(p[0])) {
-      throw new Error(`trainingCurves: expected history.${what}[${i}] to be a [step, value] pair, got ${JSON.stringify(p)}`);
+      throw new ArgumentError('trainingCurves', `expected history.${what}[${i}] to be a [step, value] pair, got ${JSON.stringify(p)}`);
     }
     return { step: p[0], value: p[1], series };
   });
@@ -31,7 +32,7 @@ function rows(points: readonly Point2[] | undefined, series: string, what: strin
  */
 export function trainingCurves(history: TrainingHistory, opts: TrainingCurvesOptions = {}): Plot {
   if (!history || !Array.isArray(history.stepLosses) || !Array.isArray(history.devLosses) || !Array.isArray(history.devScores)) {
-    throw new Error('trainingCurves: expected a TrainingHistory { stepLosses, devLosses, devScores } of [step, value] pairs');
+    throw new ArgumentError('trainingCurves', 'expected a TrainingHistory { stepLosses, devLosses, devScores } of [step, value] pairs');
   }
   const scoreName = history.scoreName ?? 'score';
   const width = opts.width ?? 380;

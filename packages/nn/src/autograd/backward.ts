@@ -1,6 +1,7 @@
 import { add, engine, keep, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 /** What {@link backward} and {@link zeroGrad} accept: a module (all its parameters) or a list of parameters. */
 export type ModelOrParams = Module | Iterable<Parameter>;
@@ -39,11 +40,11 @@ export function backward(lossFn: () => Tensor, modelOrParams: ModelOrParams): Te
   const params = paramsOf(modelOrParams).filter((p) => p.requiresGrad);
   const checkScalar = (y: unknown): Tensor => {
     if (!(y !== null && typeof y === 'object' && 'rank' in y && 'dataId' in y)) {
-      throw new Error('backward: the loss function must return a tensor');
+      throw new ArgumentError('backward', 'the loss function must return a tensor');
     }
     const t = y as Tensor;
     if (t.rank !== 0 && t.size !== 1) {
-      throw new Error(`backward: grad can be implicitly created only for scalar outputs (loss has shape [${t.shape.join(', ')}])`);
+      throw new ShapeError('backward', '[] (grad can be implicitly created only for scalar outputs)', t.shape, 'loss');
     }
     return t;
   };

@@ -1,5 +1,6 @@
 import { withoutGradientTape } from '@nnkit/tensor';
 import { clone, engine, keep, type Tensor, type TensorContainer, tidy, zerosLike } from '@tensorflow/tfjs-core';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link grad}. */
 export interface GradOptions {
@@ -30,16 +31,16 @@ export interface GradOptions {
  * ```
  */
 export function grad(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradOptions = {}): Tensor[] {
-  if (inputs.length === 0) throw new Error('grad: inputs must contain at least one tensor');
+  if (inputs.length === 0) throw new ArgumentError('grad', 'inputs must contain at least one tensor');
   const dy = opts.gradOutputs;
   const { value, grads } = engine().gradients(
     () => {
       const y = fn(...inputs);
       if (dy === undefined && y.rank !== 0) {
-        throw new Error(`grad: grad can be implicitly created only for scalar outputs (output has shape [${y.shape.join(', ')}]); pass gradOutputs`);
+        throw new ShapeError('grad', '[] (grad can be implicitly created only for scalar outputs; pass gradOutputs)', y.shape, 'output');
       }
       if (dy !== undefined && y.shape.join(',') !== dy.shape.join(',')) {
-        throw new Error(`grad: gradOutputs has shape [${dy.shape.join(', ')}], expected the output's shape [${y.shape.join(', ')}]`);
+        throw new ShapeError('grad', `the output's shape [${y.shape.join(', ')}]`, dy.shape, 'gradOutputs');
       }
       return y;
     },
@@ -55,9 +56,7 @@ export function grad(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: Gr
       if (!opts.allowUnused) {
         for (const t of out) t.dispose();
         for (const gg of grads) gg?.dispose();
-        throw new Error(
-          `grad: input ${i} (shape [${inputs[i]!.shape.join(', ')}]) does not influence the output; pass allowUnused: true to get zeros`,
-        );
+        throw new ArgumentError('grad', `input ${i} (shape [${inputs[i]!.shape.join(', ')}]) does not influence the output; pass allowUnused: true to get zeros`);
       }
       out.push(keep(zerosLike(inputs[i]!)));
     } else {

@@ -1,4 +1,4 @@
-import { initBackend } from '@nnkit/tensor';
+import { ArgumentError, initBackend } from '@nnkit/tensor';
 import { add, concat, matMul, memory, mul, ones, relu, scalar, tanh, type Tensor, tensor2d, zeros } from '@tensorflow/tfjs-core';
 import { assertClose, readFixture, withPrefix } from '@nnkit/tooling-testing';
 import { StateDictError } from '../errors.js';
@@ -89,7 +89,7 @@ describe('Sequential', () => {
     x.dispose();
     expect(net.at(1).path()).toBe('Sequential.1');
     expect(() => net.at(3)).toThrow(/Sequential: index 3 is out of range \(length 3\)/);
-    expect(() => net.at(-4)).toThrow(RangeError);
+    expect(() => net.at(-4)).toThrow(ArgumentError);
     net.dispose();
   });
 
@@ -193,7 +193,7 @@ describe('ModuleList', () => {
     l.set(0, new Lin(1, 7));
     expect(l.stateDict()['0.weight']!.shape).toEqual([7, 1]);
     expect(() => l.call()).toThrow(/ModuleList has no forward/);
-    expect(() => l.append({} as Lin)).toThrow(TypeError);
+    expect(() => l.append({} as Lin)).toThrow(ArgumentError);
     popped.dispose();
     l.dispose();
   });

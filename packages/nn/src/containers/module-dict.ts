@@ -1,4 +1,5 @@
 import { Module } from '../module.js';
+import { ArgumentError, NotSupportedError } from '@nnkit/tensor';
 
 /**
  * Holds named child modules, like `torch.nn.ModuleDict`: registered under their names (state
@@ -34,13 +35,13 @@ export class ModuleDict<M extends Module = Module> extends Module implements Ite
   /** The module under `key`; throws naming the available keys when absent. */
   get(key: string): M {
     const m = this.getChild(key) as M | null | undefined;
-    if (!m) throw new Error(`${this.path()}: no module '${key}' (has: ${[...this.keys()].join(', ') || 'none'})`);
+    if (!m) throw new ArgumentError(this.path(), `no module '${key}' (has: ${[...this.keys()].join(', ') || 'none'})`);
     return m;
   }
 
   /** Adds or replaces the module under `key` (replacing keeps the position); returns `this`. */
   set(key: string, module: M): this {
-    if (!(module instanceof Module)) throw new TypeError(`${this.path()}: ModuleDict accepts only Modules ('${key}')`);
+    if (!(module instanceof Module)) throw new ArgumentError(this.path(), `ModuleDict accepts only Modules ('${key}')`);
     if (this.getChild(key) !== undefined) {
       // Replace in place: re-register every key after it so the order is kept.
       const entries = [...this.namedChildren()].map(([k, m]): [string, Module] => [k, k === key ? module : m]);
@@ -86,6 +87,6 @@ export class ModuleDict<M extends Module = Module> extends Module implements Ite
 
   /** A ModuleDict is a container: calling it is an error (as in PyTorch). */
   forward(): never {
-    throw new Error(`${this.path()}: ModuleDict has no forward; call its modules from the owner's forward`);
+    throw new NotSupportedError(this.path(), `ModuleDict has no forward; call its modules from the owner's forward`);
   }
 }

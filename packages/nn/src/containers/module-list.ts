@@ -1,5 +1,6 @@
 import { Module } from '../module.js';
 import { normIndex } from './util.js';
+import { ArgumentError, NotSupportedError } from '@nnkit/tensor';
 
 /**
  * Holds child modules in a list, like `torch.nn.ModuleList`: they are registered (keys `0`,
@@ -93,11 +94,11 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
 
   /** A ModuleList is a container: calling it is an error (as in PyTorch). */
   forward(): never {
-    throw new Error(`${this.path()}: ModuleList has no forward; call its modules from the owner's forward`);
+    throw new NotSupportedError(this.path(), `ModuleList has no forward; call its modules from the owner's forward`);
   }
 
   private checkModule(m: unknown): void {
-    if (!(m instanceof Module)) throw new TypeError(`${this.path()}: ModuleList accepts only Modules`);
+    if (!(m instanceof Module)) throw new ArgumentError(this.path(), 'ModuleList accepts only Modules');
   }
 
   private renumber(): void {

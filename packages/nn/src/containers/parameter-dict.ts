@@ -1,5 +1,6 @@
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { ArgumentError, NotSupportedError } from '@nnkit/tensor';
 
 /**
  * Holds named parameters, like `torch.nn.ParameterDict`: registered under their names (state
@@ -41,13 +42,13 @@ export class ParameterDict extends Module implements Iterable<[string, Parameter
   /** The parameter under `key`; throws naming the available keys when absent. */
   get(key: string): Parameter {
     const p = this.items.get(key);
-    if (!p) throw new Error(`${this.path()}: no parameter '${key}' (has: ${[...this.items.keys()].join(', ') || 'none'})`);
+    if (!p) throw new ArgumentError(this.path(), `no parameter '${key}' (has: ${[...this.items.keys()].join(', ') || 'none'})`);
     return p;
   }
 
   /** Adds or replaces (keeping the position) the parameter under `key`; returns `this`. */
   set(key: string, param: Parameter): this {
-    if (!(param instanceof Parameter)) throw new TypeError(`${this.path()}: ParameterDict accepts only Parameters ('${key}')`);
+    if (!(param instanceof Parameter)) throw new ArgumentError(this.path(), `ParameterDict accepts only Parameters ('${key}')`);
     this.registerParameter(key, param);
     this.items.set(key, param);
     return this;
@@ -88,6 +89,6 @@ export class ParameterDict extends Module implements Iterable<[string, Parameter
 
   /** A ParameterDict is a container: calling it is an error. */
   forward(): never {
-    throw new Error(`${this.path()}: ParameterDict has no forward`);
+    throw new NotSupportedError(this.path(), 'ParameterDict has no forward');
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { normIndex } from './util.js';
+import { ArgumentError, NotSupportedError } from '@nnkit/tensor';
 
 /**
  * Holds parameters in a list, like `torch.nn.ParameterList`: registered under `0`, `1`, …
@@ -61,10 +62,10 @@ export class ParameterList extends Module implements Iterable<Parameter> {
 
   /** A ParameterList is a container: calling it is an error. */
   forward(): never {
-    throw new Error(`${this.path()}: ParameterList has no forward`);
+    throw new NotSupportedError(this.path(), 'ParameterList has no forward');
   }
 
   private check(p: unknown): void {
-    if (!(p instanceof Parameter)) throw new TypeError(`${this.path()}: ParameterList accepts only Parameters`);
+    if (!(p instanceof Parameter)) throw new ArgumentError(this.path(), 'ParameterList accepts only Parameters');
   }
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 import { callModule, normIndex } from './util.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * A chain of modules, like `torch.nn.Sequential`: `call(x)` feeds `x` through each child in
@@ -29,18 +30,18 @@ export class Sequential extends Module implements Iterable<Module> {
     if (modules.length === 1 && (Array.isArray(first) || first instanceof Map)) {
       for (const entry of first as Iterable<unknown>) {
         if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !(entry[1] instanceof Module)) {
-          throw new TypeError('Sequential: entries must be [name, Module] pairs');
+          throw new ArgumentError('Sequential', 'entries must be [name, Module] pairs');
         }
         this.registerModule(entry[0], entry[1] as Module);
       }
     } else if (modules.length === 1 && !(first instanceof Module) && typeof first === 'object' && first !== null) {
       for (const [k, m] of Object.entries(first as Record<string, unknown>)) {
-        if (!(m instanceof Module)) throw new TypeError(`Sequential: '${k}' is not a Module`);
+        if (!(m instanceof Module)) throw new ArgumentError('Sequential', `'${k}' is not a Module`);
         this.registerModule(k, m);
       }
     } else {
       (modules as unknown[]).forEach((m, i) => {
-        if (!(m instanceof Module)) throw new TypeError(`Sequential: argument ${i} is not a Module`);
+        if (!(m instanceof Module)) throw new ArgumentError('Sequential', `argument ${i} is not a Module`);
         this.registerModule(String(i), m);
       });
     }
@@ -82,7 +83,7 @@ export class Sequential extends Module implements Iterable<Module> {
   insert(index: number, module: Module): this {
     const kids = [...this.children()];
     if (!Number.isInteger(index) || index < -kids.length || index > kids.length) {
-      throw new RangeError(`${this.path()}: insert index ${index} is out of range (length ${kids.length})`);
+      throw new ArgumentError(this.path(), `insert index ${index} is out of range (length ${kids.length})`);
     }
     kids.splice(index < 0 ? index + kids.length : index, 0, module);
     this.renumber(kids);

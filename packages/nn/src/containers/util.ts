@@ -1,4 +1,5 @@
 import type { Module } from '../module.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * Normalises a PyTorch-style index (negative counts from the end); throws a RangeError when out of range.
@@ -9,9 +10,9 @@ import type { Module } from '../module.js';
  * ```
  */
 export function normIndex(owner: string, i: number, length: number): number {
-  if (!Number.isInteger(i)) throw new TypeError(`${owner}: index must be an integer, got ${i}`);
+  if (!Number.isInteger(i)) throw new ArgumentError(owner, `index must be an integer, got ${i}`);
   const j = i < 0 ? i + length : i;
-  if (j < 0 || j >= length) throw new RangeError(`${owner}: index ${i} is out of range (length ${length})`);
+  if (j < 0 || j >= length) throw new ArgumentError(owner, `index ${i} is out of range (length ${length})`);
   return j;
 }
 

@@ -1,3 +1,4 @@
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 /** Nonlinearities known to {@link calculateGain} (PyTorch's names). */
 export type Nonlinearity =
   | 'linear'
@@ -41,13 +42,13 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
       return Math.SQRT2;
     case 'leaky_relu': {
       const slope = param ?? 0.01;
-      if (!Number.isFinite(slope)) throw new Error(`calculateGain: negative_slope ${slope} is not a valid number`);
+      if (!Number.isFinite(slope)) throw new ArgumentError('calculateGain', `negative_slope ${slope} is not a valid number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case 'selu':
       return 3 / 4;
     default:
-      throw new Error(`calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
+      throw new ArgumentError('calculateGain', `unsupported nonlinearity '${String(nonlinearity)}'`);
   }
 }
 
@@ -62,7 +63,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  */
 export function calculateFanInAndFanOut(shape: readonly number[]): [number, number] {
   if (shape.length < 2) {
-    throw new Error(`Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (got shape [${shape.join(', ')}])`);
+    throw new ShapeError('calculateFanInAndFanOut', 'at least 2 dimensions (fan in and fan out can not be computed for fewer)', shape, 'tensor');
   }
   const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
   return [shape[1]! * receptive, shape[0]! * receptive];
@@ -73,7 +74,7 @@ export type FanMode = 'fan_in' | 'fan_out';
 
 /** `fanIn` or `fanOut` of `shape` per `mode` (PyTorch's `_calculate_correct_fan`). @example `calculateCorrectFan([6, 4], 'fan_in') // 4` */
 export function calculateCorrectFan(shape: readonly number[], mode: FanMode): number {
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new Error(`Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new ArgumentError('calculateFanInAndFanOut', `mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(shape);
   return mode === 'fan_in' ? fanIn : fanOut;
 }

@@ -1,5 +1,5 @@
 import { fill as tfFill, randomNormal, randomUniform } from '@tensorflow/tfjs-core';
-import { nextSeed } from '@nnkit/tensor';
+import { nextSeed, ArgumentError } from '@nnkit/tensor';
 import { fill, type InitTarget } from './target.js';
 
 /**
@@ -12,7 +12,7 @@ import { fill, type InitTarget } from './target.js';
  * ```
  */
 export function uniform_<T extends InitTarget>(t: T, a = 0, b = 1): T {
-  if (!(b >= a)) throw new Error(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  if (!(b >= a)) throw new ArgumentError('uniform_', `expected a <= b, got a=${a}, b=${b}`);
   return fill(t, (s) => randomUniform(s, a, b, 'float32', nextSeed()));
 }
 
@@ -25,7 +25,7 @@ export function uniform_<T extends InitTarget>(t: T, a = 0, b = 1): T {
  * ```
  */
 export function normal_<T extends InitTarget>(t: T, mean = 0, std = 1): T {
-  if (!(std >= 0)) throw new Error(`normal_: expected std >= 0, got ${std}`);
+  if (!(std >= 0)) throw new ArgumentError('normal_', `expected std >= 0, got ${std}`);
   return fill(t, (s) => randomNormal(s, mean, std, 'float32', nextSeed()));
 }
 

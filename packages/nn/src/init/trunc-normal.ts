@@ -1,5 +1,5 @@
 import { randomUniform, tensor, tidy } from '@tensorflow/tfjs-core';
-import { nextSeed } from '@nnkit/tensor';
+import { nextSeed, ArgumentError } from '@nnkit/tensor';
 import { fill, type InitTarget } from './target.js';
 
 /** Complementary error function, |relative error| < 1.2e-7 (Numerical Recipes `erfcc`). */
@@ -58,8 +58,8 @@ function normIcdf(p: number): number {
  * ```
  */
 export function truncNormal_<T extends InitTarget>(t: T, mean = 0, std = 1, a = -2, b = 2): T {
-  if (!(std > 0)) throw new Error(`truncNormal_: expected std > 0, got ${std}`);
-  if (!(b > a)) throw new Error(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
+  if (!(std > 0)) throw new ArgumentError('truncNormal_', `expected std > 0, got ${std}`);
+  if (!(b > a)) throw new ArgumentError('truncNormal_', `expected a < b, got a=${a}, b=${b}`);
   if (mean < a - 2 * std || mean > b + 2 * std) {
     console.warn('truncNormal_: mean is more than 2 std from [a, b]; the distribution of values may be incorrect.');
   }

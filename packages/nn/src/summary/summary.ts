@@ -2,6 +2,7 @@ import { type DataType, Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
 import type { Module, RemovableHandle } from '../module.js';
 import { formatSummary } from './format.js';
 import type { ModelSummary, MultAddsCounter, SummaryRow } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link summary}. */
 export interface SummaryOptions {
@@ -44,7 +45,7 @@ export function summary(model: Module, inputShape: number[] | number[][], opts: 
   const shapes: number[][] = inputShape.length && Array.isArray(inputShape[0]) ? (inputShape as number[][]) : [inputShape as number[]];
   shapes.forEach((s, i) => {
     if (!Array.isArray(s) || !s.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new TypeError(`summary(${model.constructor.name}): input shape ${i} must be an array of non-negative integers, got ${JSON.stringify(s)}`);
+      throw new ArgumentError(`summary(${model.constructor.name})`, `input shape ${i} must be an array of non-negative integers, got ${JSON.stringify(s)}`);
     }
   });
   const dtypeOf = (i: number): DataType => (Array.isArray(opts.dtypes) ? (opts.dtypes[i] ?? 'float32') : (opts.dtypes ?? 'float32'));

@@ -1,4 +1,4 @@
-import { NnkitError } from '../errors/errors.js';
+import { NnkitError, ArgumentError } from '../errors/errors.js';
 import { engine, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 import { seededRandom } from '../ops/basic/random.js';
 
@@ -88,7 +88,7 @@ export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
   const rtol = opts.rtol ?? 1e-2;
   const maxElements = opts.maxElements ?? 32;
   const rand = seededRandom(opts.seed ?? 0);
-  if (inputs.length === 0) throw new Error('gradCheck: inputs must contain at least one tensor');
+  if (inputs.length === 0) throw new ArgumentError('gradCheck', 'inputs must contain at least one tensor');
 
   const y0 = tidy(() => fn(...inputs));
   const yShape = y0.shape.slice();

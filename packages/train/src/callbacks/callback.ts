@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * Hooks called by {@link Runner.fit}; implement any subset (each may be async). Steps are
@@ -76,7 +77,7 @@ export function monitored(logs: Logs, monitor: string, who: string): number | un
   if (v === undefined) {
     const keys = Object.keys(logs);
     if (keys.some((k) => k.startsWith('dev_'))) {
-      throw new Error(`${who}: monitor '${monitor}' is not in the logs; available: ${keys.join(', ')}`);
+      throw new ArgumentError(who, `monitor '${monitor}' is not in the logs; available: ${keys.join(', ')}`);
     }
   }
   return v;

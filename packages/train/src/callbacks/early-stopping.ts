@@ -3,6 +3,7 @@ import { clone } from '@tensorflow/tfjs-core';
 import type { Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
 import { type Callback, improves, monitored, type MonitorMode, resolveMode } from './callback.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -55,7 +56,7 @@ export class EarlyStopping implements Callback {
     this.minDelta = Math.abs(opts.minDelta ?? 0);
     this.restoreBest = opts.restoreBest ?? false;
     this.on = opts.on ?? 'eval';
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${opts.patience}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ArgumentError('EarlyStopping', `patience must be a non-negative integer, got ${opts.patience}`);
     this.bestValue = this.mode === 'min' ? Infinity : -Infinity;
   }
 

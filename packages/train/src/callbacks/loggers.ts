@@ -1,6 +1,7 @@
 import type { Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
 import type { Callback } from './callback.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link CSVLogger} and {@link JSONLLogger}. */
 export interface LoggerOptions {
@@ -19,7 +20,7 @@ abstract class FileLogger implements Callback {
     readonly path: string,
     opts: LoggerOptions = {},
   ) {
-    if (typeof path !== 'string' || path === '') throw new TypeError(`${this.constructor.name}: expected a file path`);
+    if (typeof path !== 'string' || path === '') throw new ArgumentError(this.constructor.name, 'expected a file path');
     this.every = opts.every ?? 'epoch';
   }
 

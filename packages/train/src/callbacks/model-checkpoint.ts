@@ -1,6 +1,7 @@
 import { modelPaths, type Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
 import { type Callback, improves, monitored, type MonitorMode, resolveMode } from './callback.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link ModelCheckpoint}. */
 export interface ModelCheckpointOptions {
@@ -51,7 +52,7 @@ export class ModelCheckpoint implements Callback {
   bestPath: string | undefined;
 
   constructor(opts: ModelCheckpointOptions) {
-    if (!opts || typeof opts.dir !== 'string' || opts.dir === '') throw new TypeError('ModelCheckpoint: expected { dir }');
+    if (!opts || typeof opts.dir !== 'string' || opts.dir === '') throw new ArgumentError('ModelCheckpoint', 'expected { dir }');
     this.dir = opts.dir.replace(/\/+$/, '');
     this.bestOnly = opts.bestOnly ?? false;
     this.monitor = opts.monitor ?? 'dev_loss';
@@ -59,9 +60,9 @@ export class ModelCheckpoint implements Callback {
     this.every = opts.every ?? 1;
     this.keepLast = opts.keepLast;
     this.full = opts.full ?? true;
-    if (!Number.isInteger(this.every) || this.every < 1) throw new RangeError(`ModelCheckpoint: every must be a positive integer, got ${opts.every}`);
+    if (!Number.isInteger(this.every) || this.every < 1) throw new ArgumentError('ModelCheckpoint', `every must be a positive integer, got ${opts.every}`);
     if (this.keepLast !== undefined && (!Number.isInteger(this.keepLast) || this.keepLast < 1)) {
-      throw new RangeError(`ModelCheckpoint: keepLast must be a positive integer, got ${opts.keepLast}`);
+      throw new ArgumentError('ModelCheckpoint', `keepLast must be a positive integer, got ${opts.keepLast}`);
     }
     this.bestValue = this.mode === 'min' ? Infinity : -Infinity;
   }

@@ -1,6 +1,7 @@
 import type { Parameter } from '@nnkit/nn';
 import { add, div, maximum, mul, neg, sqrt, square, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import { Optimizer, type ParamGroup, type ParamsInput, zerosState } from './optimizer.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's keyword names in camelCase). */
 export interface AdamOptions {
@@ -49,10 +50,10 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected override validate(g: ParamGroup<AdamOptions>): void {
     super.validate(g);
-    if (!(g.eps >= 0)) throw new Error(`Invalid epsilon value: ${g.eps}`);
-    if (!(g.betas[0] >= 0 && g.betas[0] < 1)) throw new Error(`Invalid beta parameter at index 0: ${g.betas[0]}`);
-    if (!(g.betas[1] >= 0 && g.betas[1] < 1)) throw new Error(`Invalid beta parameter at index 1: ${g.betas[1]}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`Invalid weight_decay value: ${g.weightDecay}`);
+    if (!(g.eps >= 0)) throw new ArgumentError('Adam', `Invalid epsilon value: ${g.eps}`);
+    if (!(g.betas[0] >= 0 && g.betas[0] < 1)) throw new ArgumentError('Adam', `Invalid beta parameter at index 0: ${g.betas[0]}`);
+    if (!(g.betas[1] >= 0 && g.betas[1] < 1)) throw new ArgumentError('Adam', `Invalid beta parameter at index 1: ${g.betas[1]}`);
+    if (!(g.weightDecay >= 0)) throw new ArgumentError('Adam', `Invalid weight_decay value: ${g.weightDecay}`);
   }
 
   protected updateGroup(g: ParamGroup<AdamOptions>, params: Parameter[]): void {

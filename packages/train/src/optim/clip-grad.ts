@@ -1,5 +1,6 @@
 import type { Parameter } from '@nnkit/nn';
 import { abs, clipByValue, max, mul, pow, sqrt, square, stack, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link clipGradNorm_}. */
 export interface ClipGradNormOptions {
@@ -29,7 +30,7 @@ function paramList(params: Iterable<Parameter> | Parameter): Parameter[] {
 export function clipGradNorm_(params: Iterable<Parameter> | Parameter, maxNorm: number, opts: ClipGradNormOptions | number = {}): number {
   const o: ClipGradNormOptions = typeof opts === 'number' ? { normType: opts } : opts;
   const normType = o.normType ?? 2;
-  if (!(normType > 0)) throw new Error(`clipGradNorm_: normType must be > 0 or Infinity, got ${normType}`);
+  if (!(normType > 0)) throw new ArgumentError('clipGradNorm_', `normType must be > 0 or Infinity, got ${normType}`);
   const withGrad = paramList(params).filter((p) => p.grad !== null);
   if (withGrad.length === 0) return 0;
   const total = tidy(() => {
@@ -49,10 +50,10 @@ export function clipGradNorm_(params: Iterable<Parameter> | Parameter, maxNorm: 
   const totalNorm = total.dataSync()[0]!;
   total.dispose();
   if (o.errorIfNonfinite && !Number.isFinite(totalNorm)) {
-    throw new Error(
-      `The total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
-        'To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`',
-    );
+    throw new ArgumentError('clipGradNorm_', 
+        `The total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
+          'To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite: false`',
+      );
   }
   const clipCoef = Math.fround(maxNorm / Math.fround(totalNorm + 1e-6));
   const coef = Math.min(clipCoef, 1);

@@ -68,7 +68,7 @@ describe('Optimizer', () => {
     const other = new Adam([{ params: [new Parameter(zeros([2]))] }, { params: [new Parameter(zeros([2]))] }]);
     expect(() => other.loadStateDict(sd)).toThrow('different number of parameter groups');
     const wrong = new Adam([new Parameter(zeros([3]))]);
-    expect(() => wrong.loadStateDict(sd)).toThrow(/shape \[2\], expected \[3\]/);
+    expect(() => wrong.loadStateDict(sd)).toThrow(/loadStateDict: expected state '.*' of parameter 0 of shape \[3\], got \[2\]/);
     disposeStateDict(sd);
   });
 

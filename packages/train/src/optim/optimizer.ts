@@ -1,5 +1,6 @@
 import type { Parameter } from '@nnkit/nn';
 import { cast, clone, type Tensor, tidy, type Variable, variable, zerosLike } from '@tensorflow/tfjs-core';
+import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
 /** Per-parameter optimizer state: tensors (moment estimates, buffers) and numbers (`step`). */
 export type ParamState = Record<string, Variable | number>;
@@ -77,7 +78,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     this.defaults = defaults;
     const groups: ParamGroupInput<O>[] = isGroupList(params) ? params : [{ params } as ParamGroupInput<O>];
     const flat = Array.isArray(params) ? params : [...(params as Iterable<Parameter>)];
-    if (flat.length === 0) throw new Error('optimizer got an empty parameter list');
+    if (flat.length === 0) throw new ArgumentError(this.name, 'optimizer got an empty parameter list');
     for (const g of groups) this.addParamGroup(g);
   }
 
@@ -94,7 +95,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     const params = [...group.params];
     const seen = new Set<Parameter>();
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
-    if (params.some((p) => seen.has(p))) throw new Error('some parameters appear in more than one parameter group');
+    if (params.some((p) => seen.has(p))) throw new ArgumentError(this.name, 'some parameters appear in more than one parameter group');
     if (new Set(params).size !== params.length) {
       console.warn(`${this.name}: a parameter group contains duplicate parameters; in future, this will cause an error`);
     }
@@ -107,7 +108,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
 
   /** Checks a group's options; throws PyTorch's messages (`Invalid learning rate: -1`). */
   protected validate(group: ParamGroup<O>): void {
-    if (!(group.lr >= 0)) throw new Error(`Invalid learning rate: ${group.lr}`);
+    if (!(group.lr >= 0)) throw new ArgumentError(this.name, `Invalid learning rate: ${group.lr}`);
   }
 
   /**
@@ -193,11 +194,11 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   loadStateDict(dict: OptimizerStateDict): void {
     const groups = dict.param_groups;
     if (groups.length !== this.paramGroups.length) {
-      throw new Error('loaded state dict has a different number of parameter groups');
+      throw new ArgumentError(`${this.name}.loadStateDict`, 'loaded state dict has a different number of parameter groups');
     }
     groups.forEach((g, i) => {
       if (g.params.length !== this.paramGroups[i]!.params.length) {
-        throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+        throw new ArgumentError(`${this.name}.loadStateDict`, "loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
       }
     });
     const byIndex = new Map<number, Parameter>();
@@ -205,7 +206,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     const newState = new Map<Parameter, ParamState>();
     for (const [key, s] of Object.entries(dict.state)) {
       const p = byIndex.get(Number(key));
-      if (!p) throw new Error(`${this.name}.loadStateDict: state for parameter ${key}, which is in no parameter group`);
+      if (!p) throw new ArgumentError(`${this.name}.loadStateDict`, `state for parameter ${key}, which is in no parameter group`);
       const o: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
         const name = snakeToCamel(k);
@@ -213,7 +214,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
         else if (name === 'step') o[name] = v.dataSync()[0]!;
         else {
           if (v.shape.join(',') !== p.shape.join(',')) {
-            throw new Error(`${this.name}.loadStateDict: state '${k}' of parameter ${key} has shape [${v.shape}], expected [${p.shape}]`);
+            throw new ShapeError(`${this.name}.loadStateDict`, `[${p.shape.join(', ')}]`, v.shape, `state '${k}' of parameter ${key}`);
           }
           o[name] = tidy(() => stateVar(v.dtype === p.data.dtype ? clone(v) : cast(v, p.data.dtype)));
         }

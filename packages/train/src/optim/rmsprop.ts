@@ -1,6 +1,7 @@
 import type { Parameter } from '@nnkit/nn';
 import { add, div, mul, neg, sqrt, square, sub, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import { Optimizer, type ParamGroup, type ParamsInput, zerosState } from './optimizer.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link RMSprop} (PyTorch's keyword names in camelCase). */
 export interface RMSpropOptions {
@@ -46,10 +47,10 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected override validate(g: ParamGroup<RMSpropOptions>): void {
     super.validate(g);
-    if (!(g.eps >= 0)) throw new Error(`Invalid epsilon value: ${g.eps}`);
-    if (!(g.momentum >= 0)) throw new Error(`Invalid momentum value: ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`Invalid weight_decay value: ${g.weightDecay}`);
-    if (!(g.alpha >= 0)) throw new Error(`Invalid alpha value: ${g.alpha}`);
+    if (!(g.eps >= 0)) throw new ArgumentError('RMSprop', `Invalid epsilon value: ${g.eps}`);
+    if (!(g.momentum >= 0)) throw new ArgumentError('RMSprop', `Invalid momentum value: ${g.momentum}`);
+    if (!(g.weightDecay >= 0)) throw new ArgumentError('RMSprop', `Invalid weight_decay value: ${g.weightDecay}`);
+    if (!(g.alpha >= 0)) throw new ArgumentError('RMSprop', `Invalid alpha value: ${g.alpha}`);
   }
 
   protected updateGroup(g: ParamGroup<RMSpropOptions>, params: Parameter[]): void {

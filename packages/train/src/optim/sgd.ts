@@ -1,6 +1,7 @@
 import type { Parameter } from '@nnkit/nn';
 import { add, mul, neg, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import { Optimizer, type ParamGroup, type ParamsInput, stateVar } from './optimizer.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link SGD} (PyTorch's keyword names in camelCase). */
 export interface SGDOptions {
@@ -45,10 +46,10 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected override validate(g: ParamGroup<SGDOptions>): void {
     super.validate(g);
-    if (!(g.momentum >= 0)) throw new Error(`Invalid momentum value: ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`Invalid weight_decay value: ${g.weightDecay}`);
+    if (!(g.momentum >= 0)) throw new ArgumentError('SGD', `Invalid momentum value: ${g.momentum}`);
+    if (!(g.weightDecay >= 0)) throw new ArgumentError('SGD', `Invalid weight_decay value: ${g.weightDecay}`);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
-      throw new Error('Nesterov momentum requires a momentum and zero dampening');
+      throw new ArgumentError('SGD', 'Nesterov momentum requires a momentum and zero dampening');
     }
   }
 

@@ -1,6 +1,8 @@
 import { readSafetensors, saveSafetensors } from '@nnkit/nn';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { disposeStateDict, type Optimizer, type OptimizerStateDict } from './optimizer.js';
+import { FormatError } from '@nnkit/tensor';
+import { parseJson } from '../runner/parse-json.js';
 
 const FORMAT = 'nnkit.optimizer.v1';
 
@@ -48,16 +50,16 @@ export function saveOptimizerState(opt: Optimizer<{ lr: number }>): Uint8Array {
 export function loadOptimizerState(opt: Optimizer<{ lr: number }>, bytes: Uint8Array | ArrayBuffer): void {
   const { tensors, metadata: meta } = readSafetensors(bytes);
   try {
-    if (meta['format'] !== FORMAT) throw new Error(`loadOptimizerState: not an nnkit optimizer state (format ${String(meta['format'])})`);
+    if (meta['format'] !== FORMAT) throw new FormatError('nnkit-optimizer-state', undefined, `loadOptimizerState: not an nnkit optimizer state (format ${String(meta['format'])})`);
     const state: OptimizerStateDict['state'] = {};
     for (const [key, t] of Object.entries(tensors)) {
       const m = /^state\.(\d+)\.(.+)$/.exec(key);
-      if (!m) throw new Error(`loadOptimizerState: unexpected tensor '${key}'`);
+      if (!m) throw new FormatError('nnkit-optimizer-state', undefined, `loadOptimizerState: unexpected tensor '${key}'`);
       (state[Number(m[1])] ??= {})[m[2]!] = t;
     }
-    const scalars = JSON.parse(meta['scalars'] ?? '{}') as Record<string, Record<string, number>>;
+    const scalars = parseJson(meta['scalars'] ?? '{}', 'nnkit-optimizer-state', undefined, 'scalars') as Record<string, Record<string, number>>;
     for (const [i, s] of Object.entries(scalars)) Object.assign((state[Number(i)] ??= {}), s);
-    const groups = JSON.parse(meta['param_groups'] ?? '[]') as OptimizerStateDict['param_groups'];
+    const groups = parseJson(meta['param_groups'] ?? '[]', 'nnkit-optimizer-state', undefined, 'param_groups') as OptimizerStateDict['param_groups'];
     opt.loadStateDict({ state, param_groups: groups });
   } finally {
     for (const t of Object.values(tensors)) t.dispose();

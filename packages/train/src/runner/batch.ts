@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { BatchLoader } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** True for a tfjs tensor (duck-typed). */
 export function isTensor(v: unknown): v is Tensor {
@@ -26,7 +27,7 @@ export function splitBatch(batch: unknown, where: string, needY = true): { x: Te
     y = b['y'] ?? b['target'];
   }
   if (!isTensor(x) || (needY && !isTensor(y))) {
-    throw new TypeError(`${where}: a batch must be [x, y] or { x, y } with tensors${needY ? '' : ' (or a tensor x)'}; got ${describe(batch)}`);
+    throw new ArgumentError(where, `a batch must be [x, y] or { x, y } with tensors${needY ? '' : ' (or a tensor x)'}; got ${describe(batch)}`);
   }
   return { x, y: isTensor(y) ? y : undefined };
 }
@@ -54,7 +55,7 @@ export async function* iterate<B>(loader: BatchLoader<B>, where: string): AsyncG
   } else if (loader !== null && typeof loader === 'object' && Symbol.iterator in loader) {
     yield* loader as Iterable<B>;
   } else {
-    throw new TypeError(`${where}: expected an iterable or async iterable of batches (e.g. a DataLoader), got ${String(loader)}`);
+    throw new ArgumentError(where, `expected an iterable or async iterable of batches (e.g. a DataLoader), got ${String(loader)}`);
   }
 }
 

@@ -1,10 +1,11 @@
 import { loadSafetensors, saveSafetensors } from '@nnkit/nn';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { getRngState, type RngState, setRngState } from '@nnkit/tensor';
+import { getRngState, type RngState, setRngState, StateError, FormatError, StorageError } from '@nnkit/tensor';
 import { loadOptimizerState, saveOptimizerState } from '../optim/state-io.js';
 import type { History } from './history.js';
 import type { LoopState } from './fit.js';
 import type { Runner } from './runner.js';
+import { parseJson } from './parse-json.js';
 
 const FORMAT = 'nnkit.checkpoint.v1';
 
@@ -70,16 +71,16 @@ export async function saveCheckpoint(runner: Runner, loop: LoopState, dir: strin
 export async function loadCheckpoint(runner: Runner, loop: LoopState, dir: string): Promise<void> {
   const s = runner.storage;
   if (!(await s.exists(`${dir}/state.json`))) {
-    throw new Error(`Runner: no complete checkpoint at '${dir}' (state.json missing; was it written by saveCheckpoint?)`);
+    throw new StorageError(dir, 'Runner: no complete checkpoint here (state.json missing; was it written by saveCheckpoint?)');
   }
-  const state = JSON.parse(new TextDecoder().decode(await s.read(`${dir}/state.json`))) as CheckpointState;
-  if (state.format !== FORMAT) throw new Error(`Runner: '${dir}' is not an nnkit checkpoint (format ${String(state.format)})`);
+  const state = parseJson(await s.read(`${dir}/state.json`), 'nnkit-checkpoint', `${dir}/state.json`) as CheckpointState;
+  if (state.format !== FORMAT) throw new FormatError('nnkit-checkpoint', `${dir}/state.json`, `not an nnkit checkpoint (format ${String(state.format)})`);
   const rngs = loop.rngs;
   if (state.rngs.length !== rngs.length) {
-    throw new Error(
-      `Runner: the checkpoint '${dir}' holds ${state.rngs.length} generator state(s) but this fit registers ${rngs.length}; ` +
-        'pass the same rngs (and a loader with the same shuffling generator) as the interrupted run',
-    );
+    throw new StateError('Runner',
+        `the checkpoint '${dir}' holds ${state.rngs.length} generator state(s) but this fit registers ${rngs.length}; ` +
+          'pass the same rngs (and a loader with the same shuffling generator) as the interrupted run',
+      );
   }
   const weights = loadSafetensors(await s.read(`${dir}/model.safetensors`));
   try {

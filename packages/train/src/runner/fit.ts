@@ -5,6 +5,7 @@ import { disposeAll, iterate, loaderLength, splitBatch } from './batch.js';
 import type { History } from './history.js';
 import type { Runner } from './runner.js';
 import type { BatchLoader, FitOptions, GradClip, Logs, RngLike } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Progress of a `fit` (stored in checkpoints). Epochs count from 0, steps from 1. */
 export interface FitState {
@@ -96,14 +97,14 @@ function loaderRng(loader: unknown): RngLike | undefined {
 
 function checkOptions(opts: FitOptions): void {
   if (!opts || !Number.isInteger(opts.epochs) || opts.epochs < 0) {
-    throw new RangeError(`Runner.fit: epochs must be a non-negative integer, got ${opts?.epochs}`);
+    throw new ArgumentError('Runner.fit', `epochs must be a non-negative integer, got ${opts?.epochs}`);
   }
   for (const k of ['logSteps', 'evalSteps'] as const) {
     const v = opts[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new RangeError(`Runner.fit: ${k} must be a non-negative integer, got ${v}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new ArgumentError('Runner.fit', `${k} must be a non-negative integer, got ${v}`);
   }
-  if ((opts.evalSteps ?? 0) > 0 && !opts.devLoader) throw new Error('Runner.fit: evalSteps needs a devLoader');
-  if (opts.savePath !== undefined && !opts.devLoader) throw new Error('Runner.fit: savePath (best model on the dev score) needs a devLoader');
+  if ((opts.evalSteps ?? 0) > 0 && !opts.devLoader) throw new ArgumentError('Runner.fit', 'evalSteps needs a devLoader');
+  if (opts.savePath !== undefined && !opts.devLoader) throw new ArgumentError('Runner.fit', 'savePath (best model on the dev score) needs a devLoader');
 }
 
 /** Evaluates on the dev loader during `fit`: history, best-model saving, `onEvalEnd`. */

@@ -9,6 +9,8 @@ import { defaultStorage, type ModelStorage } from './storage.js';
 import { type FitState, type LoopState, newLoopState, runFit } from './fit.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { BatchLoader, EvalResult, FitOptions, Logs, LossFn, RunnerOptions, SchedulerLike } from './types.js';
+import { ArgumentError, StateError } from '@nnkit/tensor';
+import { parseJson } from './parse-json.js';
 
 /** Weights file and metadata file of a model path: `best` / `best.safetensors` → `best.safetensors` + `best.json`. */
 export function modelPaths(path: string): { weights: string; meta: string } {
@@ -74,7 +76,7 @@ export class Runner {
 
   constructor(opts: RunnerOptions) {
     if (!opts || !opts.model || !opts.optimizer || !opts.lossFn) {
-      throw new TypeError('Runner: expected { model, optimizer, lossFn, metrics?, scheduler? }');
+      throw new ArgumentError('Runner', 'expected { model, optimizer, lossFn, metrics?, scheduler? }');
     }
     this.model = opts.model;
     this.optimizer = opts.optimizer;
@@ -158,7 +160,7 @@ export class Runner {
     } finally {
       this.model.train(wasTraining);
     }
-    if (count === 0) throw new Error('Runner.evaluate: the loader yielded no batches');
+    if (count === 0) throw new StateError('Runner.evaluate', 'the loader yielded no batches');
     const out: EvalResult = { loss: total / count };
     for (const m of this.metrics) {
       const v = m.compute();
@@ -204,7 +206,7 @@ export class Runner {
             disposeAll(batch);
           }
         }
-        if (!parts.length) throw new Error('Runner.predict: the loader yielded no batches');
+        if (!parts.length) throw new StateError('Runner.predict', 'the loader yielded no batches');
         return parts.length === 1 ? parts.pop()! : concat(parts, 0);
       } finally {
         for (const p of parts) p.dispose();
@@ -256,7 +258,7 @@ export class Runner {
       for (const t of Object.values(tensors)) t.dispose();
     }
     if (!(await this.storage.exists(meta))) return {};
-    return JSON.parse(new TextDecoder().decode(await this.storage.read(meta))) as Record<string, unknown>;
+    return parseJson(await this.storage.read(meta), 'nnkit-model-meta', meta) as Record<string, unknown>;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { NotSupportedError } from '@nnkit/tensor';
+import { StorageError, NotSupportedError } from '@nnkit/tensor';
 /**
  * Where the Runner keeps models and checkpoints: a tiny key → bytes store. Keys are paths
  * (`runs/best.safetensors`). Implementations: {@link nodeStorage} (files), {@link memoryStorage}
@@ -48,16 +48,20 @@ export function nodeStorage(): ModelStorage {
   return {
     async write(p, data) {
       const [f, pa] = await Promise.all([fs(), path()]);
-      await f.mkdir(pa.dirname(p), { recursive: true });
-      const tmp = `${p}.tmp-${process.pid}`;
-      await f.writeFile(tmp, toBytes(data));
-      await f.rename(tmp, p); // atomic: a crash never leaves a half-written checkpoint
+      try {
+        await f.mkdir(pa.dirname(p), { recursive: true });
+        const tmp = `${p}.tmp-${process.pid}`;
+        await f.writeFile(tmp, toBytes(data));
+        await f.rename(tmp, p); // atomic: a crash never leaves a half-written checkpoint
+      } catch (e) {
+        throw new StorageError(p, `cannot write (${(e as Error).message})`, { cause: e });
+      }
     },
     async read(p) {
       try {
         return new Uint8Array(await (await fs()).readFile(p));
       } catch (e) {
-        throw new Error(`storage: cannot read '${p}': ${(e as Error).message}`);
+        throw new StorageError(p, `cannot read (${(e as Error).message})`, { cause: e });
       }
     },
     async exists(p) {
@@ -69,7 +73,11 @@ export function nodeStorage(): ModelStorage {
       }
     },
     async remove(p) {
-      await (await fs()).rm(p, { recursive: true, force: true });
+      try {
+        await (await fs()).rm(p, { recursive: true, force: true });
+      } catch (e) {
+        throw new StorageError(p, `cannot remove (${(e as Error).message})`, { cause: e });
+      }
     },
   };
 }
@@ -91,7 +99,7 @@ export function memoryStorage(): ModelStorage & { files: Map<string, Uint8Array>
     },
     async read(p) {
       const d = files.get(p);
-      if (!d) throw new Error(`storage: cannot read '${p}': no such entry`);
+      if (!d) throw new StorageError(p, 'cannot read: no such entry');
       return d.slice();
     },
     async exists(p) {
@@ -141,7 +149,7 @@ export function indexedDbStorage(dbName = 'nnkit'): ModelStorage {
   let db: Promise<IdbDatabase> | undefined;
   const open = (): Promise<IdbDatabase> => {
     const idb = (globalThis as { indexedDB?: { open(n: string, v: number): IdbRequest<IdbDatabase> & { onupgradeneeded: (() => void) | null } } }).indexedDB;
-    if (!idb) return Promise.reject(new Error('indexedDbStorage: IndexedDB is not available here (use nodeStorage() in Node)'));
+    if (!idb) return Promise.reject(new NotSupportedError('indexedDbStorage', 'IndexedDB is not available here (use nodeStorage() in Node)'));
     db ??= new Promise((resolve, reject) => {
       const r = idb.open(dbName, 1);
       r.onupgradeneeded = () => {
@@ -158,7 +166,7 @@ export function indexedDbStorage(dbName = 'nnkit'): ModelStorage {
     },
     async read(p) {
       const v = await req((await store('readonly')).get(p));
-      if (!(v instanceof Uint8Array)) throw new Error(`storage: cannot read '${p}': not in IndexedDB '${dbName}'`);
+      if (!(v instanceof Uint8Array)) throw new StorageError(p, `cannot read: not in IndexedDB '${dbName}'`);
       return v;
     },
     async exists(p) {
@@ -186,7 +194,7 @@ export function downloadStorage(): ModelStorage {
   return {
     async write(p, data) {
       const doc = (globalThis as { document?: Document }).document;
-      if (!doc) throw new Error('downloadStorage: needs a browser document');
+      if (!doc) throw new NotSupportedError('downloadStorage', 'needs a browser document');
       const url = URL.createObjectURL(new Blob([toBytes(data).slice()]));
       const a = doc.createElement('a');
       a.href = url;
@@ -195,7 +203,7 @@ export function downloadStorage(): ModelStorage {
       URL.revokeObjectURL(url);
     },
     async read(p) {
-      throw new Error(`downloadStorage: cannot read '${p}' back (downloads are write-only)`);
+      throw new StorageError(p, 'downloadStorage cannot read it back (downloads are write-only)');
     },
     async exists() {
       return false;

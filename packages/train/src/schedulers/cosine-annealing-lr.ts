@@ -1,4 +1,5 @@
 import { type AnyOptimizer, LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link CosineAnnealingLR}. */
 export interface CosineAnnealingLROptions extends LRSchedulerOptions {
@@ -27,7 +28,7 @@ export class CosineAnnealingLR extends LRScheduler {
     opts: CosineAnnealingLROptions = {},
   ) {
     super(optimizer, opts);
-    if (!(tMax > 0)) throw new Error(`CosineAnnealingLR: tMax must be > 0, got ${tMax}`);
+    if (!(tMax > 0)) throw new ArgumentError('CosineAnnealingLR', `tMax must be > 0, got ${tMax}`);
     this.etaMin = opts.etaMin ?? 0;
     this.initialStep();
   }

@@ -1,4 +1,5 @@
 import type { Optimizer } from '../optim/optimizer.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Any optimizer (schedulers only read and write the groups' `lr`, momentum and extra keys). */
 export type AnyOptimizer = Optimizer<{ lr: number }>;
@@ -57,7 +58,7 @@ export abstract class LRScheduler {
       if (lastEpoch === -1) {
         if (g['initialLr'] === undefined) g['initialLr'] = optimizer.paramGroups[i]!.lr;
       } else if (g['initialLr'] === undefined) {
-        throw new Error(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        throw new ArgumentError(this.constructor.name, `param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       }
     });
     this.baseLrs = optimizer.paramGroups.map((_, i) => groupRecord(optimizer, i)['initialLr'] as number);

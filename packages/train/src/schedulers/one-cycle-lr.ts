@@ -1,4 +1,5 @@
 import { type AnyOptimizer, groupRecord, LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { ArgumentError, StateError } from '@nnkit/tensor';
 
 /** Options of {@link OneCycleLR} (PyTorch's keyword names in camelCase). */
 export interface OneCycleLROptions extends LRSchedulerOptions {
@@ -59,27 +60,27 @@ export class OneCycleLR extends LRScheduler {
     const n = optimizer.paramGroups.length;
     const perGroup = (name: string, v: number | number[]): number[] => {
       if (Array.isArray(v)) {
-        if (v.length !== n) throw new Error(`expected ${n} values for ${name}, got ${v.length}`);
+        if (v.length !== n) throw new ArgumentError('OneCycleLR', `expected ${n} values for ${name}, got ${v.length}`);
         return v;
       }
       return new Array<number>(n).fill(v);
     };
     let total: number;
     if (opts.totalSteps === undefined && opts.epochs === undefined && opts.stepsPerEpoch === undefined) {
-      throw new Error('You must define either total_steps OR (epochs AND steps_per_epoch)');
+      throw new ArgumentError('OneCycleLR', 'You must define either total_steps OR (epochs AND steps_per_epoch)');
     } else if (opts.totalSteps !== undefined) {
-      if (!(Number.isInteger(opts.totalSteps) && opts.totalSteps > 0)) throw new Error(`Expected positive integer total_steps, but got ${opts.totalSteps}`);
+      if (!(Number.isInteger(opts.totalSteps) && opts.totalSteps > 0)) throw new ArgumentError('OneCycleLR', `Expected positive integer total_steps, but got ${opts.totalSteps}`);
       total = opts.totalSteps;
     } else {
       const { epochs, stepsPerEpoch } = opts;
-      if (!(Number.isInteger(epochs) && epochs! > 0)) throw new Error(`Expected positive integer epochs, but got ${epochs}`);
-      if (!(Number.isInteger(stepsPerEpoch) && stepsPerEpoch! > 0)) throw new Error(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
+      if (!(Number.isInteger(epochs) && epochs! > 0)) throw new ArgumentError('OneCycleLR', `Expected positive integer epochs, but got ${epochs}`);
+      if (!(Number.isInteger(stepsPerEpoch) && stepsPerEpoch! > 0)) throw new ArgumentError('OneCycleLR', `Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
       total = epochs! * stepsPerEpoch!;
     }
     const pctStart = opts.pctStart ?? 0.3;
-    if (!(pctStart >= 0 && pctStart <= 1)) throw new Error(`Expected float between 0 and 1 pct_start, but got ${pctStart}`);
+    if (!(pctStart >= 0 && pctStart <= 1)) throw new ArgumentError('OneCycleLR', `Expected float between 0 and 1 pct_start, but got ${pctStart}`);
     const anneal = opts.annealStrategy ?? 'cos';
-    if (anneal !== 'cos' && anneal !== 'linear') throw new Error(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(anneal)}`);
+    if (anneal !== 'cos' && anneal !== 'linear') throw new ArgumentError('OneCycleLR', `anneal_strategy must by one of 'cos' or 'linear', instead got ${String(anneal)}`);
     const divFactor = opts.divFactor ?? 25;
     const finalDivFactor = opts.finalDivFactor ?? 1e4;
     const lastEpoch = opts.lastEpoch ?? -1;
@@ -96,7 +97,7 @@ export class OneCycleLR extends LRScheduler {
     const defaults = optimizer.defaults as Record<string, unknown>;
     const useBeta1 = 'betas' in defaults;
     if (cycleMomentum) {
-      if (!('momentum' in defaults) && !useBeta1) throw new Error('optimizer must support momentum with `cycle_momentum` option enabled');
+      if (!('momentum' in defaults) && !useBeta1) throw new ArgumentError('OneCycleLR', 'optimizer must support momentum with `cycle_momentum` option enabled');
       const maxM = perGroup('max_momentum', opts.maxMomentum ?? 0.95);
       const baseM = perGroup('base_momentum', opts.baseMomentum ?? 0.85);
       if (lastEpoch === -1) {
@@ -173,7 +174,7 @@ export class OneCycleLR extends LRScheduler {
   protected getLr(): number[] {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
-      throw new Error(`Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`);
+      throw new StateError('OneCycleLR', `Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`);
     }
     return this.optimizer.paramGroups.map((_, gi) => {
       const g = groupRecord(this.optimizer, gi);

@@ -1,4 +1,5 @@
 import { type AnyOptimizer, copyValue, type SchedulerStateDict } from './lr-scheduler.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link ReduceLROnPlateau} (PyTorch's keyword names in camelCase). */
 export interface ReduceLROnPlateauOptions {
@@ -55,20 +56,20 @@ export class ReduceLROnPlateau {
     opts: ReduceLROnPlateauOptions = {},
   ) {
     this.factor = opts.factor ?? 0.1;
-    if (this.factor >= 1) throw new Error('Factor should be < 1.0.');
+    if (this.factor >= 1) throw new ArgumentError('ReduceLROnPlateau', 'Factor should be < 1.0.');
     const n = optimizer.paramGroups.length;
     const minLr = opts.minLr ?? 0;
     if (Array.isArray(minLr)) {
-      if (minLr.length !== n) throw new Error(`expected ${n} min_lrs, got ${minLr.length}`);
+      if (minLr.length !== n) throw new ArgumentError('ReduceLROnPlateau', `expected ${n} min_lrs, got ${minLr.length}`);
       this.minLrs = [...minLr];
     } else {
       this.minLrs = new Array<number>(n).fill(minLr);
     }
     this.mode = opts.mode ?? 'min';
     this.thresholdMode = opts.thresholdMode ?? 'rel';
-    if (this.mode !== 'min' && this.mode !== 'max') throw new Error(`mode ${String(this.mode)} is unknown!`);
+    if (this.mode !== 'min' && this.mode !== 'max') throw new ArgumentError('ReduceLROnPlateau', `mode ${String(this.mode)} is unknown!`);
     if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') {
-      throw new Error(`threshold mode ${String(this.thresholdMode)} is unknown!`);
+      throw new ArgumentError('ReduceLROnPlateau', `threshold mode ${String(this.thresholdMode)} is unknown!`);
     }
     this.patience = opts.patience ?? 10;
     this.threshold = opts.threshold ?? 1e-4;

@@ -1,4 +1,5 @@
 import { type AnyOptimizer, LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options of {@link StepLR} and {@link MultiStepLR}. */
 export interface StepLROptions extends LRSchedulerOptions {
@@ -24,7 +25,7 @@ export class StepLR extends LRScheduler {
     opts: StepLROptions = {},
   ) {
     super(optimizer, opts);
-    if (!(Number.isInteger(stepSize) && stepSize > 0)) throw new Error(`StepLR: stepSize must be a positive integer, got ${stepSize}`);
+    if (!(Number.isInteger(stepSize) && stepSize > 0)) throw new ArgumentError('StepLR', `stepSize must be a positive integer, got ${stepSize}`);
     this.gamma = opts.gamma ?? 0.1;
     this.initialStep();
   }

@@ -48,7 +48,7 @@ const isModule = (t: unknown): t is TrialModule => typeof t === 'object' && t !=
 function toScores(r: TrialResult, key: string): Record<string, number> {
   if (typeof r === 'number') return { score: r };
   if (r !== null && typeof r === 'object' && Object.values(r).every((v) => typeof v === 'number')) return { ...r };
-  throw new TypeError(`gridSearch: trial ${key} must return a number or an object of numbers, got ${JSON.stringify(r)}`);
+  throw new ArgumentError('gridSearch', `trial ${key} must return a number or an object of numbers, got ${JSON.stringify(r)}`);
 }
 
 function sampleCount<D>(opts: GridSearchOptions<D>): number {
@@ -56,7 +56,7 @@ function sampleCount<D>(opts: GridSearchOptions<D>): number {
   const d = opts.data as { length?: unknown; n?: unknown } | undefined;
   if (typeof d?.length === 'number') return d.length;
   if (typeof d?.n === 'number') return d.n;
-  throw new Error('gridSearch: cv needs the number of samples: pass n, or data with a length');
+  throw new ArgumentError('gridSearch', 'cv needs the number of samples: pass n, or data with a length');
 }
 
 /** Groups trial records by parameters, averages the folds and ranks. */
@@ -130,8 +130,8 @@ export async function gridSearch<D = unknown>(opts: GridSearchOptions<D>): Promi
   };
   const ctxOf = ({ key: _k, ...t }: (typeof tasks)[number]): Omit<TrialContext<D>, 'data'> => t;
   const trial = opts.trial ?? opts.build;
-  if (trial === undefined) throw new TypeError('gridSearch: pass the trial as `trial` (or its alias `build`)');
-  if (opts.trial !== undefined && opts.build !== undefined) throw new TypeError('gridSearch: pass either `trial` or `build`, not both');
+  if (trial === undefined) throw new ArgumentError('gridSearch', 'pass the trial as `trial` (or its alias `build`)');
+  if (opts.trial !== undefined && opts.build !== undefined) throw new ArgumentError('gridSearch', 'pass either `trial` or `build`, not both');
   if (opts.executor) {
     const executor = opts.executor;
     if (!isModule(trial)) throw new ArgumentError('gridSearch', `the ${executor.name} executor runs trials in other processes: pass the trial as a module ({ module, export }), not a function`);
@@ -202,6 +202,6 @@ async function importTrial<D>(spec: TrialModule): Promise<TrialFn<D>> {
   const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   if (spec.setup) await (mod[spec.setup] as () => unknown)();
   const fn = mod[spec.export ?? 'trial'];
-  if (typeof fn !== 'function') throw new Error(`gridSearch: export '${spec.export ?? 'trial'}' of ${spec.module} is not a function`);
+  if (typeof fn !== 'function') throw new ArgumentError('gridSearch', `export '${spec.export ?? 'trial'}' of ${spec.module} is not a function`);
   return fn as TrialFn<D>;
 }

@@ -1,4 +1,5 @@
 import type { Params, SearchSpace } from './types.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /**
  * Every combination of a grid, in a fixed order (the last key varies fastest), like
@@ -10,10 +11,10 @@ import type { Params, SearchSpace } from './types.js';
  * ```
  */
 export function gridPoints(space: SearchSpace): Params[] {
-  if (space === null || typeof space !== 'object') throw new TypeError('gridPoints: expected an object of value lists');
+  if (space === null || typeof space !== 'object') throw new ArgumentError('gridPoints', 'expected an object of value lists');
   let out: Params[] = [{}];
   for (const [k, values] of Object.entries(space)) {
-    if (!Array.isArray(values) || values.length === 0) throw new TypeError(`gridPoints: '${k}' must be a non-empty array of values`);
+    if (!Array.isArray(values) || values.length === 0) throw new ArgumentError('gridPoints', `'${k}' must be a non-empty array of values`);
     out = out.flatMap((p) => values.map((v) => ({ ...p, [k]: v })));
   }
   return out;
@@ -34,8 +35,8 @@ export function trialKey(params: Params): string {
  * ```
  */
 export function kFold(n: number, k: number, opts: { shuffle?: boolean; seed?: number } = {}): Array<{ train: number[]; test: number[] }> {
-  if (!Number.isInteger(k) || k < 2) throw new RangeError(`kFold: k must be an integer >= 2, got ${k}`);
-  if (!Number.isInteger(n) || n < k) throw new RangeError(`kFold: cannot split ${n} samples into ${k} folds`);
+  if (!Number.isInteger(k) || k < 2) throw new ArgumentError('kFold', `k must be an integer >= 2, got ${k}`);
+  if (!Number.isInteger(n) || n < k) throw new ArgumentError('kFold', `cannot split ${n} samples into ${k} folds`);
   const idx = Array.from({ length: n }, (_, i) => i);
   if (opts.shuffle) {
     let s = (opts.seed ?? 0) >>> 0;

@@ -1,4 +1,5 @@
 import type { TrialRecord } from './types.js';
+import { StorageError } from '@nnkit/tensor';
 
 /** Reads the finished trials of a JSONL results file (none when it does not exist; a torn last line is ignored). */
 export async function readResults(path: string): Promise<TrialRecord[]> {
@@ -25,6 +26,10 @@ export async function readResults(path: string): Promise<TrialRecord[]> {
 /** Appends one trial as a JSON line (creating folders and the file). */
 export async function appendResult(path: string, record: TrialRecord): Promise<void> {
   const [fs, p] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  await fs.mkdir(p.dirname(path), { recursive: true });
-  await fs.appendFile(path, `${JSON.stringify(record)}\n`);
+  try {
+    await fs.mkdir(p.dirname(path), { recursive: true });
+    await fs.appendFile(path, `${JSON.stringify(record)}\n`);
+  } catch (e) {
+    throw new StorageError(path, `cannot append the trial result (${(e as Error).message})`, { cause: e });
+  }
 }

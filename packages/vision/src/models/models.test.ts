@@ -1,5 +1,6 @@
 import { initBackend, ShapeError } from '@nnkit/tensor';
-import { checkModuleCase, readFixture, withPrefix } from '@nnkit/tooling-testing';
+import { readFixture, withPrefix } from '@nnkit/tooling-testing';
+import { checkModuleCase } from '@nnkit/tooling-testing/parity';
 import { memory, zeros } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttentionUNet, type AttentionUNetOptions } from './attention-unet.js';

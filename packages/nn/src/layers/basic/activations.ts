@@ -1,5 +1,5 @@
 import { add, elu, expm1, leakyRelu, minimum, mul, relu, sigmoid, tanh, type Tensor } from '@tensorflow/tfjs-core';
-import { gelu, type GeluApproximate, logSoftmax, softmax } from '@nnkit/tensor';
+import { gelu, type GeluApproximate, logSoftmax, softmax, ArgumentError } from '@nnkit/tensor';
 import { Module } from '../../module.js';
 
 /** Element-wise `max(0, x)`, like `torch.nn.ReLU`. Any shape → same shape. @example `new ReLU().call(x)` */
@@ -90,7 +90,7 @@ export class GELU extends Module {
     super();
     this.approximate = opts.approximate ?? 'none';
     if (this.approximate !== 'none' && this.approximate !== 'tanh') {
-      throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(this.approximate)}'`);
+      throw new ArgumentError('GELU', `approximate must be 'none' or 'tanh', got '${String(this.approximate)}'`);
     }
   }
 

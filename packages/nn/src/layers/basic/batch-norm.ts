@@ -97,7 +97,7 @@ export abstract class BatchNormBase extends Module {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
-      throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
+      throw new ArgumentError(this.constructor.name, `numFeatures must be a positive integer, got ${numFeatures}`);
     }
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;

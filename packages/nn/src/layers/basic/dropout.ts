@@ -1,10 +1,10 @@
-import { dropout, dropout2d } from '@nnkit/tensor';
+import { dropout, dropout2d, ArgumentError } from '@nnkit/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../../module.js';
 import { ShapeError } from '../../errors.js';
 
 function checkP(name: string, p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${name}: dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(name, `dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 /**

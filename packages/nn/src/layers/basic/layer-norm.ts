@@ -2,6 +2,7 @@ import { add, cast, moments, mul, ones, rsqrt, sub, type Tensor, zeros } from '@
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { ShapeError } from '../../errors.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -40,7 +41,7 @@ export class LayerNorm extends Module {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)) {
-      throw new RangeError(`LayerNorm: normalizedShape must hold positive integers, got [${this.normalizedShape.join(', ')}]`);
+      throw new ArgumentError('LayerNorm', `normalizedShape must hold positive integers, got [${this.normalizedShape.join(', ')}]`);
     }
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;

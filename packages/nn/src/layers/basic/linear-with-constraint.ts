@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { maxNorm_ } from './max-norm.js';
 import { Linear, type LinearOptions } from './linear.js';
+import { ArgumentError } from '@nnkit/tensor';
 
 /** Options for {@link LinearWithConstraint}. */
 export interface LinearWithConstraintOptions extends LinearOptions {
@@ -28,7 +29,7 @@ export class LinearWithConstraint extends Linear {
   constructor(inFeatures: number, outFeatures: number, opts: LinearWithConstraintOptions = {}) {
     super(inFeatures, outFeatures, opts.bias === undefined ? {} : { bias: opts.bias });
     this.maxNorm = opts.maxNorm ?? 1.0;
-    if (!(this.maxNorm > 0)) throw new RangeError(`LinearWithConstraint: maxNorm must be > 0, got ${this.maxNorm}`);
+    if (!(this.maxNorm > 0)) throw new ArgumentError('LinearWithConstraint', `maxNorm must be > 0, got ${this.maxNorm}`);
   }
 
   protected override effectiveWeight(): Tensor {

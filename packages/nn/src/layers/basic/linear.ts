@@ -1,5 +1,5 @@
 import { type Tensor, zeros } from '@tensorflow/tfjs-core';
-import { linear } from '@nnkit/tensor';
+import { linear, ArgumentError } from '@nnkit/tensor';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { ShapeError } from '../../errors.js';
@@ -39,7 +39,7 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
     for (const [n, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new RangeError(`${this.constructor.name}: ${n} must be a non-negative integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(this.constructor.name, `${n} must be a non-negative integer, got ${v}`);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

@@ -1,5 +1,5 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, resolveConvPadding, type ConvFilter, type ConvPadding, type ConvPaddingPairs, type SizeArg } from '@nnkit/tensor';
-import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, resolveConvPadding, type ConvFilter, type ConvPadding, type ConvPaddingPairs, type SizeArg, ArgumentError } from '@nnkit/tensor';
+import { randomUniform, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
@@ -89,11 +89,11 @@ abstract class ConvNd extends Module {
     this.padding = opts.padding ?? 0;
     this.paddingMode = opts.paddingMode ?? 'zeros';
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
-      throw new RangeError(`${this.constructor.name}: paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${String(this.paddingMode)}'`);
+      throw new ArgumentError(this.constructor.name, `paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${String(this.paddingMode)}'`);
     }
     this.resolvedPadding = this.resolvePadding();
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
-      throw new RangeError(`${this.constructor.name}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`);
+      throw new ArgumentError(this.constructor.name, `inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`);
     }
     const fanIn = (inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1);
     const bound = 1 / Math.sqrt(fanIn); // kaiming_uniform(a=sqrt(5)) == U(-1/sqrt(fanIn), 1/sqrt(fanIn))

@@ -17,8 +17,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { attrsOf, sumToShape } from './util.js';
 
-const SELU_SCALE = 1.0507009873554804934193349852946;
-const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554805; // PyTorch: 1.0507009873554804934193349852946
+const SELU_ALPHA = 1.6732632423543772; // PyTorch: 1.6732632423543772848170429916717
 
 /** `dy` where `mask`, else `other` (default 0). */
 function pass(mask: Tensor, dy: Tensor, other?: Tensor): Tensor {

@@ -20,6 +20,7 @@ import {
   type Tensor1D,
 } from '@tensorflow/tfjs-core';
 import { attrsOf, normAxis, zeroGrad } from './util.js';
+import { NotSupportedError } from '../../errors/errors.js';
 
 /** Puts `dy` (n elements along `axis`) at positions start, start+step, … of an axis of length `len`. */
 function scatterStrided(dy: Tensor, axis: number, start: number, step: number, len: number): Tensor {
@@ -164,7 +165,7 @@ export function indexingGradients(): GradConfig[] {
       gradFunc: (dy, saved, attrs) => {
         const [x, indices] = saved as [Tensor, Tensor];
         const { axis: ax, batchDims } = attrsOf<{ axis: number; batchDims?: number }>(attrs);
-        if ((batchDims ?? 0) !== 0) throw new Error('nnkit: the GatherV2 gradient supports batchDims = 0 only');
+        if ((batchDims ?? 0) !== 0) throw new NotSupportedError('nnkit', 'the GatherV2 gradient supports batchDims = 0 only');
         const axis = normAxis(ax, x.rank);
         return {
           indices: () => zeroGrad(indices.shape),

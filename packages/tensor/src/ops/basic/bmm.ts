@@ -1,4 +1,5 @@
 import { matMul, type Tensor } from '@tensorflow/tfjs-core';
+import { ShapeError } from '../../errors/errors.js';
 
 /**
  * Batched matrix product, like `torch.bmm(a, b)`.
@@ -13,12 +14,10 @@ import { matMul, type Tensor } from '@tensorflow/tfjs-core';
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.rank !== 3 || b.rank !== 3) {
-    throw new RangeError(`bmm: expected 3-D tensors [B, N, M] and [B, M, P], got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+    throw new ShapeError('bmm', '3-D tensors [B, N, M] and [B, M, P]', `[${a.shape.join(', ')}] and [${b.shape.join(', ')}]`, 'operands');
   }
   if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
-    throw new RangeError(
-      `bmm: shapes cannot be multiplied: [${a.shape.join(', ')}] x [${b.shape.join(', ')}] (need equal batch and a.shape[2] == b.shape[1])`,
-    );
+    throw new ShapeError('bmm', '[B, N, M] x [B, M, P] (equal batch and a.shape[2] == b.shape[1])', `[${a.shape.join(', ')}] x [${b.shape.join(', ')}]`, 'operands');
   }
   return matMul(a, b);
 }

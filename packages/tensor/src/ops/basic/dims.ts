@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../errors/errors.js';
 /**
  * Normalises a possibly negative dimension index (PyTorch style) for a tensor of rank `rank`.
  * Throws a RangeError naming `op` when out of range.
@@ -11,7 +12,7 @@ export function normalizeDim(dim: number, rank: number, op = 'op'): number {
   const lo = rank === 0 ? -1 : -rank;
   const hi = rank === 0 ? 0 : rank - 1;
   if (!Number.isInteger(dim) || dim < lo || dim > hi) {
-    throw new RangeError(`${op}: dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
+    throw new ArgumentError(op, `dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
   }
   return dim < 0 ? dim + Math.max(rank, 1) : dim;
 }

@@ -1,8 +1,9 @@
 import { add, cast, div, floor, mul, randomUniform, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { nextSeed } from './random.js';
+import { ShapeError, ArgumentError } from '../../errors/errors.js';
 
 function checkP(p: number, op: string): void {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(op, `dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 function masked(x: Tensor, p: number, noiseShape: number[]): Tensor {
@@ -50,7 +51,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
  */
 export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   checkP(p, 'dropout2d');
-  if (x.rank < 2) throw new RangeError(`dropout2d: expected an input with at least 2 dims [B, C, ...], got [${x.shape.join(', ')}]`);
+  if (x.rank < 2) throw new ShapeError('dropout2d', '[B, C, ...] (at least 2 dims)', x.shape);
   if (!training || p === 0) return x.clone();
   return masked(x, p, [x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)]);
 }

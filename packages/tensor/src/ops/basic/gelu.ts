@@ -10,6 +10,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { unaryCustomGrad } from './custom-unary.js';
+import { ArgumentError } from '../../errors/errors.js';
 
 /** GELU flavour: exact (`'none'`, with erf) or the tanh approximation. */
 export type GeluApproximate = 'none' | 'tanh';
@@ -34,7 +35,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  */
 export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') {
-    throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+    throw new ArgumentError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
   if (x.dtype !== 'float32') return tidy(() => gelu(cast(x, 'float32'), approximate));
   const xf = x;

@@ -1,4 +1,5 @@
 import { add, customGrad, type GradSaveFunc, matMul, reshape, sum, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { ShapeError } from '../../errors/errors.js';
 
 /**
  * `y = x·Wᵀ + b`, like `torch.nn.functional.linear`. The forward and the gradients use plain
@@ -18,10 +19,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const inF = weight.shape[1]!;
   const outF = weight.shape[0]!;
   if (weight.rank !== 2 || x.rank < 1 || x.shape[x.rank - 1] !== inF) {
-    throw new RangeError(`linear: expected x [*, ${inF}] and weight [out, in], got x [${x.shape.join(', ')}] and weight [${weight.shape.join(', ')}]`);
+    throw new ShapeError('linear', `x [*, ${inF}] and weight [out, in]`, `x [${x.shape.join(', ')}] and weight [${weight.shape.join(', ')}]`, 'inputs');
   }
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== outF)) {
-    throw new RangeError(`linear: expected bias [${outF}], got [${bias.shape.join(', ')}]`);
+    throw new ShapeError('linear', `[${outF}]`, bias.shape, 'bias');
   }
   const lead = x.shape.slice(0, -1);
   return tidy(() => {

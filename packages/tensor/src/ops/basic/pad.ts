@@ -1,4 +1,5 @@
 import { concat, mirrorPad, mul, ones, pad as tfPad, slice, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { ArgumentError } from '../../errors/errors.js';
 
 /** Border modes of {@link padNd} (PyTorch's `F.pad` modes). */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -30,21 +31,21 @@ export function padNd(x: Tensor, pad: readonly number[], opts: PadOptions = {}):
   const mode = opts.mode ?? 'constant';
   const n = pad.length / 2;
   if (!Number.isInteger(n) || n > x.rank) {
-    throw new RangeError(`padNd: pad must hold [left, right] pairs for at most ${x.rank} axes of a rank-${x.rank} input, got [${pad}]`);
+    throw new ArgumentError('padNd', `pad must hold [left, right] pairs for at most ${x.rank} axes of a rank-${x.rank} input, got [${pad}]`);
   }
-  if (pad.some((p) => !Number.isInteger(p) || p < 0)) throw new RangeError(`padNd: pads must be non-negative integers, got [${pad}]`);
+  if (pad.some((p) => !Number.isInteger(p) || p < 0)) throw new ArgumentError('padNd', `pads must be non-negative integers, got [${pad}]`);
   const pairs = new Array<[number, number]>(x.rank).fill([0, 0]).map((p) => [...p] as [number, number]);
   for (let i = 0; i < n; i++) pairs[x.rank - 1 - i] = [pad[2 * i]!, pad[2 * i + 1]!];
   for (let a = 0; a < x.rank; a++) {
     const [l, r] = pairs[a]!;
     const size = x.shape[a]!;
     if (mode === 'reflect' && (l >= size || r >= size)) {
-      throw new RangeError(`padNd: 'reflect' padding (${l}, ${r}) must be smaller than the padded axis ${a} (size ${size})`);
+      throw new ArgumentError('padNd', `'reflect' padding (${l}, ${r}) must be smaller than the padded axis ${a} (size ${size})`);
     }
     if (mode === 'circular' && (l > size || r > size)) {
-      throw new RangeError(`padNd: 'circular' padding (${l}, ${r}) must not exceed the padded axis ${a} (size ${size})`);
+      throw new ArgumentError('padNd', `'circular' padding (${l}, ${r}) must not exceed the padded axis ${a} (size ${size})`);
     }
-    if (mode === 'replicate' && size === 0 && l + r > 0) throw new RangeError(`padNd: cannot replicate an empty axis ${a}`);
+    if (mode === 'replicate' && size === 0 && l + r > 0) throw new ArgumentError('padNd', `cannot replicate an empty axis ${a}`);
   }
   if (mode === 'constant') return tfPad(x, pairs, opts.value ?? 0);
   if (mode === 'reflect') return mirrorPad(x, pairs, 'reflect');

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../errors/errors.js';
 /**
  * The global seeded random number generator of nnkit, like `torch.manual_seed`. Every random
  * draw in nnkit (parameter init, dropout masks, data shuffling) asks it for a fresh integer
@@ -26,7 +27,7 @@ let state = seed0;
 
 function toUint32Seed(seed: number): number {
   if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
-    throw new Error(`manualSeed: seed must be a finite integer, got ${seed}`);
+    throw new ArgumentError('manualSeed', `seed must be a finite integer, got ${seed}`);
   }
   // Fold seeds beyond 32 bits (e.g. 2**40 + 3) into 32 bits deterministically.
   const lo = seed % 0x100000000;
@@ -128,7 +129,7 @@ export function getRngState(): RngState {
 /** Restores a snapshot taken with {@link getRngState} (like `torch.set_rng_state`). @example `setRngState(checkpoint.rng)` */
 export function setRngState(s: RngState): void {
   if (s === null || typeof s !== 'object' || s.algorithm !== 'splitmix32' || !Number.isInteger(s.state) || !Number.isInteger(s.seed)) {
-    throw new Error(`setRngState: expected an object from getRngState() ({algorithm: 'splitmix32', seed, state}), got ${JSON.stringify(s)}`);
+    throw new ArgumentError('setRngState', `expected an object from getRngState() ({algorithm: 'splitmix32', seed, state}), got ${JSON.stringify(s)}`);
   }
   seed0 = s.seed >>> 0;
   state = s.state >>> 0;

@@ -1,5 +1,6 @@
 import { expandDims, reshape, squeeze as tfSqueeze, type Tensor, transpose } from '@tensorflow/tfjs-core';
 import { normalizeDim } from './dims.js';
+import { ArgumentError } from '../../errors/errors.js';
 
 /**
  * Reorders dimensions, like `torch.permute(x, dims)` (negative dims allowed).
@@ -14,10 +15,10 @@ import { normalizeDim } from './dims.js';
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.rank) {
-    throw new RangeError(`permute: number of dims don't match (input rank ${x.rank}, got ${dims.length} dims [${dims.join(', ')}])`);
+    throw new ArgumentError('permute', `number of dims don't match (input rank ${x.rank}, got ${dims.length} dims [${dims.join(', ')}])`);
   }
   const perm = dims.map((d) => normalizeDim(d, x.rank, 'permute'));
-  if (new Set(perm).size !== perm.length) throw new RangeError(`permute: repeated dim in [${dims.join(', ')}]`);
+  if (new Set(perm).size !== perm.length) throw new ArgumentError('permute', `repeated dim in [${dims.join(', ')}]`);
   if (perm.every((p, i) => p === i)) return x.clone();
   return transpose(x, perm);
 }
@@ -37,7 +38,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.rank === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.rank, 'flatten');
   const e = normalizeDim(endDim, x.rank, 'flatten');
-  if (s > e) throw new RangeError(`flatten: startDim (${startDim}) cannot come after endDim (${endDim})`);
+  if (s > e) throw new ArgumentError('flatten', `startDim (${startDim}) cannot come after endDim (${endDim})`);
   const shape = x.shape;
   const mid = shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
   return reshape(x, [...shape.slice(0, s), mid, ...shape.slice(e + 1)]);

@@ -1,5 +1,6 @@
 import { add, matMul, max, reshape, tensor, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import { expand, type SizeArg } from './conv-args.js';
+import { ShapeError } from '../../errors/errors.js';
 
 /** PyTorch's adaptive bins: bin i covers [floor(i*In/Out), ceil((i+1)*In/Out)). */
 export function adaptiveBins(len: number, out: number): [number, number][] {
@@ -32,7 +33,7 @@ function maxLast(x2: Tensor, len: number, out: number): Tensor {
 }
 
 function check(fn: string, x: Tensor, rank: number): void {
-  if (x.rank !== rank) throw new RangeError(`${fn}: expected input of rank ${rank} ${rank === 3 ? '[B, C, T]' : '[B, C, H, W]'}, got shape [${x.shape}]`);
+  if (x.rank !== rank) throw new ShapeError(fn, `rank ${rank} ${rank === 3 ? '[B, C, T]' : '[B, C, H, W]'}`, x.shape);
 }
 
 function adaptive1d(fn: string, x: Tensor, outputSize: SizeArg, f: typeof avgLast): Tensor {

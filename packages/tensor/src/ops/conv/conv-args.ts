@@ -16,7 +16,7 @@ export type ConvPadding = SizeArg | 'same' | 'valid' | ConvPaddingPairs;
 export function expand(v: SizeArg, n: number, what: string, min = 1): number[] {
   const a = typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
   if (a.length !== n || a.some((e) => !Number.isInteger(e) || e < min)) {
-    throw new RangeError(`${what} must be ${n === 1 ? 'an integer' : `an integer or ${n} integers`} >= ${min}, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(what, `must be ${n === 1 ? 'an integer' : `an integer or ${n} integers`} >= ${min}, got ${JSON.stringify(v)}`);
   }
   return a;
 }
@@ -51,13 +51,13 @@ export function resolveConvPadding(padding: ConvPadding, k: readonly number[], d
     return pairs.map((p) => [p[0], p[1]]);
   }
   if (padding === 'same') {
-    if (stride.some((s) => s !== 1)) throw new RangeError(`${what}: padding='same' is not supported for strided convolutions (stride ${JSON.stringify(stride)})`);
+    if (stride.some((s) => s !== 1)) throw new ArgumentError(what, `padding='same' is not supported for strided convolutions (stride ${JSON.stringify(stride)})`);
     return k.map((kk, i) => {
       const total = dilation[i]! * (kk - 1);
       const left = Math.floor(total / 2);
       return [left, total - left];
     });
   }
-  if (typeof padding === 'string') throw new RangeError(`${what}: padding must be a number, a tuple, 'same' or 'valid', got '${padding as string}'`);
+  if (typeof padding === 'string') throw new ArgumentError(what, `padding must be a number, a tuple, 'same' or 'valid', got '${padding as string}'`);
   return expand(padding as SizeArg, n, `${what}: padding`, 0).map((p) => [p, p]);
 }

@@ -52,8 +52,8 @@ describe('conv errors and memory', () => {
   });
 
   it('rejects bad shapes with clear messages', () => {
-    expect(() => conv2d(zeros([1, 3, 5, 5]), ones([4, 2, 3, 3]))).toThrow(/3 channels.*expects 2/);
-    expect(() => conv1d(zeros([1, 3, 5]), ones([4, 3, 7]))).toThrow(/larger than the padded input/);
+    expect(() => conv2d(zeros([1, 3, 5, 5]), ones([4, 2, 3, 3]))).toThrow(/conv2d: expected input of shape 2 channels .*, got \[1, 3, 5, 5\]/);
+    expect(() => conv1d(zeros([1, 3, 5]), ones([4, 3, 7]))).toThrow(/conv1d: expected input of shape a padded input length of at least the kernel 7 .*, got length 5 after padding/);
     expect(() => conv1d(zeros([1, 3, 5]), ones([4, 3, 2]), null, { stride: 2, padding: 'same' })).toThrow(/same/);
     expect(() => conv2d(zeros([3, 5, 5]), ones([4, 3, 3, 3]))).toThrow(/rank 4/);
   });

@@ -1,6 +1,7 @@
 import { add, concat, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dNhwc } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
+import { ArgumentError, ShapeError } from '../../errors/errors.js';
 
 /** Options of {@link conv1d} / {@link conv2d}, as PyTorch's `F.conv1d` / `F.conv2d`. */
 export interface ConvOptions {
@@ -55,13 +56,13 @@ function filterParts(w: Tensor4D, groups: number): Tensor[] {
  * ```
  */
 export function prepareConvFilter(weight: Tensor, groups = 1): ConvFilter {
-  check(weight.rank === 3 || weight.rank === 4, `prepareConvFilter: expected a weight of rank 3 or 4, got shape [${weight.shape}]`);
+  if (weight.rank !== 3 && weight.rank !== 4) throw new ShapeError('prepareConvFilter', 'rank 3 or 4', weight.shape, 'weight');
   const w4 = (weight.rank === 3 ? reshape(weight, [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!]) : weight) as Tensor4D;
   return { weight, groups, tensors: filterParts(w4, groups) };
 }
 
 function checkFilter(fn: string, f: ConvFilter | undefined, weight: Tensor, groups: number): void {
-  if (f !== undefined) check(f.weight === weight && f.groups === groups, `${fn}: opts.filter was prepared from another weight or groups`);
+  if (f !== undefined && !(f.weight === weight && f.groups === groups)) throw new ArgumentError(fn, 'opts.filter was prepared from another weight or groups');
 }
 
 /** Options of {@link causalConv1d} / {@link causalConv2d}: padding is implied. */
@@ -92,18 +93,17 @@ function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[]
   );
 }
 
-function check(cond: boolean, msg: string): void {
-  if (!cond) throw new RangeError(msg);
-}
 
 function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, groups: number, rank: number): void {
-  check(x.rank === rank, `${fn}: expected input of rank ${rank} ${rank === 3 ? '[B, Cin, T]' : '[B, Cin, H, W]'}, got shape [${x.shape}]`);
-  check(w.rank === rank, `${fn}: expected weight of rank ${rank} ${rank === 3 ? '[Cout, Cin/groups, K]' : '[Cout, Cin/groups, kH, kW]'}, got shape [${w.shape}]`);
-  check(Number.isInteger(groups) && groups >= 1, `${fn}: groups must be a positive integer, got ${groups}`);
+  if (x.rank !== rank) throw new ShapeError(fn, `rank ${rank} ${rank === 3 ? '[B, Cin, T]' : '[B, Cin, H, W]'}`, x.shape);
+  if (w.rank !== rank) throw new ShapeError(fn, `rank ${rank} ${rank === 3 ? '[Cout, Cin/groups, K]' : '[Cout, Cin/groups, kH, kW]'}`, w.shape, 'weight');
+  if (!(Number.isInteger(groups) && groups >= 1)) throw new ArgumentError(fn, `groups must be a positive integer, got ${groups}`);
   const cout = w.shape[0]!;
-  check(cout % groups === 0, `${fn}: out channels ${cout} not divisible by groups ${groups}`);
-  check(x.shape[1] === w.shape[1]! * groups, `${fn}: input has ${x.shape[1]} channels, weight [${w.shape}] with groups=${groups} expects ${w.shape[1]! * groups}`);
-  if (bias != null) check(bias.rank === 1 && bias.shape[0] === cout, `${fn}: expected bias of shape [${cout}], got [${bias.shape}]`);
+  if (cout % groups !== 0) throw new ArgumentError(fn, `out channels ${cout} not divisible by groups ${groups}`);
+  if (x.shape[1] !== w.shape[1]! * groups) {
+    throw new ShapeError(fn, `${w.shape[1]! * groups} channels (weight [${w.shape.join(', ')}] with groups=${groups})`, x.shape);
+  }
+  if (bias != null && !(bias.rank === 1 && bias.shape[0] === cout)) throw new ShapeError(fn, `[${cout}]`, bias.shape, 'bias');
 }
 
 function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter): Tensor4D {
@@ -111,7 +111,9 @@ function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null 
   const [, , kH, kW] = w.shape;
   const ho = convOutSize(H, kH, stride[0]!, p[0], p[1], dilation[0]!);
   const wo = convOutSize(W, kW, stride[1]!, p[2], p[3], dilation[1]!);
-  check(ho > 0 && wo > 0, `${fn}: kernel [${kH}, ${kW}] (dilation ${dilation}) is larger than the padded input [${H + p[0] + p[1]}, ${W + p[2] + p[3]}]`);
+  if (!(ho > 0 && wo > 0)) {
+    throw new ShapeError(fn, `a padded input of at least the kernel [${kH}, ${kW}] (dilation ${dilation})`, `[${H + p[0] + p[1]}, ${W + p[2] + p[3]}] after padding`);
+  }
   return tidy(() => {
     let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups, filter);
     if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
@@ -146,7 +148,7 @@ function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | un
   const [B, C, T] = x.shape as [number, number, number];
   const [co, ci, K] = w.shape as [number, number, number];
   const to = convOutSize(T, K, stride, left, right, dilation);
-  check(to > 0, `${fn}: kernel ${K} (dilation ${dilation}) is larger than the padded input length ${T + left + right}`);
+  if (!(to > 0)) throw new ShapeError(fn, `a padded input length of at least the kernel ${K} (dilation ${dilation})`, `length ${T + left + right} after padding`);
   return tidy(() => {
     const x4 = C === 1 ? reshape(x, [B, 1, T, 1]) : reshape(transpose(x, [0, 2, 1]), [B, 1, T, C]);
     let y = convNhwc(x4 as Tensor4D, reshape(w, [co, ci, 1, K]), [1, stride], [1, dilation], [0, 0, left, right], groups, filter);

@@ -1,6 +1,7 @@
 import { avgPool, fill, getBackend, matMul, maximum, maxPool, mul, pad, reshape, slice, tensor, tidy, transpose, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { subsample } from '../../kernels/conv-nhwc.js';
 import { expand, type SizeArg } from './conv-args.js';
+import { ShapeError, ArgumentError } from '../../errors/errors.js';
 
 /** Options of {@link maxPool1d} / {@link maxPool2d} (PyTorch `F.max_pool*d`). */
 export interface MaxPoolOptions {
@@ -49,16 +50,16 @@ export function poolOutSize(len: number, k: number, s: number, p: number, d: num
 }
 
 function axes(fn: string, x: Tensor, n: number, kernel: SizeArg, o: { stride?: SizeArg | null; padding?: SizeArg; dilation?: SizeArg; ceilMode?: boolean }): Axis[] {
-  if (x.rank !== n + 2) throw new RangeError(`${fn}: expected input of rank ${n + 2} ${n === 1 ? '[B, C, T]' : '[B, C, H, W]'}, got shape [${x.shape}]`);
+  if (x.rank !== n + 2) throw new ShapeError(fn, `rank ${n + 2} ${n === 1 ? '[B, C, T]' : '[B, C, H, W]'}`, x.shape);
   const k = expand(kernel, n, `${fn}: kernelSize`);
   const s = expand(o.stride ?? k, n, `${fn}: stride`);
   const p = expand(o.padding ?? 0, n, `${fn}: padding`, 0);
   const d = expand(o.dilation ?? 1, n, `${fn}: dilation`);
   return k.map((kk, i) => {
     const len = x.shape[2 + i]!;
-    if (p[i]! * 2 > kk) throw new RangeError(`${fn}: padding ${p[i]} must be at most half of the kernel size ${kk}`);
+    if (p[i]! * 2 > kk) throw new ArgumentError(fn, `padding ${p[i]} must be at most half of the kernel size ${kk}`);
     const out = poolOutSize(len, kk, s[i]!, p[i]!, d[i]!, o.ceilMode ?? false);
-    if (out < 1) throw new RangeError(`${fn}: input length ${len} too small for kernel ${kk} (dilation ${d[i]}, padding ${p[i]})`);
+    if (out < 1) throw new ShapeError(fn, `an axis long enough for kernel ${kk} (dilation ${d[i]}, padding ${p[i]})`, `[${x.shape.join(', ')}] (axis length ${len})`);
     const right = (out - 1) * s[i]! + d[i]! * (kk - 1) + 1 - len - p[i]!;
     return { len, k: kk, s: s[i]!, p: p[i]!, d: d[i]!, out, right };
   });

@@ -1,4 +1,5 @@
 import { abs, div, greater, mul, pow, scalar, sqrt, square, sum, tidy, where, type Tensor, add, onesLike } from '@tensorflow/tfjs-core';
+import { ArgumentError } from '../../errors/errors.js';
 
 /**
  * `torch.renorm`: every slice of `w` along `dim` whose `p`-norm exceeds `maxnorm` is scaled
@@ -19,10 +20,10 @@ export function renorm(w: Tensor, p: number, dim: number, maxnorm: number): Tens
   const r = w.rank;
   const d = dim < 0 ? dim + r : dim;
   if (!Number.isInteger(d) || d < 0 || d >= r) {
-    throw new RangeError(`renorm: dim ${dim} out of range for a tensor of rank ${r}`);
+    throw new ArgumentError('renorm', `dim ${dim} out of range for a tensor of rank ${r}`);
   }
-  if (!(p > 0)) throw new RangeError(`renorm: p must be > 0, got ${p}`);
-  if (!(maxnorm >= 0)) throw new RangeError(`renorm: maxnorm must be >= 0, got ${maxnorm}`);
+  if (!(p > 0)) throw new ArgumentError('renorm', `p must be > 0, got ${p}`);
+  if (!(maxnorm >= 0)) throw new ArgumentError('renorm', `maxnorm must be >= 0, got ${maxnorm}`);
   return tidy(() => {
     const axes: number[] = [];
     for (let i = 0; i < r; i++) if (i !== d) axes.push(i);
