@@ -65,7 +65,7 @@ export abstract class Module {
   private _nameInParent: string | undefined;
 
   /** Computes the module's output; implemented by subclasses, called through {@link Module.call}. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- subclasses narrow it; a plain `Module` stays callable
+   
   abstract forward(...inputs: any[]): any;
 
   /**

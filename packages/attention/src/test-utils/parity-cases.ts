@@ -18,7 +18,7 @@ import {
   SpatialReductionAttention,
 } from '../index.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON configs of many constructors
+ 
 export type Cfg = Record<string, any>;
 type Out = Tensor | [Tensor, Tensor | null];
 type Runner = (m: Module, inputs: Record<string, Tensor>, cfg: Cfg) => Out;

@@ -27,7 +27,7 @@ afterAll(() => {
   if (conditioned.length > 0) console.log(`compared with the float64 result (not within 1e-4 of PyTorch float32):\n  ${conditioned.join('\n  ')}`);
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON config of any of six constructors
+ 
 type Cfg = Record<string, any>;
 const builders: Record<string, (c: Cfg) => Module> = {
   block: (c) => new TemporalBlock(c.nInputs, c.nOutputs, c.kernelSize, c.dilation, { bias: c.bias, maxNorm: c.maxNorm }),
