@@ -2,6 +2,7 @@ import { add, cast, moments, mul, ones, rsqrt, sub, type Tensor, zeros } from '@
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { ShapeError } from '../../errors.js';
+import { checkFloatInput } from '../float-input.js';
 
 /** Options for {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -51,6 +52,7 @@ export class LayerNorm extends Module {
 
   /** `x: [*, ...normalizedShape]` → same shape. */
   forward(x: Tensor): Tensor {
+    checkFloatInput(this, x);
     const k = this.normalizedShape.length;
     const tail = x.shape.slice(x.rank - k);
     if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {

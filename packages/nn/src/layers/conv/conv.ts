@@ -5,6 +5,7 @@ import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { maxNorm_ } from '../basic/max-norm.js';
 import { WeightCache } from '../../weight-cache.js';
+import { checkFloatInput } from '../float-input.js';
 
 /** Options of {@link Conv1d} / {@link Conv2d} (PyTorch keyword arguments). */
 export interface ConvLayerOptions {
@@ -120,10 +121,32 @@ abstract class ConvNd extends Module {
   protected convolve(x: Tensor, op: typeof conv1d | typeof conv2d): Tensor {
     this.checkInput(x);
     const p = this.padded(x);
+    if (p.padding !== 'same') {
+      const pads = typeof p.padding === 'string' ? 0 : tuple(p.padding, this.nd);
+      this.checkKernelFits(p.x, this.kernelSize.map((_, i) => (pads === 0 ? [0, 0] : [pads[i]!, pads[i]!])));
+    }
     return op(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 
+  /**
+   * Throws a ShapeError naming the module unless every spatial axis of `x`, padded by `pads`
+   * (before, after), holds the dilated kernel (PyTorch: "Kernel size can't be greater than
+   * actual input size").
+   */
+  protected checkKernelFits(x: Tensor, pads: [number, number][]): void {
+    const spatial = x.shape.slice(2);
+    const fits = spatial.every((len, i) => len + pads[i]![0] + pads[i]![1] >= this.dilation[i]! * (this.kernelSize[i]! - 1) + 1);
+    if (!fits) {
+      const padded = spatial.map((len, i) => len + pads[i]![0] + pads[i]![1]);
+      const k = this.kernelSize.map((v, i) => this.dilation[i]! * (v - 1) + 1);
+      const least = k.map((v, i) => `≥${Math.max(1, v - pads[i]![0] - pads[i]![1])}`);
+      const expected = `[B, ${this.inChannels}, ${least.join(', ')}] (the dilated kernel [${k.join(', ')}] is larger than the padded input [${padded.join(', ')}])`;
+      throw new ShapeError(this.path(), expected, x.shape);
+    }
+  }
+
   protected checkInput(x: Tensor): void {
+    checkFloatInput(this, x);
     if (x.rank !== this.nd + 2 || x.shape[1] !== this.inChannels) {
       const dims = this.nd === 1 ? 'T' : 'H, W';
       throw new ShapeError(this.path(), `[B, ${this.inChannels}, ${dims}]`, x.shape);
@@ -201,6 +224,7 @@ export class CausalConv1d extends ConvNd {
   /** x: `[B, Cin, T]` -> `[B, Cout, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
+    this.checkKernelFits(x, [[this.dilation[0]! * (this.kernelSize[0]! - 1), 0]]);
     return causalConv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
@@ -219,6 +243,7 @@ export class CausalConv2d extends ConvNd {
   /** x: `[B, Cin, H, T]` -> `[B, Cout, Ho, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
+    this.checkKernelFits(x, [[0, 0], [this.dilation[1]! * (this.kernelSize[1]! - 1), 0]]);
     return causalConv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
