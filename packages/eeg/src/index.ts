@@ -12,6 +12,7 @@ export {
 export { EEGTCNet, type EEGTCNetOptions } from './models/eegtcnet.js';
 export { TemporalInception, type TemporalInceptionOptions } from './models/temporal-inception.js';
 export { EEGInceptionTCN, type EEGInceptionTCNOptions } from './models/eeg-inception-tcn.js';
+export { models, modelBases } from './models/registry.js';
 export { createStream, type EegStream, type StreamChunk, type StreamOptions, type StreamOutput } from './stream/index.js';
 export {
   applyChannelZScore,
