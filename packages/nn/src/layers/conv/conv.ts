@@ -1,4 +1,4 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, type ConvFilter, type ConvPadding, type SizeArg } from '@nnkit/tensor';
+import { causalConv1d, causalConv2d, conv1d, conv2d, nextSeed, padNd, prepareConvFilter, type ConvFilter, type ConvPadding, type SizeArg } from '@nnkit/tensor';
 import { randomUniform, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
@@ -74,8 +74,9 @@ abstract class ConvNd extends Module {
     }
     const fanIn = (inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1);
     const bound = 1 / Math.sqrt(fanIn); // kaiming_uniform(a=sqrt(5)) == U(-1/sqrt(fanIn), 1/sqrt(fanIn))
-    this.weight = this.registerParameter('weight', new Parameter(randomUniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound)));
-    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound)));
+    // Seeded from nnkit's global RNG (manualSeed), like every other init: same seed, same weights.
+    this.weight = this.registerParameter('weight', new Parameter(randomUniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound, 'float32', nextSeed())));
+    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound, 'float32', nextSeed())));
   }
 
   /**
