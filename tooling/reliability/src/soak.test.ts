@@ -19,7 +19,7 @@ describe(`soak on wasm (${long ? 'long' : 'short'} variants)`, () => {
     const { trace, onEpoch } = soakRecorder();
     await irisLosses(1, long ? 500 : 50, onEpoch);
     const f = soakFigures(trace);
-    console.log('iris soak', JSON.stringify(f));
+    console.log('iris soak', JSON.stringify(f), 'RSS MiB by epoch (every 10th)', trace.rssMiB.filter((_, i) => i % 10 === 0).map((v) => v.toFixed(1)).join(' '));
     expect(f.maxTensorDrift).toBe(0);
     expect(f.rssGrowth).toBeLessThan(0.05);
   }, 3_600_000);
@@ -32,7 +32,7 @@ describe(`soak on wasm (${long ? 'long' : 'short'} variants)`, () => {
     const { trace, onEpoch } = soakRecorder();
     await eegTcnetLosses(1, long ? 20 : 3, train, test, { onEpoch });
     const f = soakFigures(trace);
-    console.log('EEG-TCNet soak', JSON.stringify(f));
+    console.log('EEG-TCNet soak', JSON.stringify(f), 'RSS MiB by epoch', trace.rssMiB.map((v) => v.toFixed(1)).join(' '));
     expect(f.maxTensorDrift).toBe(0);
     expect(f.rssGrowth).toBeLessThan(0.05);
   }, 3_600_000);
