@@ -24,13 +24,13 @@ describe(`soak on wasm (${long ? 'long' : 'short'} variants)`, () => {
     expect(f.rssGrowth).toBeLessThan(0.05);
   }, 3_600_000);
 
-  it.skipIf(!hasSharedData())(`EEG-TCNet ${long ? '20 epochs on 360' : '3 epochs on 48'} BCI IV 2b trials: tensor count flat, RSS growth < 5 %`, async () => {
+  it.skipIf(!hasSharedData())(`EEG-TCNet ${long ? '20 epochs on 360' : '6 epochs on 48'} BCI IV 2b trials: tensor count flat, RSS growth < 5 %`, async () => {
     const all = await load2b(join(sharedDataDir(), 'bciciv2b'));
     expect(all, 'BCI IV 2b subject 1 could not be read').toBeDefined();
     const train = long ? all! : firstTrials(all!, 48);
     const test = firstTrials(all!, 16);
     const { trace, onEpoch } = soakRecorder();
-    await eegTcnetLosses(1, long ? 20 : 3, train, test, { onEpoch });
+    await eegTcnetLosses(1, long ? 20 : 6, train, test, { onEpoch });
     const f = soakFigures(trace);
     console.log('EEG-TCNet soak', JSON.stringify(f), 'RSS MiB by epoch', trace.rssMiB.map((v) => v.toFixed(1)).join(' '));
     expect(f.maxTensorDrift).toBe(0);

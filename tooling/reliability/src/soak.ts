@@ -23,13 +23,13 @@ export function soakRecorder(): { trace: SoakTrace; onEpoch: (epoch: number) => 
 
 /**
  * Figures of a trace: the tensor count after epoch 1 and its largest later change; RSS growth from
- * the end of the warm-up (the first 10 % of the epochs, at least one: V8's JIT and heap and the
- * wasm heap grow to their working size there) to the end.
+ * the end of the warm-up (the first 10 % of the epochs, at least three: V8's JIT and heap and the
+ * wasm heap grow to their working size there — EEG-TCNet's wasm heap steps up once in epoch 3) to the end.
  */
 export function soakFigures(t: SoakTrace): { tensorsAfterFirst: number; maxTensorDrift: number; rssFirstMiB: number; rssLastMiB: number; rssMaxMiB: number; rssGrowth: number } {
   const first = t.tensors[0]!;
   const maxTensorDrift = Math.max(0, ...t.tensors.slice(1).map((n) => Math.abs(n - first)));
-  const warm = Math.max(0, Math.ceil(t.rssMiB.length / 10) - 1);
+  const warm = Math.min(t.rssMiB.length - 1, Math.max(3, Math.ceil(t.rssMiB.length / 10)) - 1);
   const rssFirst = t.rssMiB[warm]!;
   const rssLast = t.rssMiB[t.rssMiB.length - 1]!;
   return { tensorsAfterFirst: first, maxTensorDrift, rssFirstMiB: rssFirst, rssLastMiB: rssLast, rssMaxMiB: Math.max(...t.rssMiB), rssGrowth: (rssLast - rssFirst) / rssFirst };
