@@ -21,6 +21,7 @@ export {
   type TemporalSpatialWeights,
 } from './fused/temporal-spatial.js';
 export { temporalConvMoments } from './fused/temporal-conv-moments.js';
+export { models, modelBases } from './models/registry.js';
 export { createStream, type EegStream, type StreamChunk, type StreamOptions, type StreamOutput } from './stream/index.js';
 export {
   applyChannelZScore,

@@ -10,6 +10,7 @@ export {
 } from './module.js';
 export { ShapeError, StateDictError } from './errors.js';
 export { WeightCache } from './weight-cache.js';
+export type { ModelEntry } from './model-entry.js';
 export * from './layers/conv/index.js';
 export * from './layers/basic/index.js';
 export * as init from './init/index.js';

@@ -1,4 +1,5 @@
-import { cast, type Tensor, type TensorContainer, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
+import { cast, clone, type DataType, type Tensor, type TensorContainer, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
+import { DTypeError } from '@nnkit/tensor';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 import { ArgumentError } from '@nnkit/tensor';
@@ -34,6 +35,20 @@ export interface BufferOptions {
 }
 
 let hookId = 0;
+
+const pathed = new WeakSet<object>();
+
+/**
+ * Makes an error raised inside a module's `forward` name the module: the innermost `call` that
+ * sees it prefixes its message with the module path unless the message already names it
+ * (nnkit's own errors do), and marks it so outer calls leave it alone. The error keeps its class.
+ */
+function withModulePath(e: unknown, path: string): unknown {
+  if (!(e instanceof Error) || pathed.has(e)) return e;
+  pathed.add(e);
+  if (!e.message.includes(path)) e.message = `${path}: ${e.message}`;
+  return e;
+}
 
 /**
  * Base class of every layer and model, like `torch.nn.Module`. Subclasses register their
@@ -79,7 +94,12 @@ export abstract class Module {
       if (r !== undefined) args = Array.isArray(r) ? r : [r];
     }
     const fwd = this.forward as (...a: unknown[]) => unknown;
-    let out: unknown = tidy(() => fwd.apply(this, args) as TensorContainer);
+    let out: unknown;
+    try {
+      out = tidy(() => fwd.apply(this, args) as TensorContainer);
+    } catch (e) {
+      throw withModulePath(e, this.path());
+    }
     for (const h of this._hooks.values()) {
       const r = h(this, args, out);
       if (r !== undefined) out = r;
@@ -370,43 +390,75 @@ export abstract class Module {
 
   /**
    * Copies values from `dict` (e.g. `loadSafetensors(bytes)`, `loadPth(bytes)`) into the
-   * parameters and buffers with the same keys. Shapes must match. With `strict` (default),
-   * missing and unexpected keys are an error listing them all by name; otherwise they are
-   * returned. Values are copied: the caller still owns `dict`. Given the bytes of a file
-   * instead — a PyTorch `.pth` / `.pt` checkpoint or a safetensors file, told apart by their
-   * first bytes — it reads them (`file`, `key`, `stripPrefix`: see `loadPth`) and frees what it read.
+   * parameters and buffers with the same keys, like PyTorch's `load_state_dict`. All or nothing:
+   * every key, shape and dtype is checked before anything is copied, and on an error the module
+   * is unchanged. With `strict` (default), missing and unexpected keys are an error listing them
+   * all by name; otherwise they are returned. Shape mismatches raise a {@link StateDictError}
+   * listing them all; a value of the wrong dtype (an int32 or bool weight) a `DTypeError` naming
+   * the key. Values are copied: the caller still owns `dict`, and loading the module's own
+   * `stateDict()` (or values swapped between its keys) is safe — a no-op for its own. Given the
+   * bytes of a file instead — a PyTorch `.pth` / `.pt` checkpoint or a safetensors file, told
+   * apart by their first bytes — it reads them (`file`, `key`, `stripPrefix`: see `loadPth`) and
+   * frees what it read.
    *
    * @example
    * ```ts
-   * model.loadStateDict(readFileSync('lenet.pth'), { file: 'lenet.pth' }); // or .safetensors
-   * model.loadStateDict(loadSafetensors(bytes));                          // a dict you then dispose
+   * const m = new Linear(4, 3);
+   * m.loadStateDict(m.stateDict());                         // no-op
+   * m.loadStateDict(readFileSync('lenet.pth'), { file: 'lenet.pth' }); // or .safetensors
+   * m.loadStateDict(loadSafetensors(bytes));                 // PyTorch's keys
+   * m.loadStateDict({ weight: w }, { strict: false });       // → { missingKeys: ['bias'], … }
    * ```
    */
   loadStateDict(dict: Record<string, Tensor> | Uint8Array | ArrayBuffer, opts: LoadStateDictOptions & LoadPthOptions = {}): LoadStateDictResult {
     if (dict instanceof Uint8Array || dict instanceof ArrayBuffer) return loadStateDictFromFile(this, dict, opts);
     const strict = opts.strict ?? true;
-    const own = new Map<string, { set: (t: Tensor) => void; shape: number[] }>();
+    const path = this.path();
+    const own = new Map<string, { target: Variable; shape: number[]; dtype: DataType }>();
     for (const [mp, m] of this.stateModules()) {
       const pre = mp ? `${mp}.` : '';
-      for (const [n, p] of m._parameters) if (p !== null) own.set(pre + n, { set: (t) => p.assign(t), shape: p.shape });
+      for (const [n, p] of m._parameters) if (p !== null) own.set(pre + n, { target: p.data, shape: p.shape, dtype: p.data.dtype });
       for (const [n, b] of m._buffers) {
         if (b === null || m._nonPersistent.has(n)) continue;
-        own.set(pre + n, { set: (t) => tidy(() => b.assign(t.dtype === b.dtype ? t : cast(t, b.dtype))), shape: b.shape });
+        own.set(pre + n, { target: b, shape: b.shape, dtype: b.dtype });
       }
     }
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
     const shapeErrors: string[] = [];
+    const dtypeErrors: [string, DataType, string][] = [];
+    const loads: [string, Tensor, { target: Variable; dtype: DataType }][] = [];
     for (const [k, t] of Object.entries(dict)) {
       const o = own.get(k);
-      if (o && o.shape.join(',') !== t.shape.join(',')) {
-        shapeErrors.push(`${k}: expected shape [${o.shape}], got [${t.shape}]`);
+      if (!o) continue;
+      if (t === null || typeof t !== 'object' || !Array.isArray(t.shape) || t.isDisposed) {
+        shapeErrors.push(`${k}: expected a tensor of shape [${o.shape}], got ${t === null || typeof t !== 'object' ? String(t) : 'a disposed tensor'}`);
+        continue;
       }
+      if (o.shape.join(',') !== t.shape.join(',')) shapeErrors.push(`${k}: expected shape [${o.shape}], got [${t.shape}]`);
+      // float32 targets take float32 only (an int32/bool weight is refused, as PyTorch refuses to
+      // load a LongTensor where it has no lossless copy); int32 counters also take float32.
+      if (t.dtype !== o.dtype && !(o.dtype === 'int32' && t.dtype === 'float32')) dtypeErrors.push([k, o.dtype, t.dtype]);
+      loads.push([k, t, o]);
     }
     if (shapeErrors.length || (strict && (missingKeys.length || unexpectedKeys.length))) {
-      throw new StateDictError(this.path(), strict ? missingKeys : [], strict ? unexpectedKeys : [], shapeErrors);
+      throw new StateDictError(path, strict ? missingKeys : [], strict ? unexpectedKeys : [], shapeErrors);
     }
-    for (const [k, t] of Object.entries(dict)) own.get(k)?.set(t);
+    if (dtypeErrors.length) {
+      const [k, want, got] = dtypeErrors[0]!;
+      const more = dtypeErrors.length > 1 ? ` (and ${dtypeErrors.slice(1).map(([key]) => key).join(', ')})` : '';
+      throw new DTypeError(`${path}.${k}`, want, `${got}${more}`, 'state_dict value');
+    }
+    // Copy first, assign second: a value may be this module's own tensor (its stateDict, or one
+    // key's tensor under another key), whose data an earlier assign would otherwise release.
+    const copies = loads.map(([, t, o]) => (t.dtype === o.dtype ? clone(t) : cast(t, o.dtype)));
+    try {
+      loads.forEach(([, , o], i) => {
+        if (copies[i]!.dataId !== o.target.dataId) o.target.assign(copies[i]!);
+      });
+    } finally {
+      for (const c of copies) c.dispose();
+    }
     return { missingKeys, unexpectedKeys };
   }
 

@@ -59,6 +59,7 @@ export class EEGNet extends EEGNetFeatures {
   forward(x: Tensor): Tensor {
     checkEegInput(this.path(), x, this.nChans, 32, this.nTimes);
     const f = this.features(x);
-    return this.classifier.call(reshape(f, [f.shape[0]!, -1]));
+    // Explicit size: tfjs cannot infer -1 for an empty batch.
+    return this.classifier.call(reshape(f, [f.shape[0]!, f.shape.slice(1).reduce((a, b) => a * b, 1)]));
   }
 }

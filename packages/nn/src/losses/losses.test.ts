@@ -1,4 +1,4 @@
-import { initBackend } from '@nnkit/tensor';
+import { DTypeError, initBackend } from '@nnkit/tensor';
 import { assertClose } from '@nnkit/tooling-testing';
 import {
   type Tensor,
@@ -119,12 +119,13 @@ describe('losses: modules', () => {
     bce.dispose();
   });
 
-  it('CrossEntropyLoss equals nllLoss(logSoftmax) and accepts float class indices', () => {
+  it('CrossEntropyLoss equals nllLoss(logSoftmax) and refuses float class indices (as PyTorch)', () => {
     tidy(() => {
       const x = randomNormal([5, 4, 3]);
       const t = tensor2d([[0, 1, 2], [3, 3, 0], [1, 1, 1], [2, 0, 3], [0, 0, 0]], undefined, 'int32');
       assertClose(crossEntropy(x, t), nllLoss(transpose(logSoftmax(transpose(x, [0, 2, 1]), -1), [0, 2, 1]), t), { name: 'ce=nll' });
-      assertClose(crossEntropy(x, cast(t, 'float32')), crossEntropy(x, t), { name: 'float indices' });
+      expect(() => crossEntropy(x, cast(t, 'float32'))).toThrow(DTypeError);
+      expect(() => nllLoss(x, cast(t, 'float32'))).toThrow(/nllLoss: expected target of dtype int32/);
     });
   });
 

@@ -1,5 +1,5 @@
 import { type Tensor, mean, sum } from '@tensorflow/tfjs-core';
-import { ArgumentError } from '@nnkit/tensor';
+import { ArgumentError, DTypeError } from '@nnkit/tensor';
 import { ShapeError } from '../errors.js';
 
 /** How a loss combines its per-element values, like PyTorch's `reduction`. */
@@ -96,6 +96,8 @@ export function readInts(x: Tensor | readonly number[]): number[] {
  * Reads the target values (small, int32).
  */
 export function checkClassTargets(who: string, target: Tensor, C: number, ignoreIndex: number | null): void {
+  // PyTorch: "expected scalar type Long but found Float" — class indices must be integers.
+  if (target.dtype !== 'int32') throw new DTypeError(who, 'int32 (class indices)', target.dtype, 'target');
   const v = target.dataSync() as ArrayLike<number>;
   for (let i = 0; i < v.length; i++) {
     const t = v[i]!;

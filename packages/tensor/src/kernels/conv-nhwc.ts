@@ -6,6 +6,7 @@ import {
   registerKernel,
   reshape,
   slice,
+  type KernelBackend,
   type KernelConfig,
   type NamedAttrMap,
   type Tensor,
@@ -91,6 +92,20 @@ export function subsample(t: Tensor4D, sh: number, sw: number): Tensor4D {
   return reshape(slice(reshape(p, [b, ho, sh, wo, sw, c]), [0, 0, 0, 0, 0, 0], [b, ho, 1, wo, 1, c]), [b, ho, wo, c]);
 }
 
+/**
+ * The output of a convolution over an empty input (batch 0, or a zero-size axis): tfjs-backend-wasm's
+ * XNNPACK convolution refuses it (and an empty transpose traps), so it is made here — empty, or
+ * zeros when only the channels are empty. Null when the input is not empty.
+ */
+function emptyConvOutput(x: TensorInfo, f: TensorInfo, a: NnkitConvAttrs, backend: KernelBackend): TensorInfo | null {
+  if (!x.shape.some((d) => d === 0)) return null;
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const [kH, kW, , M] = f.shape as [number, number, number, number];
+  const out = (len: number, k: number, s: number, d: number, p0: number, p1: number): number => Math.max(0, Math.floor((len + p0 + p1 - d * (k - 1) - 1) / s) + 1);
+  const shape = [B, out(H, kH, a.strides[0], a.dilations[0], a.pad[0], a.pad[1]), out(W, kW, a.strides[1], a.dilations[1], a.pad[2], a.pad[3]), a.depthwise ? C * M : M];
+  return { dataId: backend.write(new Float32Array(shape.reduce((p, v) => p * v, 1)), shape, 'float32'), shape, dtype: 'float32' };
+}
+
 function convKernelFor(backendName: string): KernelConfig {
   const conv2d = getKernel('Conv2D', backendName);
   const dw = getKernel('DepthwiseConv2dNative', backendName);
@@ -102,6 +117,8 @@ function convKernelFor(backendName: string): KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const a = attrs as unknown as NnkitConvAttrs;
+      const empty = emptyConvOutput(inputs.x as TensorInfo, inputs.filter as TensorInfo, a, backend as KernelBackend);
+      if (empty !== null) return empty;
       const k = a.depthwise ? dw : conv2d;
       return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
     },

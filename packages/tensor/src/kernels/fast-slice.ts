@@ -1,4 +1,4 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, slice_util, unregisterKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 type Typed = Float32Array | Int32Array | Uint8Array;
 
@@ -79,13 +79,11 @@ export function installFastSlice(backendName: string): boolean {
     const x = args.inputs.x as TensorInfo;
     if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
     const a = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
-    const rank = x.shape.length;
-    const begin = (Array.isArray(a.begin) ? a.begin : [a.begin]).slice();
-    const size = (Array.isArray(a.size) ? a.size : [a.size]).slice();
-    for (let d = 0; d < rank; d++) {
-      begin[d] ??= 0;
-      if (size[d] === undefined || size[d] === -1) size[d] = x.shape[d]! - begin[d]!;
-    }
+    // tfjs's own argument handling and checks (a negative begin throws, as in the original kernel;
+    // any other out-of-range box throws too instead of reading past the input).
+    const [begin, size] = slice_util.parseSliceParams(x as never, a.begin, a.size) as [number[], number[]];
+    slice_util.assertParamsValid(x as never, begin, size);
+    for (let d = 0; d < begin.length; d++) util.assert(begin[d]! >= 0, () => 'slice() does not support negative begin indexing.');
     const b = args.backend as unknown as WasmLike;
     const out = b.makeOutput(size, x.dtype);
     if (size.every((v) => v > 0)) {
@@ -95,7 +93,7 @@ export function installFastSlice(backendName: string): boolean {
     return out;
   };
   unregisterKernel('Slice', backendName);
-  registerKernel({ kernelName: 'Slice', backendName, kernelFunc } satisfies KernelConfig);
+  registerKernel({ kernelName: 'Slice', backendName, kernelFunc, ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}) } satisfies KernelConfig);
   replaced = true;
   return true;
 }

@@ -135,7 +135,15 @@ function preciseKernel(name: 'Sum' | 'Mean', original: KernelConfig): KernelConf
     } else b.typedArrayFromHeap(out).fill(name === 'Mean' ? NaN : 0); // an empty reduction (the heap is not zeroed)
     return out;
   };
-  return { kernelName: name, backendName: original.backendName, kernelFunc };
+  // The original's setupFunc binds its wasm function to each new backend instance (after
+  // `engine().reset()` + `setBackend('wasm')`); without it int32/bool sums call a stale binding.
+  return {
+    kernelName: name,
+    backendName: original.backendName,
+    kernelFunc,
+    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
+    ...(original.disposeFunc ? { disposeFunc: original.disposeFunc } : {}),
+  };
 }
 
 const replaced = new Map<string, KernelConfig>();

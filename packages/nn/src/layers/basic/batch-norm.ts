@@ -24,6 +24,7 @@ import { Parameter } from '../../parameter.js';
 import { WeightCache } from '../../weight-cache.js';
 import { ShapeError } from '../../errors.js';
 import { ArgumentError } from '@nnkit/tensor';
+import { checkFloatInput } from '../float-input.js';
 
 /** Options for {@link BatchNorm1d} / {@link BatchNorm2d} (PyTorch keyword names). */
 export interface BatchNormOptions {
@@ -131,10 +132,17 @@ export abstract class BatchNormBase extends Module {
   /** `x: [B, C, ...]` → same shape. */
   forward(x: Tensor): Tensor {
     const C = this.numFeatures;
+    checkFloatInput(this, x);
     if (!this.ranks.includes(x.rank) || x.shape[1] !== C) {
       throw new ShapeError(this.path(), this.layout.replaceAll('C', `C=${C}`), x.shape);
     }
     const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
+    if (x.size === 0) {
+      // An empty batch: PyTorch returns an empty output and, in training, counts the batch
+      // without touching the running statistics.
+      if (this.training && this.trackRunningStats) tidy(() => this.numBatchesTracked!.assign(add(this.numBatchesTracked!, scalar(1, 'int32'))));
+      return xf.clone();
+    }
     const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
     if (this.usesBatchStats) {
       const n = x.size / C;

@@ -3,6 +3,7 @@ import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { ShapeError } from '../../errors.js';
 import { ArgumentError } from '@nnkit/tensor';
+import { checkFloatInput } from '../float-input.js';
 
 /** Options for {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -52,6 +53,7 @@ export class LayerNorm extends Module {
 
   /** `x: [*, ...normalizedShape]` → same shape. */
   forward(x: Tensor): Tensor {
+    checkFloatInput(this, x);
     const k = this.normalizedShape.length;
     const tail = x.shape.slice(x.rank - k);
     if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {

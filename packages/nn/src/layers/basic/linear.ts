@@ -6,6 +6,7 @@ import { ShapeError } from '../../errors.js';
 import { kaimingUniform_ } from '../../init/xavier-kaiming.js';
 import { uniform_ } from '../../init/simple.js';
 import { calculateFanInAndFanOut } from '../../init/fan.js';
+import { checkFloatInput } from '../float-input.js';
 
 /** Options for {@link Linear}. */
 export interface LinearOptions {
@@ -65,6 +66,7 @@ export class Linear extends Module {
 
   /** `x: [*, inFeatures]` → `[*, outFeatures]`. */
   forward(x: Tensor): Tensor {
+    checkFloatInput(this, x);
     const last = x.shape[x.rank - 1];
     if (x.rank < 1 || last !== this.inFeatures) {
       throw new ShapeError(this.path(), `[*, ${this.inFeatures}] (last dim in_features=${this.inFeatures})`, x.shape);

@@ -1,10 +1,11 @@
-import { causalConv1d, causalConv2d, conv1d, conv2d, padNd, prepareConvFilter, resolveConvPadding, type ConvFilter, type ConvPadding, type ConvPaddingPairs, type SizeArg, ArgumentError } from '@nnkit/tensor';
+import { causalConv1d, causalConv2d, conv1d, conv2d, nextSeed, padNd, prepareConvFilter, resolveConvPadding, type ConvFilter, type ConvPadding, type ConvPaddingPairs, type SizeArg, ArgumentError } from '@nnkit/tensor';
 import { randomUniform, type Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { maxNorm_ } from '../basic/max-norm.js';
 import { WeightCache } from '../../weight-cache.js';
+import { checkFloatInput } from '../float-input.js';
 
 /** Options of {@link Conv1d} / {@link Conv2d} (PyTorch keyword arguments). */
 export interface ConvLayerOptions {
@@ -97,8 +98,9 @@ abstract class ConvNd extends Module {
     }
     const fanIn = (inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1);
     const bound = 1 / Math.sqrt(fanIn); // kaiming_uniform(a=sqrt(5)) == U(-1/sqrt(fanIn), 1/sqrt(fanIn))
-    this.weight = this.registerParameter('weight', new Parameter(randomUniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound)));
-    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound)));
+    // Seeded from nnkit's global RNG (manualSeed), like every other init: same seed, same weights.
+    this.weight = this.registerParameter('weight', new Parameter(randomUniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound, 'float32', nextSeed())));
+    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(randomUniform([outChannels], -bound, bound, 'float32', nextSeed())));
   }
 
   /** The layer's padding as `[before, after]` pairs (overridden by the causal layers); called once by the constructor. */
@@ -175,10 +177,38 @@ abstract class ConvNd extends Module {
     this.checkInput(x);
     this.constrainWeight();
     const p = this.padded(x);
+    if (p.padding !== 'same') {
+      const pp = p.padding;
+      const pairs: [number, number][] =
+        typeof pp === 'string'
+          ? this.kernelSize.map(() => [0, 0])
+          : Array.isArray(pp) && Array.isArray(pp[0])
+            ? (pp as ConvPaddingPairs).map(([a, b]) => [a, b])
+            : tuple(pp as SizeArg, this.nd).map((v) => [v, v]);
+      this.checkKernelFits(p.x, pairs);
+    }
     return op(p.x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, padding: p.padding, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 
+  /**
+   * Throws a ShapeError naming the module unless every spatial axis of `x`, padded by `pads`
+   * (before, after), holds the dilated kernel (PyTorch: "Kernel size can't be greater than
+   * actual input size").
+   */
+  protected checkKernelFits(x: Tensor, pads: [number, number][]): void {
+    const spatial = x.shape.slice(2);
+    const fits = spatial.every((len, i) => len + pads[i]![0] + pads[i]![1] >= this.dilation[i]! * (this.kernelSize[i]! - 1) + 1);
+    if (!fits) {
+      const padded = spatial.map((len, i) => len + pads[i]![0] + pads[i]![1]);
+      const k = this.kernelSize.map((v, i) => this.dilation[i]! * (v - 1) + 1);
+      const least = k.map((v, i) => `≥${Math.max(1, v - pads[i]![0] - pads[i]![1])}`);
+      const expected = `[B, ${this.inChannels}, ${least.join(', ')}] (the dilated kernel [${k.join(', ')}] is larger than the padded input [${padded.join(', ')}])`;
+      throw new ShapeError(this.path(), expected, x.shape);
+    }
+  }
+
   protected checkInput(x: Tensor): void {
+    checkFloatInput(this, x);
     if (x.rank !== this.nd + 2 || x.shape[1] !== this.inChannels) {
       const dims = this.nd === 1 ? 'T' : 'H, W';
       throw new ShapeError(this.path(), `[B, ${this.inChannels}, ${dims}]`, x.shape);
@@ -260,6 +290,7 @@ export class CausalConv1d extends ConvNd {
   /** x: `[B, Cin, T]` -> `[B, Cout, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
+    this.checkKernelFits(x, [[this.dilation[0]! * (this.kernelSize[0]! - 1), 0]]);
     return causalConv1d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }
@@ -285,6 +316,7 @@ export class CausalConv2d extends ConvNd {
   /** x: `[B, Cin, H, T]` -> `[B, Cout, Ho, T']`. */
   forward(x: Tensor): Tensor {
     this.checkInput(x);
+    this.checkKernelFits(x, [[0, 0], [this.dilation[1]! * (this.kernelSize[1]! - 1), 0]]);
     return causalConv2d(x, this.weight.data, this.bias?.data ?? null, { stride: this.stride, dilation: this.dilation, groups: this.groups, ...this.filter() });
   }
 }

@@ -10,6 +10,7 @@ import {
   type AvgPoolOptions,
   type MaxPoolOptions,
   type SizeArg,
+  NnkitError,
 } from '@nnkit/tensor';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
@@ -25,6 +26,18 @@ abstract class PoolBase extends Module {
   }
   protected checkInput(x: Tensor): void {
     if (x.rank !== this.nd + 2) throw new ShapeError(this.path(), this.nd === 1 ? '[B, C, T]' : '[B, C, H, W]', x.shape);
+  }
+  /** Runs the pooling op; an input too small for the window becomes a ShapeError naming the module. */
+  protected pool(x: Tensor, run: () => Tensor): Tensor {
+    this.checkInput(x);
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof RangeError || (e instanceof NnkitError && (e.code === 'shape' || e.code === 'argument'))) {
+        throw new ShapeError(this.path(), `${this.nd === 1 ? '[B, C, T]' : '[B, C, H, W]'} large enough for the window (${e.message})`, x.shape);
+      }
+      throw e;
+    }
   }
 }
 
@@ -59,8 +72,7 @@ export class MaxPool1d extends MaxPoolNd {
   }
   /** x: `[B, C, T]`. */
   forward(x: Tensor): Tensor {
-    this.checkInput(x);
-    return maxPool1d(x, this.kernelSize, this.opts);
+    return this.pool(x, () => maxPool1d(x, this.kernelSize, this.opts));
   }
 }
 
@@ -77,8 +89,7 @@ export class MaxPool2d extends MaxPoolNd {
   }
   /** x: `[B, C, H, W]`. */
   forward(x: Tensor): Tensor {
-    this.checkInput(x);
-    return maxPool2d(x, this.kernelSize, this.opts);
+    return this.pool(x, () => maxPool2d(x, this.kernelSize, this.opts));
   }
 }
 
@@ -113,8 +124,7 @@ export class AvgPool1d extends AvgPoolNd {
   }
   /** x: `[B, C, T]`. */
   forward(x: Tensor): Tensor {
-    this.checkInput(x);
-    return avgPool1d(x, this.kernelSize, this.opts);
+    return this.pool(x, () => avgPool1d(x, this.kernelSize, this.opts));
   }
 }
 
@@ -131,8 +141,7 @@ export class AvgPool2d extends AvgPoolNd {
   }
   /** x: `[B, C, H, W]`. */
   forward(x: Tensor): Tensor {
-    this.checkInput(x);
-    return avgPool2d(x, this.kernelSize, this.opts);
+    return this.pool(x, () => avgPool2d(x, this.kernelSize, this.opts));
   }
 }
 

@@ -1,4 +1,4 @@
-import { concat, mul, pad, reshape, reverse, slice, sum, transpose, type GradConfig, type Tensor } from '@tensorflow/tfjs-core';
+import { concat, mul, pad, reshape, reverse, slice, sum, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
 
 /**
@@ -54,6 +54,8 @@ export const nnkitConv2DGrad: GradConfig = {
     const [x, f] = saved as [Tensor, Tensor];
     const a = attrs as unknown as NnkitConvAttrs;
     const g = dy as Tensor;
+    // An empty batch: nothing flows back (the backends' convolutions refuse empty operands).
+    if (x.size === 0 || g.size === 0) return { x: () => zeros(x.shape), filter: () => zeros(f.shape) };
     return { x: () => convInputGrad(g, x, f, a), filter: () => convFilterGrad(g, x, f, a) };
   },
 };

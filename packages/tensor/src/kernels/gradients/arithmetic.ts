@@ -39,7 +39,7 @@ const f32 = (t: Tensor): Tensor => (t.dtype === 'float32' ? t : cast(t, 'float32
 
 /**
  * Gradients of the arithmetic kernels: `Add`, `AddN`, `Sub`, `Multiply`, `RealDiv`, `FloorDiv`
- * (zero, piecewise constant), `Mod`, `Neg`, `Square`, `SquaredDifference`, `Pow`, `Maximum`,
+ * (as tfjs: the division gradient, not zero), `Mod`, `Neg`, `Square`, `SquaredDifference`, `Pow`, `Maximum`,
  * `Minimum` (ties go to `a`, as in tfjs), `Atan2`. Binary gradients are summed over the
  * broadcast axes back to each input's shape.
  */
@@ -49,7 +49,8 @@ export function arithmeticGradients(): GradConfig[] {
     binary('Sub', (dy) => dy, (dy) => neg(dy)),
     binary('Multiply', (dy, _a, b) => mul(dy, f32(b)), (dy, a) => mul(dy, f32(a))),
     binary('RealDiv', (dy, _a, b) => div(dy, f32(b)), (dy, a, b) => neg(div(mul(dy, f32(a)), square(f32(b))))),
-    binary('FloorDiv', (dy) => zerosLike(dy), (dy) => zerosLike(dy)),
+    // tfjs's own FloorDiv gradient (what `div` of two int32 tensors runs): the division gradient.
+    binary('FloorDiv', (dy, _a, b) => div(dy, f32(b)), (dy, a, b) => neg(div(mul(dy, f32(a)), square(f32(b))))),
     // remainder(a, b) = a - floor(a / b) * b
     binary('Mod', (dy) => dy, (dy, a, b) => mul(dy, neg(floor(div(f32(a), f32(b)))))),
     binary('SquaredDifference', (dy, a, b) => mul(dy, mul(2, sub(f32(a), f32(b)))), (dy, a, b) => mul(dy, mul(2, sub(f32(b), f32(a))))),

@@ -1,10 +1,12 @@
 import {
+  add,
   cast,
   getBackend,
   getKernel,
   matMul,
   oneHot,
   pad,
+  range,
   reshape,
   reverse,
   scatterND,
@@ -20,7 +22,6 @@ import {
   type Tensor1D,
 } from '@tensorflow/tfjs-core';
 import { attrsOf, normAxis, zeroGrad } from './util.js';
-import { NotSupportedError } from '../../errors/errors.js';
 
 /** Puts `dy` (n elements along `axis`) at positions start, start+step, … of an axis of length `len`. */
 function scatterStrided(dy: Tensor, axis: number, start: number, step: number, len: number): Tensor {
@@ -63,7 +64,7 @@ function segmentSum(updates: Tensor, indices: Tensor, len: number): Tensor {
 
 /**
  * Gradients of the indexing kernels: `Slice`, `StridedSlice` (any strides and masks), `PadV2`,
- * `MirrorPad` (reflect and symmetric), `Select` and `GatherV2` (scatter-add of dy; batchDims 0).
+ * `MirrorPad` (reflect and symmetric), `Select` and `GatherV2` (scatter-add of dy; any batchDims).
  */
 export function indexingGradients(): GradConfig[] {
   return [
@@ -165,17 +166,24 @@ export function indexingGradients(): GradConfig[] {
       gradFunc: (dy, saved, attrs) => {
         const [x, indices] = saved as [Tensor, Tensor];
         const { axis: ax, batchDims } = attrsOf<{ axis: number; batchDims?: number }>(attrs);
-        if ((batchDims ?? 0) !== 0) throw new NotSupportedError('nnkit', 'the GatherV2 gradient supports batchDims = 0 only');
         const axis = normAxis(ax, x.rank);
+        const bd = batchDims ?? 0;
         return {
           indices: () => zeroGrad(indices.shape),
           x: () => {
-            const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-            const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
-            const m = indices.size;
-            const rows = transpose(reshape(dy as Tensor, [outer, m, inner]), [1, 0, 2]); // [m, outer, inner]
-            const summed = segmentSum(rows, reshape(indices, [m]), x.shape[axis]!); // [n, outer, inner]
-            return reshape(transpose(summed, [1, 0, 2]), x.shape);
+            // x [batch..., outer..., n, inner...], indices [batch..., idx...]: each batch row has its
+            // own indices; offsetting them by b·n turns the batched scatter into one of batch·n rows.
+            const size = (d: number[]): number => d.reduce((p, v) => p * v, 1);
+            const batch = size(x.shape.slice(0, bd));
+            const outer = size(x.shape.slice(bd, axis));
+            const inner = size(x.shape.slice(axis + 1));
+            const n = x.shape[axis]!;
+            const m = indices.size / batch;
+            const rows = reshape(transpose(reshape(dy as Tensor, [batch, outer, m, inner]), [0, 2, 1, 3]), [batch * m, outer, inner]);
+            let ids = reshape(indices, [batch, m]);
+            if (batch > 1) ids = add(ids, reshape(range(0, batch * n, n, 'int32'), [batch, 1]));
+            const summed = reshape(segmentSum(rows, reshape(ids, [batch * m]), batch * n), [batch, n, outer, inner]);
+            return reshape(transpose(summed, [0, 2, 1, 3]), x.shape);
           },
         };
       },

@@ -1,5 +1,4 @@
 import {
-  backend_util,
   mul,
   ones,
   reshape,
@@ -52,7 +51,9 @@ function reduceAxes(g: Tensor, axes: readonly number[]): Tensor {
  * every axis that broadcasting added or stretched from 1 is summed. Always returns a new tensor.
  */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
-  const axes = backend_util.getReductionAxes(shape as number[], g.shape);
+  // Not backend_util.getReductionAxes: it keeps an axis stretched from 1 to 0 (an empty batch).
+  const lead = g.rank - shape.length;
+  const axes = g.shape.flatMap((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? [i] : []));
   const s = axes.length > 0 ? reduceAxes(g, axes) : g;
   return reshape(s, shape as number[]);
 }
