@@ -1,10 +1,10 @@
 /**
- * nnkit (wasm) against PyTorch CPU (1 thread) at one N, measured interleaved: each round runs the
+ * nnkit (wasm) against PyTorch CPU (1 thread) at given N, measured interleaved: each round runs the
  * PyTorch peer then nnkit for every module, so both see the same machine load. Reports the medians
  * over rounds of per-round medians, wall-clock and CPU time (process CPU time is far less
  * sensitive to a loaded machine than wall-clock time).
  * `node --conditions=@nnkit/source --import tsx src/attention-compare.ts` with COMPARE_N (default
- * 1024), COMPARE_ROUNDS (5), COMPARE_RUNS per round (5), COMPARE_MODES (forward,backward) and
+ * 1024; a comma-separated list interleaves sizes too), COMPARE_ROUNDS (5), COMPARE_RUNS per round (5), COMPARE_MODES (forward,backward) and
  * BENCH_ATTENTION_MODULES.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { median } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const C = 64;
-const n = Number(process.env.COMPARE_N ?? 1024);
+const ns = (process.env.COMPARE_N ?? '1024').split(',').map(Number);
 const rounds = Number(process.env.COMPARE_ROUNDS ?? 5);
 const runs = Number(process.env.COMPARE_RUNS ?? 5);
 const modes = (process.env.COMPARE_MODES ?? 'forward,backward').split(',') as Array<'forward' | 'backward'>;
@@ -30,10 +30,12 @@ const all: Record<string, () => Module> = {
   SpatialReductionAttention: () => new SpatialReductionAttention(C, { numHeads: 1, srRatio: 4 }),
 };
 const names = process.env.BENCH_ATTENTION_MODULES?.split(',') ?? ['CrissCrossAttention', 'InterlacedSparseSelfAttention', 'EfficientAttention'];
-const h = Math.round(Math.sqrt(n));
-const w = Math.floor(n / h);
+function hw(n: number): [number, number] {
+  const h = Math.round(Math.sqrt(n));
+  return [h, Math.floor(n / h)];
+}
 
-function torch(name: string, mode: string): { ms: number; cpuMs: number } {
+function torch(name: string, mode: string, n: number): { ms: number; cpuMs: number } {
   const out = execFileSync('/usr/bin/python3', [join(here, '..', 'torch_attention.py'), name, mode, String(n)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -42,7 +44,8 @@ function torch(name: string, mode: string): { ms: number; cpuMs: number } {
   return (JSON.parse(out.trim().split('\n').pop()!) as Record<number, { ms: number; cpuMs: number }>)[n]!;
 }
 
-function nnkit(m: Module, x: Tensor, mode: string): { ms: number; cpuMs: number } {
+function nnkit(m: Module, x: Tensor, mode: string, n: number): { ms: number; cpuMs: number } {
+  const [h, w] = hw(n);
   const sra = m instanceof SpatialReductionAttention;
   const call = (): Tensor => (sra ? m.call(x, h, w) : (m as Module & { call(x: Tensor): Tensor }).call(x));
   const fn =
@@ -73,30 +76,34 @@ function nnkit(m: Module, x: Tensor, mode: string): { ms: number; cpuMs: number 
 await initBackend();
 const acc: Record<string, { t: number[]; tc: number[]; k: number[]; kc: number[] }> = {};
 const mods = Object.fromEntries(names.map((k) => [k, all[k]!()]));
-const sra = names.includes('SpatialReductionAttention');
-const xImg = randomNormal([1, C, h, w]);
-const xTok = sra ? randomNormal([1, h * w, C]) : null;
 for (let r = 0; r < rounds; r++) {
-  for (const name of names) {
-    for (const mode of modes) {
-      const key = `${name} ${mode}`;
-      const a = (acc[key] ??= { t: [], tc: [], k: [], kc: [] });
-      const p = torch(name, mode);
-      const q = nnkit(mods[name]!, name === 'SpatialReductionAttention' ? xTok! : xImg, mode);
-      a.t.push(p.ms);
-      a.tc.push(p.cpuMs);
-      a.k.push(q.ms);
-      a.kc.push(q.cpuMs);
-      console.log(`round ${r + 1} ${key}: nnkit ${q.ms.toFixed(1)} ms (cpu ${q.cpuMs.toFixed(1)}), PyTorch ${p.ms.toFixed(1)} ms (cpu ${p.cpuMs.toFixed(1)})`);
+  for (const n of ns) {
+    const [h, w] = hw(n);
+    const xImg = randomNormal([1, C, h, w]);
+    const xTok = randomNormal([1, h * w, C]);
+    for (const name of names) {
+      for (const mode of modes) {
+        const key = `${name} ${mode} ${n}`;
+        const a = (acc[key] ??= { t: [], tc: [], k: [], kc: [] });
+        const p = torch(name, mode, n);
+        const q = nnkit(mods[name]!, name === 'SpatialReductionAttention' ? xTok : xImg, mode, n);
+        a.t.push(p.ms);
+        a.tc.push(p.cpuMs);
+        a.k.push(q.ms);
+        a.kc.push(q.cpuMs);
+        console.log(`round ${r + 1} ${key}: nnkit ${q.ms.toFixed(1)} ms (cpu ${q.cpuMs.toFixed(1)}), PyTorch ${p.ms.toFixed(1)} ms (cpu ${p.cpuMs.toFixed(1)})`);
+      }
     }
+    xImg.dispose();
+    xTok.dispose();
   }
 }
 const f = (v: number): string => v.toFixed(1);
-console.log(`\nN = ${n} (H×W = ${h}×${w}), C = ${C}, batch 1; ${rounds} interleaved rounds × ${runs} runs; medians`);
-console.log('| module | mode | nnkit ms | PyTorch ms | ratio (wall) | nnkit CPU ms | PyTorch CPU ms | ratio (CPU) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(`\nN = ${ns.join(', ')}, C = ${C}, batch 1; ${rounds} interleaved rounds × ${runs} runs; medians`);
+console.log('| module | mode | N | nnkit ms | PyTorch ms | ratio (wall) | nnkit CPU ms | PyTorch CPU ms | ratio (CPU) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [key, a] of Object.entries(acc)) {
-  const [name, mode] = key.split(' ');
+  const [name, mode, n] = key.split(' ');
   const [k, t, kc, tc] = [median(a.k), median(a.t), median(a.kc), median(a.tc)];
-  console.log(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${f(k)} | ${f(t)} | ${(k / t).toFixed(2)}× | ${f(kc)} | ${f(tc)} | ${(kc / tc).toFixed(2)}× |`);
+  console.log(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${n} | ${f(k)} | ${f(t)} | ${(k / t).toFixed(2)}× | ${f(kc)} | ${f(tc)} | ${(kc / tc).toFixed(2)}× |`);
 }
