@@ -67,9 +67,12 @@ for n in sizes:
         base = maxrss()
     r = runs if n <= 1024 else max(3, runs // 2)
     ts = []
+    cs = []
     for _ in range(r):
         t = time.perf_counter()
+        c = time.process_time()
         fn()
+        cs.append((time.process_time() - c) * 1000)
         ts.append((time.perf_counter() - t) * 1000)
-    out[n] = {"ms": statistics.median(ts), "peakBytes": max(0, maxrss() - base)}
+    out[n] = {"ms": statistics.median(ts), "cpuMs": statistics.median(cs), "peakBytes": max(0, maxrss() - base)}
 print(json.dumps(out))

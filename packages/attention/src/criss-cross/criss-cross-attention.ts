@@ -1,5 +1,5 @@
-import { add, concat, mul, reshape, slice, type Tensor, tensor2d, tidy, transpose, zeros } from '@tensorflow/tfjs-core';
-import { mm } from '../internal/matmul.js';
+import { add, concat, mul, reshape, slice, type Tensor, tensor4d, tidy, zeros } from '@tensorflow/tfjs-core';
+import { dwProduct, permute } from '../internal/dw-product.js';
 import { ArgumentError, softmax } from '@nnkit/tensor';
 import { type Conv2d, Module, Parameter } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
@@ -14,11 +14,11 @@ export interface CrissCrossAttentionOptions {
   recurrence?: number;
 }
 
-/** `[n, n]` with −∞ on the diagonal, 0 elsewhere. */
+/** `[n, 1, 1, n]` with −∞ on the diagonal, 0 elsewhere. */
 function minusInfDiagonal(n: number): Tensor {
   const v = new Float32Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = -Infinity;
-  return tensor2d(v, [n, n]);
+  return tensor4d(v, [n, 1, 1, n]);
 }
 
 /**
@@ -73,22 +73,25 @@ export class CrissCrossAttention extends Module {
     const q = reshape(pointwise(this.query_conv, xf), [b, ci, h, w]);
     const k = reshape(pointwise(this.key_conv, xf), [b, ci, h, w]);
     const v = reshape(pointwise(this.value_conv, xf), [b, c, h, w]);
-    // columns: batch (b, w), sequence h; rows: batch (b, h), sequence w. Each operand is laid
-    // out with one transpose, so every product below is a plain one.
-    const colT = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 3, 2, 1]), [b * w, h, ch]); // [bw, h, ch]
-    const col = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 3, 1, 2]), [b * w, ch, h]); // [bw, ch, h]
-    const rowT = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 2, 3, 1]), [b * h, w, ch]); // [bh, w, ch]
-    const row = (t: Tensor, ch: number): Tensor => reshape(transpose(t, [0, 2, 1, 3]), [b * h, ch, w]); // [bh, ch, w]
-    const eH = add(mm(colT(q, ci), col(k, ci)), minusInfDiagonal(h)); // [bw, h, h]
-    const eW = mm(rowT(q, ci), row(k, ci)); // [bh, w, w]
-    const eHt = transpose(reshape(eH, [b, w, h, h]), [0, 2, 1, 3]); // [b, h, w, h]
-    const attn = softmax(concat([eHt, reshape(eW, [b, h, w, w])], 3), 3);
-    // transposed attention blocks: aHt[(b, w), i', i] = attn[b, i, w, i'], aWt[(b, h), j', j] = attn[b, h, j, j']
-    const aHt = reshape(transpose(slice(attn, [0, 0, 0, 0], [b, h, w, h]), [0, 2, 3, 1]), [b * w, h, h]);
-    const aWt = reshape(transpose(slice(attn, [0, 0, 0, h], [b, h, w, w]), [0, 1, 3, 2]), [b * h, w, w]);
-    const outH = transpose(reshape(mm(col(v, c), aHt), [b, w, c, h]), [0, 2, 3, 1]);
-    const outW = transpose(reshape(mm(row(v, c), aWt), [b, h, c, w]), [0, 2, 1, 3]);
-    return { out: add(mul(this.gamma.data, add(outH, outW)), x), attn };
+    // Every product below is batched over the images' rows or columns (folded with the batch),
+    // computed as one depthwise convolution (see dwProduct), with operands laid out by rank ≤ 4
+    // transposes (reshapes when b = 1 makes them trivial).
+    // eW[j, (b, i), j'] = Σ_c q[b, c, i, j] k[b, c, i, j']
+    const eW = dwProduct(reshape(permute(q, [3, 1, 0, 2]), [w, ci, b * h]), reshape(permute(k, [1, 0, 2, 3]), [ci, b * h, w]));
+    // eH[i, (b, j), i'] = Σ_c q[b, c, i, j] k[b, c, i', j], −∞ where i = i'
+    const eH = add(
+      reshape(dwProduct(reshape(permute(q, [2, 1, 0, 3]), [h, ci, b * w]), reshape(permute(k, [1, 0, 3, 2]), [ci, b * w, h])), [h, b, w, h]),
+      minusInfDiagonal(h),
+    );
+    const attn = softmax(concat([permute(eH, [1, 0, 2, 3]), permute(reshape(eW, [w, b, h, w]), [1, 2, 0, 3])], 3), 3); // [b, h, w, h + w]
+    const aH = slice(attn, [0, 0, 0, 0], [b, h, w, h]); // [b, i, j, i']
+    const aW = slice(attn, [0, 0, 0, h], [b, h, w, w]); // [b, i, j, j']
+    // outH[b, c, i, j] = Σ_i' v[b, c, i', j] aH[b, i, j, i']: [c, (b, j), i]
+    const outH = dwProduct(reshape(permute(v, [1, 2, 0, 3]), [c, h, b * w]), reshape(permute(aH, [3, 0, 2, 1]), [h, b * w, h]));
+    // outW[b, c, i, j] = Σ_j' v[b, c, i, j'] aW[b, i, j, j']: [c, (b, i), j]
+    const outW = dwProduct(reshape(permute(v, [1, 3, 0, 2]), [c, w, b * h]), reshape(permute(aW, [3, 0, 1, 2]), [w, b * h, w]));
+    const sum = add(permute(reshape(outH, [c, b, w, h]), [1, 0, 3, 2]), permute(reshape(outW, [c, b, h, w]), [1, 0, 2, 3]));
+    return { out: add(mul(this.gamma.data, sum), x), attn };
   }
 
   /** The attention of each recurrence, `[B, H, W, H + W]` each, for x `[B, in_dim, H, W]`. */

@@ -1,9 +1,18 @@
-import { add, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { add, mul, reshape, slice, type Tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import { mm } from '../internal/matmul.js';
 import { ArgumentError, softmax } from '@nnkit/tensor';
 import { Conv2d, Module } from '@nnkit/nn';
 import { checkImage, checkPositiveInt } from '../internal/check.js';
 import { flat, pointwise } from '../internal/pointwise.js';
+
+/** `[rows, cols]` with 1 where row ÷ rowBlock = col ÷ colBlock (the same head), 0 elsewhere. */
+function headMask(rows: number, rowBlock: number, cols: number, colBlock: number): Tensor {
+  const v = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) if (Math.floor(i / rowBlock) === Math.floor(j / colBlock)) v[i * cols + j] = 1;
+  }
+  return tensor2d(v, [rows, cols]);
+}
 
 /** Options of {@link EfficientAttention}. */
 export interface EfficientAttentionOptions {
@@ -92,8 +101,20 @@ export class EfficientAttention extends Module {
     if (hk * heads !== this.keyChannels) qAll = slice(qAll, [0, 0, 0], [b, hk * heads, n]);
     const query = softmax(reshape(qAll, [b, heads, hk, n]), 2);
     const value = reshape(pointwise(this.values, xf), [b, heads, hv, n]);
-    const context = mm(key, value, false, true); // [b, heads, hk, hv]
-    const attended = reshape(mm(context, query, true, false), [b, this.valueChannels, n]); // [b, cv, n]
+    let attended: Tensor; // [b, cv, n]
+    if (b === 1) {
+      // One image: two plain 2-D products over all heads at once, the cross-head blocks of the
+      // context zeroed by a block-diagonal mask (the wasm backend's batched product is a slow
+      // loop; its 2-D product is XNNPACK's).
+      const k2 = reshape(key, [heads * hk, n]);
+      const q2 = reshape(query, [heads * hk, n]);
+      let ctxT = mm(reshape(value, [this.valueChannels, n]), k2, false, true); // [cv, heads·hk]
+      if (heads > 1) ctxT = mul(ctxT, headMask(this.valueChannels, hv, heads * hk, hk));
+      attended = reshape(mm(ctxT, q2), [1, this.valueChannels, n]);
+    } else {
+      const context = mm(key, value, false, true); // [b, heads, hk, hv]
+      attended = reshape(mm(context, query, true, false), [b, this.valueChannels, n]);
+    }
     return add(reshape(pointwise(this.reprojection, attended), [b, c, h, w]), x);
   }
 

@@ -1,5 +1,5 @@
 import { mul, reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { mm, mulTransposed } from '../internal/matmul.js';
+import { dwProduct, permute } from '../internal/dw-product.js';
 import { softmax } from '@nnkit/tensor';
 import { BatchNorm2d, Conv2d, Module, ReLU, Sequential } from '@nnkit/nn';
 import { checkImage, checkPositiveInt } from '../internal/check.js';
@@ -53,14 +53,22 @@ export class SelfAttentionBlock extends Module {
     const [conv, bn, act] = [...this.f_key.children()] as [Conv2d, BatchNorm2d, ReLU];
     const key = flat(act.call(bn.call(reshape(pointwise(conv, xf), [b, this.keyChannels, h, w])))); // [b, ck, n]
     const value = pointwise(this.f_value, xf); // [b, cv, n]
-    const attn = softmax(mul(mm(key, key, true, false), this.keyChannels ** -0.5), -1); // [b, n, n]
-    const ctx = reshape(mulTransposed(value, attn), [b, this.valueChannels, h, w]);
-    return { ctx, attn };
+    // Both products batched over b as depthwise convolutions (see dwProduct).
+    const ck = this.keyChannels;
+    const cv = this.valueChannels;
+    // attn[i, b, j] = softmax_j(Σ_c key[b, c, i] key[b, c, j] / √ck)
+    const attn = softmax(mul(dwProduct(permute(key, [2, 1, 0]), permute(key, [1, 0, 2])), ck ** -0.5), -1); // [n, b, n]
+    // ctx[b, v, i] = Σ_j value[b, v, j] attn[i, b, j]
+    const ctx = reshape(permute(dwProduct(permute(value, [1, 2, 0]), permute(attn, [2, 1, 0])), [1, 0, 2]), [b, cv, h, w]);
+    return { ctx, attn }; // attn [n, b, n]
   }
 
   /** The attention `[B, N, N]` for x `[B, inChannels, H, W]`. */
   attentionMap(x: Tensor): Tensor {
-    return tidy(() => this.attend(x).attn);
+    return tidy(() => {
+      const attn = this.attend(x).attn; // [n, b, n]
+      return permute(attn, [1, 0, 2]);
+    });
   }
 
   /** x `[B, inChannels, H, W]` → `[B, outChannels, H, W]`. */
