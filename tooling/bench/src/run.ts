@@ -5,7 +5,8 @@
  * averaged) and tfjs-layers on the same wasm backend — plus, beside each conv workload, a
  * same-MAC wasm GEMM (nnkit's distance to this machine's wasm rate). Reports medians and ratios,
  * peak RSS and peak tfjs bytes; writes `tooling/bench/results/latest.json` and `latest.md`.
- * BENCH_RUNS sets the number of timed runs (default 7, at least 5 for reported figures).
+ * BENCH_RUNS sets the number of timed runs (default 7, at least 5 for reported figures);
+ * BENCH_PEER_TWICE=0 runs PyTorch only before nnkit.
  * See tooling/bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -198,7 +199,8 @@ async function main(): Promise<void> {
     y.dispose();
   }, runs * 10, 5);
 
-  const torch = meanPeer(torchBefore, pytorchPeer());
+  // BENCH_PEER_TWICE=0: PyTorch only before nnkit (a quicker, less drift-proof run)
+  const torch = meanPeer(torchBefore, process.env.BENCH_PEER_TWICE === '0' ? null : pytorchPeer());
   const rssMb = sampleRss();
   type Row = [workload: string, nnkit: number, torch: number | undefined, layers: number | undefined, gemm: number | undefined, peak: number | undefined];
   const rows: Row[] = [
