@@ -221,7 +221,7 @@ async function main(): Promise<void> {
   const r = (a: number, b: number | undefined): string => (b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
   const mib = (v: number | undefined): string => (v === undefined ? '—' : (v / 2 ** 20).toFixed(1));
   const md = [
-    `nnkit bench — ${new Date().toISOString()}, backend ${backend}, ${runs} runs, medians (ms); PyTorch ${torch ? 'CPU 1 thread, mean of a run before and after nnkit' : 'not available'}`,
+    `nnkit bench — ${new Date().toISOString()}, backend ${backend}, ${runs} runs, medians (ms); PyTorch ${torch ? `CPU 1 thread, ${process.env.BENCH_PEER_TWICE === '0' ? 'one run before nnkit' : 'mean of a run before and after nnkit'}` : 'not available'}`,
     '',
     '| workload | nnkit | PyTorch | tfjs-layers | same-MAC wasm GEMM | nnkit / PyTorch | nnkit / tfjs-layers | nnkit / GEMM | peak tfjs MiB |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
