@@ -276,9 +276,14 @@ export abstract class Module {
   }
 
   // ------------------------------------------------------------------ modes
-  /** Sets train mode (default) or eval mode on this module and all descendants. */
+  /**
+   * Sets train mode (default) or eval mode on this module and all descendants. Entering train
+   * mode frees the eval-mode weight cache (see {@link Module.weightCaching}): training changes
+   * the weights every step, so the cached tensors would only hold memory.
+   */
   train(mode = true): this {
     this.training = mode;
+    if (mode) this.clearWeightCache();
     for (const c of this.children()) c.train(mode);
     return this;
   }
@@ -289,20 +294,26 @@ export abstract class Module {
   }
 
   /**
-   * Whether eval-mode forwards may keep weight-derived tensors between calls (batch norm folded
+   * Whether eval-mode forwards keep weight-derived tensors between calls (batch norm folded
    * into scale/shift, filters in the kernel's layout): fewer kernels per call for repeated
-   * inference (one trial, a stream). The cache notices any change of the weights (optimizer
-   * steps, `loadStateDict`), but holds extra tensors until `cacheWeights(false)` or `dispose()`.
+   * inference (one trial, a stream). On by default. The cache is keyed on the data of every
+   * source tensor (tfjs gives a parameter or buffer new data on every `assign`), so any change —
+   * optimizer steps, `loadStateDict`, `Parameter.assign`, running-statistics updates, `init`
+   * functions — is noticed on the next call and no stale result is possible. It holds about one
+   * extra copy of the weights it derives from, freed by `train()`, `cacheWeights(false)` and
+   * `dispose()`; a gradient tape (`grad`, `backward`) always bypasses it.
    */
-  weightCaching = false;
+  weightCaching = true;
 
   /**
-   * Turns {@link Module.weightCaching} on or off for this module and its descendants (off frees
-   * the cached tensors). `createStream` turns it on for its model.
+   * Turns {@link Module.weightCaching} on (the default) or off for this module and its
+   * descendants; off frees the cached tensors and recomputes the derived weights on every call
+   * (the least memory, e.g. for a very large model evaluated once).
    * @example
    * ```ts
-   * const model = new EEGTCNet({ nChans: 3, nClasses: 2 }).eval().cacheWeights();
+   * const model = new EEGTCNet({ nChans: 3, nClasses: 2 }).eval();
    * model.call(trial); // [1, 3, 1000] → [1, 2], fewer kernels from the second call on
+   * model.cacheWeights(false); // frees the cache; every call derives the weights afresh
    * ```
    */
   cacheWeights(on = true): this {

@@ -7,9 +7,9 @@ import { keep, tidy, type Tensor } from '@tensorflow/tfjs-core';
  * data. tfjs replaces a variable's data (`dataId`) on every `assign` — optimizer steps,
  * `loadStateDict`, `init` functions, running-statistics updates — so a changed source is always
  * noticed and the value recomputed. Owned by one module, which frees it in its
- * `clearWeightCache()` override; use it only when `module.weightCaching` is on (see
- * `Module.cacheWeights`). While a gradient tape records, `get` computes afresh, so caching never
- * cuts a gradient.
+ * `clearWeightCache()` override (called by `train()`, `cacheWeights(false)` and `dispose()`); use
+ * it only when `module.weightCaching` is on (the default; see `Module.cacheWeights`). While a
+ * gradient tape records, `get` computes afresh, so caching never cuts a gradient.
  *
  * @example
  * ```ts

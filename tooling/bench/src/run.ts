@@ -1,20 +1,24 @@
 /**
- * `pnpm bench`: EEG-TCNet (22 channels × 1000 samples, 4 classes; and the BCI IV 2b recipe's
- * 3 channels, 2 classes) on nnkit/wasm against
- * peers measured in the same run — PyTorch CPU with one thread (Debian python3-torch, when
- * installed; run before and after nnkit, averaged) and tfjs-layers on the same wasm backend,
- * plus a same-MAC wasm GEMM as a machine-speed reference. Reports medians and ratios; writes
- * `tooling/bench/results/latest.json`. BENCH_RUNS sets the number of timed runs (default 7).
+ * `pnpm bench`: nnkit/wasm workloads (EEG-TCNet 22 and 3 channels, EEGNet, EEG-Inception-TCN,
+ * the iris MLP's full training, the EEG front end's ops) against peers measured in the same run —
+ * PyTorch CPU with one thread (Debian python3-torch, when installed; run before and after nnkit,
+ * averaged) and tfjs-layers on the same wasm backend — plus, beside each conv workload, a
+ * same-MAC wasm GEMM (nnkit's distance to this machine's wasm rate). Reports medians and ratios,
+ * peak RSS and peak tfjs bytes; writes `tooling/bench/results/latest.json` and `latest.md`.
+ * BENCH_RUNS sets the number of timed runs (default 7, at least 5 for reported figures);
+ * BENCH_PEER_TWICE=0 runs PyTorch only before nnkit.
+ * See tooling/bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EEGTCNet, temporalConvMoments, temporalSpatialConv } from '@nnkit/eeg';
-import { backward, BatchNorm2d, Conv2d, CrossEntropyLoss, Sequential } from '@nnkit/nn';
+import { EEGInceptionTCN, EEGNet, EEGTCNet, temporalConvMoments, temporalSpatialConv } from '@nnkit/eeg';
+import { backward, BatchNorm2d, Conv2d, CrossEntropyLoss, Linear, Module, Sequential } from '@nnkit/nn';
 import { initBackend } from '@nnkit/tensor';
-import { Adam } from '@nnkit/train';
-import { add, matMul, mul, randomNormal, rsqrt, sub, sum, tensor1d, tidy, transpose, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { Adam, SGD } from '@nnkit/train';
+import { add, matMul, memory, mul, randomNormal, randomUniform, rsqrt, sigmoid, sub, sum, tensor1d, tidy, transpose, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { forwardMacs, gemmMs, peakBytes, sampleRss } from './measure.js';
 import { buildLayersEEGTCNet } from './tfjs-layers-eegtcnet.js';
 import { timeMs } from './stats.js';
 
@@ -28,6 +32,11 @@ interface TorchPeer {
   temporalConvMs: number;
   frontEndStepMs: number;
   trainStep3Ms: number;
+  infer288Ms: number;
+  eegnetStepMs: number;
+  inceptionStepMs: number;
+  irisFitMs: number;
+  peakRssMb: number;
 }
 
 function pytorchPeer(): TorchPeer | null {
@@ -48,8 +57,7 @@ function pytorchPeer(): TorchPeer | null {
 /** PyTorch measured before and after nnkit (the machine's load drifts); field-wise mean. */
 function meanPeer(a: TorchPeer | null, b: TorchPeer | null): TorchPeer | null {
   if (a === null || b === null) return a ?? b;
-  const m = (k: keyof TorchPeer): number => (a[k] + b[k]) / 2;
-  return { trainStepMs: m('trainStepMs'), inferMs: m('inferMs'), forwardMs: m('forwardMs'), temporalConvMs: m('temporalConvMs'), frontEndStepMs: m('frontEndStepMs'), trainStep3Ms: m('trainStep3Ms') };
+  return Object.fromEntries(Object.keys(a).map((k) => [k, typeof a[k as keyof TorchPeer] === 'number' ? (a[k as keyof TorchPeer] + b[k as keyof TorchPeer]) / 2 : a[k as keyof TorchPeer]])) as unknown as TorchPeer;
 }
 
 async function main(): Promise<void> {
@@ -57,54 +65,98 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   console.log(`nnkit bench — backend ${backend}, ${runs} runs, medians`);
 
-  // nnkit inference, one trial
+  // nnkit inference, one trial, default settings (the eval weight cache is on by default)
   const model = new EEGTCNet({ nChans: 22, nClasses: 4 });
   model.eval();
   const x1 = randomNormal([1, 22, 1000]);
-  const nnkitInfer = await timeMs(() => {
+  const infer1 = (): void => {
     const y = model.call(x1);
     y.dataSync();
     y.dispose();
-  }, runs * 10, 5);
+  };
+  const nnkitInfer = await timeMs(infer1, runs * 10, 5);
+  const inferPeak = await peakBytes(infer1);
+  sampleRss();
 
-  // the same with the eval-mode weight cache (batch norms folded, filters in kernel layout, kept)
-  model.cacheWeights();
-  const nnkitInferCached = await timeMs(() => {
-    const y = model.call(x1);
-    y.dataSync();
-    y.dispose();
-  }, runs * 10, 5);
+  // the same without the cache (what every call cost before it was the default)
   model.cacheWeights(false);
+  const nnkitInferUncached = await timeMs(infer1, runs * 10, 5);
+  model.cacheWeights(true);
 
-  // nnkit training step, batch 64, Adam, cross-entropy
-  model.train();
-  const opt = new Adam(model.parameters(), { lr: 1e-3 });
+  // batch 288 (a 2b session's trials at once)
+  const x288 = randomNormal([288, 22, 1000]);
+  const infer288 = (): void => tidy(() => void model.call(x288).dataSync());
+  const nnkitInfer288 = await timeMs(infer288, runs, 1);
+  const infer288Peak = await peakBytes(infer288);
+  const infer288Gemm = await gemmMs(forwardMacs(new EEGTCNet({ nChans: 22, nClasses: 4 }).eval(), x288), runs);
+  x288.dispose();
+  sampleRss();
+
+  // training steps, batch 64, Adam, cross-entropy: median ms, peak tfjs bytes, same-MAC GEMM
+  // (3 × the forward MACs: forward, input gradient, weight gradient)
   const lossFn = new CrossEntropyLoss();
   const xb = randomNormal([64, 22, 1000]);
   const yb = tensor1d(Array.from({ length: 64 }, (_, i) => i % 4), 'int32');
-  const nnkitTrain = await timeMs(() => {
-    opt.zeroGrad();
-    const loss = backward(() => lossFn.call(model.call(xb), yb), model);
-    opt.step();
-    loss.dataSync();
-    loss.dispose();
-  }, runs, 2);
-
-  // nnkit training step of the BCI IV 2b recipe's model: 3 channels, 2 classes, batch 64
-  const model3 = new EEGTCNet({ nChans: 3, nClasses: 2 });
-  model3.train();
-  const opt3 = new Adam(model3.parameters(), { lr: 1e-3 });
+  const trainStep = async (make: () => Module, x: Tensor, y: Tensor): Promise<{ ms: number; peak: number; gemm: number }> => {
+    const m = make().train();
+    const opt = new Adam(m.parameters(), { lr: 1e-3 });
+    const step = (): void => {
+      opt.zeroGrad();
+      const loss = backward(() => lossFn.call(m.call(x), y), m);
+      opt.step();
+      loss.dataSync();
+      loss.dispose();
+    };
+    const ms = await timeMs(step, runs, 2);
+    const peak = await peakBytes(step);
+    sampleRss();
+    const counter = make();
+    const gemm = await gemmMs(3 * forwardMacs(counter, x), runs);
+    counter.dispose();
+    m.dispose();
+    opt.dispose();
+    return { ms, peak, gemm };
+  };
+  const t22 = await trainStep(() => new EEGTCNet({ nChans: 22, nClasses: 4 }), xb, yb);
   const xb3 = randomNormal([64, 3, 1000]);
   const yb3 = tensor1d(Array.from({ length: 64 }, (_, i) => i % 2), 'int32');
-  const nnkitTrain3 = await timeMs(() => {
-    opt3.zeroGrad();
-    const loss = backward(() => lossFn.call(model3.call(xb3), yb3), model3);
-    opt3.step();
-    loss.dataSync();
-    loss.dispose();
-  }, runs, 2);
+  const t3 = await trainStep(() => new EEGTCNet({ nChans: 3, nClasses: 2 }), xb3, yb3);
+  const tEegnet = await trainStep(() => new EEGNet({ nChans: 22, nClasses: 4, nTimes: 1000 }), xb, yb);
+  const tIncep = await trainStep(() => new EEGInceptionTCN({ nChans: 22, nClasses: 4 }), xb, yb);
+
+  // iris MLP 4-6-3 (sigmoid), full training: 120 rows, batch 16, 150 epochs, SGD lr 0.2
+  class IrisMLP extends Module {
+    readonly fc1 = this.registerModule('fc1', new Linear(4, 6));
+    readonly fc2 = this.registerModule('fc2', new Linear(6, 3));
+    forward(x: Tensor): Tensor {
+      return this.fc2.call(sigmoid(this.fc1.call(x)));
+    }
+  }
+  const irisX = Array.from({ length: 8 }, (_, i) => randomUniform([i < 7 ? 16 : 8, 4]));
+  const irisY = irisX.map((t) => tensor1d(Array.from({ length: t.shape[0]! }, (_, i) => i % 3), 'int32'));
+  const irisFit = (): void => {
+    const m = new IrisMLP();
+    const o = new SGD(m.parameters(), { lr: 0.2 });
+    for (let e = 0; e < 150; e++) {
+      for (let i = 0; i < irisX.length; i++) {
+        o.zeroGrad();
+        backward(() => lossFn.call(m.call(irisX[i]!), irisY[i]!), m).dispose();
+        o.step();
+      }
+    }
+    m.parameters()[0]!.data.dataSync();
+    m.dispose();
+    o.dispose();
+  };
+  const nnkitIris = await timeMs(irisFit, Math.max(3, runs >> 1), 1);
+  sampleRss();
+
+  // TODO(vision): Inception v3 forward (b1, 299²) and train step (b8) once @nnkit/vision lands.
+  // TODO(attention): the attention modules at N = 1024 and 4096 once @nnkit/attention lands.
+  // TODO: LeNet/digits epoch, DataLoader throughput on the 2b files, one 2b epoch end to end.
 
   // nnkit forward, batch 64 (train mode, no tape)
+  model.train();
   const nnkitForward = await timeMs(() => tidy(() => void model.call(xb).dataSync()), runs, 1);
 
   // Front end alone, batch 64: the temporal conv forward, and forward+backward of temporal conv
@@ -147,42 +199,56 @@ async function main(): Promise<void> {
     y.dispose();
   }, runs * 10, 5);
 
-  const torch = meanPeer(torchBefore, pytorchPeer());
-  const rows = [
-    ['inference, 1 trial', nnkitInfer, torch?.inferMs, layersInfer],
-    ['inference, 1 trial, cacheWeights()', nnkitInferCached, torch?.inferMs, layersInfer],
-    ['forward, batch 64', nnkitForward, torch?.forwardMs, undefined],
-    ['training step, batch 64 (Adam)', nnkitTrain, torch?.trainStepMs, undefined],
-    ['training step, 3 channels, 2 classes, batch 64 (BCI IV 2b recipe)', nnkitTrain3, torch?.trainStep3Ms, undefined],
-    ['temporal conv forward, batch 64', temporalConv, torch?.temporalConvMs, undefined],
-    ['front end fwd+bwd (conv, BN, depthwise), batch 64', frontStep, torch?.frontEndStepMs, undefined],
-    ['same front end via temporalSpatialConv', frontFused, torch?.frontEndStepMs, undefined],
-  ] as const;
-  console.log('\n| workload | nnkit (ms) | PyTorch CPU 1 thread (ms) | tfjs-layers wasm (ms) | nnkit / PyTorch | nnkit / tfjs-layers |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const [name, n, t, l] of rows) {
-    const f = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
-    const r = (a: number, b: number | undefined) => (b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
-    console.log(`| ${name} | ${f(n)} | ${f(t)} | ${f(l)} | ${r(n, t)} | ${r(n, l)} |`);
-  }
-  console.log(
-    `\nwasm GEMM peer (matMul with the temporal conv's 360M MACs): ${gemmPeer.toFixed(2)} ms; ` +
-      `temporal conv / GEMM ${(temporalConv / gemmPeer).toFixed(2)}×, front end fwd+bwd / GEMM ${(frontStep / gemmPeer).toFixed(2)}× ` +
-      `(temporalSpatialConv: ${(frontFused / gemmPeer).toFixed(2)}×), ` +
-      `training step / GEMM ${(nnkitTrain / gemmPeer).toFixed(2)}×`,
-  );
+  // BENCH_PEER_TWICE=0: PyTorch only before nnkit (a quicker, less drift-proof run)
+  const torch = meanPeer(torchBefore, process.env.BENCH_PEER_TWICE === '0' ? null : pytorchPeer());
+  const rssMb = sampleRss();
+  type Row = [workload: string, nnkit: number, torch: number | undefined, layers: number | undefined, gemm: number | undefined, peak: number | undefined];
+  const rows: Row[] = [
+    ['EEG-TCNet inference, 1 trial (22 × 1000), default settings', nnkitInfer, torch?.inferMs, layersInfer, undefined, inferPeak],
+    ['EEG-TCNet inference, 1 trial, cacheWeights(false)', nnkitInferUncached, torch?.inferMs, layersInfer, undefined, undefined],
+    ['EEG-TCNet inference, batch 288', nnkitInfer288, torch?.infer288Ms, undefined, infer288Gemm, infer288Peak],
+    ['EEG-TCNet forward, batch 64 (train mode, no tape)', nnkitForward, torch?.forwardMs, undefined, undefined, undefined],
+    ['EEG-TCNet train step, 22 ch, batch 64 (Adam)', t22.ms, torch?.trainStepMs, undefined, t22.gemm, t22.peak],
+    ['EEG-TCNet train step, 3 ch, 2 classes, batch 64 (BCI IV 2b recipe)', t3.ms, torch?.trainStep3Ms, undefined, t3.gemm, t3.peak],
+    ['EEGNet train step, 22 ch × 1000, batch 64', tEegnet.ms, torch?.eegnetStepMs, undefined, tEegnet.gemm, tEegnet.peak],
+    ['EEG-Inception-TCN train step, 22 ch × 1000, batch 64', tIncep.ms, torch?.inceptionStepMs, undefined, tIncep.gemm, tIncep.peak],
+    ['iris MLP full training (150 epochs, batch 16, SGD)', nnkitIris, torch?.irisFitMs, undefined, undefined, undefined],
+    ['temporal Conv2d 1×32 forward, batch 64', temporalConv, torch?.temporalConvMs, undefined, gemmPeer, undefined],
+    ['front end fwd+bwd (conv, BN, depthwise), batch 64', frontStep, torch?.frontEndStepMs, undefined, gemmPeer, undefined],
+    ['same front end via temporalSpatialConv', frontFused, torch?.frontEndStepMs, undefined, gemmPeer, undefined],
+  ];
+  const f = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(2));
+  const r = (a: number, b: number | undefined): string => (b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
+  const mib = (v: number | undefined): string => (v === undefined ? '—' : (v / 2 ** 20).toFixed(1));
+  const md = [
+    `nnkit bench — ${new Date().toISOString()}, backend ${backend}, ${runs} runs, medians (ms); PyTorch ${torch ? `CPU 1 thread, ${process.env.BENCH_PEER_TWICE === '0' ? 'one run before nnkit' : 'mean of a run before and after nnkit'}` : 'not available'}`,
+    '',
+    '| workload | nnkit | PyTorch | tfjs-layers | same-MAC wasm GEMM | nnkit / PyTorch | nnkit / tfjs-layers | nnkit / GEMM | peak tfjs MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(([name, n, t, l, g, p]) => `| ${name} | ${f(n)} | ${f(t)} | ${f(l)} | ${f(g)} | ${r(n, t)} | ${r(n, l)} | ${r(n, g)} | ${mib(p)} |`),
+    '',
+    `Peak RSS: nnkit process ${rssMb.toFixed(0)} MiB; PyTorch process ${torch ? torch.peakRssMb.toFixed(0) : '—'} MiB. Live tfjs tensors at the end: ${memory().numTensors}.`,
+  ].join('\n');
+  console.log(`\n${md}`);
   const dir = join(here, '..', 'results');
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), `${md}\n`);
   writeFileSync(
     join(dir, 'latest.json'),
     JSON.stringify(
-      { date: new Date().toISOString(), backend, runs, nnkitInfer, nnkitInferCached, nnkitForward, nnkitTrain, nnkitTrain3, temporalConv, frontStep, frontFused, gemmPeer, layersInfer, torch },
+      {
+        date: new Date().toISOString(),
+        backend,
+        runs,
+        rows: rows.map(([workload, nnkit, pytorch, tfjsLayers, gemm, peakTfjsBytes]) => ({ workload, nnkit, pytorch, tfjsLayers, gemm, peakTfjsBytes })),
+        peakRssMb: rssMb,
+        torch,
+      },
       null,
       2,
     ),
   );
   model.dispose();
-  model3.dispose();
   front.dispose();
 }
 

@@ -41,6 +41,7 @@ export function checkAgainstTorch(actual: Tensor, t: Record<string, Tensor>, key
 export function checkModuleCase(model: CaseModule, t: Record<string, Tensor>, name: string, log: string[]): void {
   const before = memory().numTensors;
   model.eval();
+  model.cacheWeights?.(false); // first without the weight cache (on by default)
   const yEval = model.call(t['in.x']!);
   expect(yEval.shape, `${name} eval shape`).toEqual(t['out.eval']!.shape);
   checkAgainstTorch(yEval, t, 'out.eval', `${name} eval output`, log);

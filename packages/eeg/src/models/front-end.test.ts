@@ -66,6 +66,7 @@ describe('EEGNet front end: fused path or the layers', () => {
     expect(m.convTemporal.asConvolution()).toBeNull();
     for (const train of [false, true]) {
       m.train(train);
+      tidy(() => void m.temporalSpatial(x4)); // fills the eval weight cache (on by default)
       const before = memory().numTensors;
       tidy(() => {
         const y = m.temporalSpatial(x4);

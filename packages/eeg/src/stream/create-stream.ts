@@ -52,7 +52,7 @@ export interface EegStream {
   readonly received: number;
   /** Forgets all samples and cached activations. */
   reset(): void;
-  /** Frees the cached activations and the model's cached weight-derived tensors (`Module.cacheWeights`, turned on while the stream lives). */
+  /** Frees the cached activations and the model's cached weight-derived tensors (`Module.cacheWeights`, on while the stream lives), restoring the model's caching setting. */
   dispose(): void;
 }
 
@@ -105,7 +105,7 @@ export function createStream(model: Module, opts: StreamOptions): EegStream {
   }
   model.eval();
   // Weight-derived tensors (batch norms folded, filters in the kernels' layouts) are kept
-  // between hops; restored on dispose.
+  // between hops (the default, forced on here); freed and the setting restored on dispose.
   const cachedBefore = model.weightCaching;
   model.cacheWeights(true);
   const runner = new IncrementalRunner(plan, channels, window, hop);
@@ -149,7 +149,8 @@ export function createStream(model: Module, opts: StreamOptions): EegStream {
     },
     dispose(): void {
       runner.dispose();
-      if (!cachedBefore) model.cacheWeights(false);
+      model.cacheWeights(false); // frees what the stream's calls cached
+      if (cachedBefore) model.cacheWeights(true); // the setting as it was (on by default); nothing allocated
     },
   };
 }
