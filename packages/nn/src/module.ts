@@ -1,6 +1,8 @@
 import { cast, type Tensor, type TensorContainer, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
+import type { LoadPthOptions } from './io/pth-read.js';
+import { loadStateDictFromFile } from './io/state-dict-file.js';
 
 /** Runs before `forward`; may return replacement inputs (an array) or `undefined` to keep them. */
 export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | undefined | void;
@@ -357,12 +359,21 @@ export abstract class Module {
   }
 
   /**
-   * Copies values from `dict` (e.g. `loadSafetensors(bytes)`) into the parameters and buffers
-   * with the same keys. Shapes must match. With `strict` (default), missing and unexpected keys
-   * are an error listing them all by name; otherwise they are returned. Values are copied: the
-   * caller still owns `dict`.
+   * Copies values from `dict` (e.g. `loadSafetensors(bytes)`, `loadPth(bytes)`) into the
+   * parameters and buffers with the same keys. Shapes must match. With `strict` (default),
+   * missing and unexpected keys are an error listing them all by name; otherwise they are
+   * returned. Values are copied: the caller still owns `dict`. Given the bytes of a file
+   * instead — a PyTorch `.pth` / `.pt` checkpoint or a safetensors file, told apart by their
+   * first bytes — it reads them (`file`, `key`, `stripPrefix`: see `loadPth`) and frees what it read.
+   *
+   * @example
+   * ```ts
+   * model.loadStateDict(readFileSync('lenet.pth'), { file: 'lenet.pth' }); // or .safetensors
+   * model.loadStateDict(loadSafetensors(bytes));                          // a dict you then dispose
+   * ```
    */
-  loadStateDict(dict: Record<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(dict: Record<string, Tensor> | Uint8Array | ArrayBuffer, opts: LoadStateDictOptions & LoadPthOptions = {}): LoadStateDictResult {
+    if (dict instanceof Uint8Array || dict instanceof ArrayBuffer) return loadStateDictFromFile(this, dict, opts);
     const strict = opts.strict ?? true;
     const own = new Map<string, { set: (t: Tensor) => void; shape: number[] }>();
     for (const [mp, m] of this.stateModules()) {
