@@ -1,17 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasSharedData, sharedDataDir } from '@nnkit/tooling-testing';
+import { missingSharedData, needs, sharedDataDir } from '@nnkit/tooling-testing';
 import { initBackend } from '@nnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { type ExperimentResults, runExperiment } from './experiment.js';
 
 const root = join(sharedDataDir(), 'bciciv2b');
-const haveData = hasSharedData() && existsSync(join(root, 'B0101T.mat'));
-if (!haveData) console.warn(`eeg-bci smoke test skipped: BCI IV 2b not found in ${root} (../shared/data is absent)`);
+const noData = missingSharedData() ?? (existsSync(join(root, 'B0101T.mat')) ? undefined : `no BCI IV 2b in ${root}`);
 
-describe.skipIf(!haveData)('eeg-bci smoke: EEG-TCNet on BCI IV 2b subject 1 (1 epoch, 64 trials)', () => {
-  it('trains, evaluates and writes the results table', async () => {
+describe('eeg-bci smoke: EEG-TCNet on BCI IV 2b subject 1 (1 epoch, 64 trials)', () => {
+  needs(noData)('trains, evaluates and writes the results table', async () => {
     await initBackend();
     const outDir = mkdtempSync(join(tmpdir(), 'eeg-bci-'));
     const lines: string[] = [];

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadBCICIV2b, type BCICIV2bTrials } from '@nnkit/data';
+import { loadBCICIV2b, type BCICIV2bTrials } from '@nnkit/data/node';
 import { EEGTCNet, trainWithinSubject, type TrialArrays } from '@nnkit/eeg';
 import { backendName } from '@nnkit/tensor';
 

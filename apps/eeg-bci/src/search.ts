@@ -9,10 +9,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadBCICIV2b } from '@nnkit/data';
+import { loadBCICIV2b } from '@nnkit/data/node';
 import { queueExecutor } from '@nnkit/queue/node';
 import { initBackend, NnkitError } from '@nnkit/tensor';
-import { formatSearchTable, gridSearch, rankTrials, gridPoints, type TrialRecord } from '@nnkit/train';
+import { formatSearchTable, gridPoints, type TrialRecord } from '@nnkit/train';
+import { gridSearch, rankTrials } from '@nnkit/train/node';
 import type { SubjectData } from './search-trial.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

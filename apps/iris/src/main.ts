@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, NnkitError } from '@nnkit/tensor';
-import { nodeStorage } from '@nnkit/train';
+import { nodeStorage } from '@nnkit/train/node';
 import { parseIrisArgs, USAGE, UsageError } from './cli.js';
 import { runIrisTutorial } from './tutorial.js';
 

@@ -1,31 +1,76 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Download } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { missingChromium, needs } from '@nnkit/tooling-testing';
+import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // A private output folder, so a concurrent `vite build` (turbo's build task) never races this one.
 const outDir = mkdtempSync(join(tmpdir(), 'nnkit-playground-'));
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const noChromium = missingChromium(CHROMIUM);
 const WASM = ['tfjs-backend-wasm', 'tfjs-backend-wasm-simd', 'tfjs-backend-wasm-threaded-simd'];
+const EXTERNALIZED = /externalized for browser compatibility/;
 
-if (!hasChromium) {
-  console.warn(`playground: SKIPPING the browser test — no Chromium at ${CHROMIUM} (install it with 'apt-get install -y --no-install-recommends chromium' or set CHROMIUM_PATH); the build test still runs.`);
+/**
+ * Runs a production Vite build, as `vite build` does, and returns the warnings it printed (info
+ * lines go nowhere). NODE_ENV is 'production' during the build: under vitest it is 'test', and
+ * Vite then resolves Node built-ins without the externalization warning.
+ */
+async function buildCollectingWarnings(buildRoot: string, out: string, input?: string): Promise<string[]> {
+  const env = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    return await runBuild(buildRoot, out, input);
+  } finally {
+    process.env['NODE_ENV'] = env;
+  }
 }
 
+async function runBuild(buildRoot: string, out: string, input?: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const logger = createLogger('warn');
+  logger.warn = (msg) => void warnings.push(msg);
+  logger.warnOnce = (msg) => void warnings.push(msg);
+  await build({
+    root: buildRoot,
+    configFile: input ? false : undefined,
+    logLevel: 'warn',
+    customLogger: logger,
+    build: { outDir: out, emptyOutDir: true, ...(input ? { rollupOptions: { input } } : {}) },
+  });
+  return warnings;
+}
+
+let buildWarnings: string[] = [];
 beforeAll(async () => {
   const t0 = performance.now();
-  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  console.log(`playground: vite build (${outDir}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  buildWarnings = await buildCollectingWarnings(root, outDir);
+  console.log(`playground: vite build (${outDir}) in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${buildWarnings.length} warning(s)`);
 });
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('playground build', () => {
+  it('prints no "externalized for browser compatibility" warning (main entries import no node: module)', () => {
+    expect(buildWarnings.filter((w) => EXTERNALIZED.test(w))).toEqual([]);
+  });
+
+  it('the warning check sees the warning when a bundled module imports node:fs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnkit-externalized-'));
+    try {
+      writeFileSync(join(dir, 'index.html'), '<script type="module" src="./main.js"></script>');
+      writeFileSync(join(dir, 'main.js'), "import * as fs from 'node:fs';\nconsole.log(Object.keys(fs).length);\n");
+      const warnings = await buildCollectingWarnings(dir, join(dir, 'dist'), join(dir, 'index.html'));
+      expect(warnings.some((w) => EXTERNALIZED.test(w) && w.includes('node:fs'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('emits index.html and the three tfjs wasm binaries', () => {
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(html).toContain('<script type="module"');
@@ -45,7 +90,7 @@ describe('playground in Chromium', () => {
     await server?.close();
   });
 
-  it.skipIf(!hasChromium)(`trains the iris MLP on wasm, renders the plots, saves and loads (IndexedDB, downloads + file picker)${hasChromium ? '' : ` (SKIPPED: no Chromium at ${CHROMIUM})`}`, async () => {
+  needs(noChromium)('trains the iris MLP on wasm, renders the plots, saves and loads (IndexedDB, downloads + file picker)', async () => {
     server = await preview({ root, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
     const url = server.resolvedUrls?.local[0];
     expect(url).toBeDefined();

@@ -2,7 +2,7 @@
 // nnkit, loaded strictly from safetensors files written by shared/reference/safetensors_io.py
 // (tooling/parity/generators/gen_io.py), outputs within 1e-4.
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, loadFixture, readFixture } from '@nnkit/tooling-testing';
+import { assertClose, type Fixture, loadFixture, parityCases, readFixture } from '@nnkit/tooling-testing';
 import { add, conv2d, mul, sum, matMul, maxPool, memory, relu, reshape, sigmoid, type Tensor, transpose, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ShapeError, StateDictError } from './errors.js';
@@ -207,41 +207,44 @@ describe('whole-model parity (nnkit layers: Conv2d, MaxPool2d, Linear)', () => {
     m.dispose();
   });
 
-  it('LeNet and IrisMLP: input and parameter gradients within 1e-4 (loss = sum(out * r))', () => {
-    const lenet = new LeNet();
-    const dict = lenetState();
-    lenet.loadStateDict(dict);
-    disposeAll(dict);
-    const fx = readFixture(import.meta.url, 'lenet-io');
-    const g1 = readFixture(import.meta.url, 'lenet-grad-00001');
-    const g2 = readFixture(import.meta.url, 'lenet-grad-00002');
-    const iris = new IrisMLP();
-    const idict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));
-    iris.loadStateDict(idict);
-    disposeAll(idict);
-    const fi = readFixture(import.meta.url, 'iris-io');
-    const before = memory().numTensors;
-    const cases: Array<[string, Module, typeof fx, Record<string, Tensor>]> = [
-      ['LeNet', lenet, fx, { ...withPrefix(g1.tensors, 'grad.w.'), ...withPrefix(g2.tensors, 'grad.w.') }],
-      ['IrisMLP', iris, fi, withPrefix(fi.tensors, 'grad.w.')],
-    ];
-    for (const [name, m, f, gw] of cases) {
-      const call = (x: Tensor): Tensor => (m.call as (x: Tensor) => Tensor).call(m, x);
-      const loss = (x: Tensor): Tensor => sum(mul(call(x), f.get('in.r')));
-      const [dx] = grad(loss, [f.get('in.x')]);
-      assertClose(dx!, f.get('grad.in.x'), { atol: 1e-4, rtol: 1e-4, name: `${name} grad.in.x` });
-      dx!.dispose();
-      backward(() => loss(f.get('in.x')), m).dispose();
-      const params = Object.fromEntries(m.namedParameters());
-      expect(Object.keys(gw).sort()).toEqual(Object.keys(params).sort());
-      for (const [k, g] of Object.entries(gw)) assertClose(params[k]!.grad!, g, { atol: 1e-4, rtol: 1e-4, name: `${name} grad.w.${k}` });
-      m.zeroGrad();
+  /** One gradient case: the model with its PyTorch state, its io fixture and the expected parameter gradients. */
+  const gradientCase = (name: 'LeNet' | 'IrisMLP'): { m: Module; f: Fixture; gw: Record<string, Tensor>; dispose(): void } => {
+    if (name === 'LeNet') {
+      const m = new LeNet();
+      const dict = lenetState();
+      m.loadStateDict(dict);
+      disposeAll(dict);
+      const f = readFixture(import.meta.url, 'lenet-io');
+      const g1 = readFixture(import.meta.url, 'lenet-grad-00001');
+      const g2 = readFixture(import.meta.url, 'lenet-grad-00002');
+      const gw = { ...withPrefix(g1.tensors, 'grad.w.'), ...withPrefix(g2.tensors, 'grad.w.') };
+      return { m, f, gw, dispose: () => [f, g1, g2].forEach((x) => x.dispose()) };
     }
+    const m = new IrisMLP();
+    const idict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));
+    m.loadStateDict(idict);
+    disposeAll(idict);
+    const f = readFixture(import.meta.url, 'iris-io');
+    return { m, f, gw: withPrefix(f.tensors, 'grad.w.'), dispose: () => f.dispose() };
+  };
+
+  parityCases('input and parameter gradients within 1e-4 (loss = sum(out * r))', ['LeNet', 'IrisMLP'] as const, (name) => {
+    const { m, f, gw, dispose } = gradientCase(name);
+    const before = memory().numTensors;
+    const call = (x: Tensor): Tensor => (m.call as (x: Tensor) => Tensor).call(m, x);
+    const loss = (x: Tensor): Tensor => sum(mul(call(x), f.get('in.r')));
+    const [dx] = grad(loss, [f.get('in.x')]);
+    assertClose(dx!, f.get('grad.in.x'), { atol: 1e-4, rtol: 1e-4, name: `${name} grad.in.x` });
+    dx!.dispose();
+    backward(() => loss(f.get('in.x')), m).dispose();
+    const params = Object.fromEntries(m.namedParameters());
+    expect(Object.keys(gw).sort()).toEqual(Object.keys(params).sort());
+    for (const [k, g] of Object.entries(gw)) assertClose(params[k]!.grad!, g, { atol: 1e-4, rtol: 1e-4, name: `${name} grad.w.${k}` });
+    m.zeroGrad();
     expect(memory().numTensors).toBe(before);
-    for (const f of [fx, g1, g2, fi]) f.dispose();
-    lenet.dispose();
-    iris.dispose();
-  });
+    dispose();
+    m.dispose();
+  }, { name: (n) => n });
 
   it('IrisMLP and the same network as a Sequential: strict load, outputs within 1e-4', () => {
     const dict = loadSafetensors(loadFixture(new URL('./io/safetensors.test.ts', import.meta.url).href, 'iris-state.safetensors'));

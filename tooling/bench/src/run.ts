@@ -37,7 +37,7 @@ function pytorchPeer(): TorchPeer | null {
     const out = execFileSync(py, [join(here, '..', 'torch_eegtcnet.py')], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, BENCH_RUNS: String(runs) },
+      env: { ...process.env, BENCH_RUNS: String(runs), PYTHONDONTWRITEBYTECODE: '1' },
     });
     return JSON.parse(out.trim().split('\n').pop()!);
   } catch {

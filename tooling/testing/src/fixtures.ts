@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (two levels above tooling/testing/src). */
-const repoRoot = resolve(here, '..', '..', '..');
+export const repoRoot = resolve(here, '..', '..', '..');
 
 /** `../shared/data` beside the repository, or NNKIT_SHARED_DATA when set. */
 export function sharedDataDir(): string {

@@ -2,4 +2,21 @@ export { assertClose, closeness, type CloseOptions, type Closeness } from './clo
 export { loadFixture, fixturePath, sharedDataDir, hasSharedData } from './fixtures.js';
 export { readFixture, withPrefix, type Fixture } from './safetensors-fixture.js';
 export { assertImportRegistersNothing } from './registration.js';
-export { checkAgainstTorch, checkModuleCase, type CaseModule } from './module-case.js';
+export { readFixtureConfig } from './safetensors-fixture.js';
+export { parityCases, type ParityOptions } from './harness.js';
+export { repoRoot } from './fixtures.js';
+export {
+  SKIP_MARKER,
+  skipTitle,
+  needs,
+  firstMissing,
+  TORCH_PYTHON,
+  pythonEnv,
+  missingTorch,
+  missingParityGenerators,
+  missingSharedData,
+  missingChromium,
+  referenceDir,
+  prepareSweep,
+  type Sweep,
+} from './requirements.js';

@@ -1,6 +1,7 @@
 import { keep, memory, mul, sum, variable, variableGrads, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { assertClose, closeness } from './close.js';
+import { disableDropout } from './parity.js';
 
 /** What {@link checkModuleCase} needs of a module (structural: no dependency on @nnkit/nn). */
 export interface CaseModule {
@@ -56,7 +57,7 @@ export function checkModuleCase(model: CaseModule, t: Record<string, Tensor>, na
   yEval.dispose();
 
   model.train();
-  for (const m of model.modules()) if (m.constructor.name.startsWith('Dropout')) (m as { p: number }).p = 0;
+  disableDropout(model);
   const xv = variable(t['in.x']!, true, `case_x_${Math.random()}`);
   let yTrain: Tensor | undefined;
   const { value, grads } = variableGrads(() => {

@@ -71,3 +71,17 @@ export function withPrefix(tensors: Record<string, Tensor>, prefix: string): Rec
   for (const [k, v] of Object.entries(tensors)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
   return out;
 }
+
+/**
+ * The JSON metadata entry `key` of a fixture, read from the header only (no tensors are made, so
+ * it can run while tests are collected — before any tfjs backend exists — to list the cases).
+ */
+export function readFixtureConfig<T = unknown>(testUrl: string, name: string, key = 'config'): T {
+  const file = fixturePath(testUrl, name.endsWith('.safetensors') ? name : `${name}.safetensors`);
+  const buf = readFileSync(file);
+  const n = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as { __metadata__?: Record<string, string> };
+  const v = header.__metadata__?.[key];
+  if (v === undefined) throw new Error(`${file}: no metadata '${key}'`);
+  return JSON.parse(v) as T;
+}

@@ -6,6 +6,7 @@ import { createDataset } from './__fixtures__/worker-dataset.js';
 import { DataLoader } from './data-loader.js';
 import { Dataset } from './dataset.js';
 import { Generator } from './generator.js';
+import { datasetWorkers } from '../node/dataset-workers.js';
 
 const module = fileURLToPath(new URL('./__fixtures__/worker-dataset.ts', import.meta.url));
 
@@ -35,7 +36,7 @@ describe('DataLoader numWorkers', () => {
   it('builds the samples on worker threads, in order, the same batches as on this thread', async () => {
     const opts = { batchSize: 5, shuffle: true, collate: keep };
     const here = new DataLoader(new Local(23, 7), { ...opts, generator: new Generator(3) });
-    const there = new DataLoader(new Local(23, 7), { ...opts, generator: new Generator(3), numWorkers: 2, workerDataset: { module, args: [23, 7] } });
+    const there = new DataLoader(new Local(23, 7), { ...opts, generator: new Generator(3), numWorkers: 2, workerDataset: datasetWorkers({ module, args: [23, 7] }) });
     try {
       for (let epoch = 0; epoch < 2; epoch++) {
         const a: Sample[][] = [];
@@ -54,8 +55,8 @@ describe('DataLoader numWorkers', () => {
   });
 
   it('collates worker samples with the default collate, and with batchSize null yields single samples', async () => {
-    const l = new DataLoader(new Local(6, 3), { batchSize: 4, numWorkers: 1, workerDataset: { module, export: 'createDataset', args: [6, 3] } });
-    const un = new DataLoader(new Local(3, 2), { batchSize: null, numWorkers: 1, workerDataset: { module, args: [3, 2] } });
+    const l = new DataLoader(new Local(6, 3), { batchSize: 4, numWorkers: 1, workerDataset: datasetWorkers({ module, export: 'createDataset', args: [6, 3] }) });
+    const un = new DataLoader(new Local(3, 2), { batchSize: null, numWorkers: 1, workerDataset: datasetWorkers({ module, args: [3, 2] }) });
     try {
       const shapes: number[][] = [];
       for await (const batch of l) {
@@ -74,12 +75,13 @@ describe('DataLoader numWorkers', () => {
   });
 
   it('says what is wrong: no workerDataset, a bad export, a failing sample', async () => {
-    expect(() => new DataLoader(new Local(3, 2), { numWorkers: 2 })).toThrow(/needs workerDataset: \{ module, export, args \}/);
+    expect(() => new DataLoader(new Local(3, 2), { numWorkers: 2 })).toThrow(/needs workerDataset: datasetWorkers\(\{ module, export, args \}\) from '@nnkit\/data\/node'/);
+    expect(() => new DataLoader(new Local(3, 2), { numWorkers: 1, workerDataset: { module } as never })).toThrow(/workerDataset should be datasetWorkers\(/);
     expect(() => new DataLoader(new Local(3, 2), { numWorkers: -1 })).toThrow(/non-negative integer/);
-    const bad = new DataLoader(new Local(3, 2), { numWorkers: 1, workerDataset: { module, export: 'notAFunction' } });
+    const bad = new DataLoader(new Local(3, 2), { numWorkers: 1, workerDataset: datasetWorkers({ module, export: 'notAFunction' }) });
     await expect((async () => { for await (const _ of bad) void _; })()).rejects.toThrow(/export 'notAFunction' of .* is not a function/);
     await bad.close();
-    const broken = new DataLoader(new Local(14, 2), { batchSize: 7, collate: keep, numWorkers: 2, workerDataset: { module, args: [14, 2] } });
+    const broken = new DataLoader(new Local(14, 2), { batchSize: 7, collate: keep, numWorkers: 2, workerDataset: datasetWorkers({ module, args: [14, 2] }) });
     await expect((async () => { for await (const _ of broken) void _; })()).rejects.toThrow(/indices \[7, 8, 9, 10, 11, 12, 13\]: Error: sample 13 is broken/);
     await broken.close();
   });

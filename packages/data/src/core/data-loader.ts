@@ -1,6 +1,7 @@
 import { defaultCollate, disposeBatch } from './collate.js';
 import { type Dataset, IterableDataset } from './dataset.js';
-import { DatasetWorkerPool, type WorkerDatasetSpec } from './dataset-workers.js';
+import { ArgumentError } from '@nnkit/tensor';
+import type { SamplePool, SampleWorkers } from './sample-workers.js';
 import type { Generator } from './generator.js';
 import { BatchSampler, type BatchSamplerLike, RandomSampler, type Sampler, SequentialSampler } from './sampler.js';
 
@@ -36,10 +37,11 @@ export interface DataLoaderOptions<T, B> {
    * epochs and are stopped by {@link DataLoader.close} (they never keep the process alive).
    */
   numWorkers?: number;
-  /** The data set as the workers build it (required with `numWorkers > 0`): its samples must be plain data. */
-  workerDataset?: WorkerDatasetSpec;
-  /** Node flags for the workers (e.g. `['--conditions=@nnkit/source']`). */
-  workerExecArgv?: readonly string[];
+  /**
+   * The data set as the workers build it (required with `numWorkers > 0`; its samples must be
+   * plain data): `datasetWorkers({ module, export, args }, { execArgv })` of `@nnkit/data/node`.
+   */
+  workerDataset?: SampleWorkers;
   /**
    * With the default collate, dispose the tensors returned by `dataset.get` once they are
    * stacked into the batch (default true: `get` returns fresh tensors the loader owns).
@@ -81,9 +83,8 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
   private readonly disposeSamples: boolean;
   /** Worker threads (see {@link DataLoaderOptions.numWorkers}). */
   readonly numWorkers: number;
-  private readonly workerDataset: WorkerDatasetSpec | undefined;
-  private readonly workerExecArgv: readonly string[] | undefined;
-  private pool: Promise<DatasetWorkerPool> | undefined;
+  private readonly workerDataset: SampleWorkers | undefined;
+  private pool: Promise<SamplePool> | undefined;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
@@ -97,16 +98,22 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new RangeError(`DataLoader: numWorkers should be a non-negative integer, got ${numWorkers}`);
     if (numWorkers > 0) {
       if (!opts.workerDataset) {
-        throw new TypeError(
-          `DataLoader: numWorkers=${numWorkers} needs workerDataset: { module, export, args } — worker threads cannot share this data set object, ` +
+        throw new ArgumentError(
+          'DataLoader',
+          `numWorkers=${numWorkers} needs workerDataset: datasetWorkers({ module, export, args }) from '@nnkit/data/node' — worker threads cannot share this data set object, ` +
             'each builds its own copy from a module (use numWorkers: 0 to load on this thread)',
+        );
+      }
+      if (typeof (opts.workerDataset as Partial<SampleWorkers>).start !== 'function') {
+        throw new ArgumentError(
+          'DataLoader',
+          `workerDataset should be datasetWorkers({ module, export, args }) from '@nnkit/data/node' (worker threads are Node-only), got a plain ${JSON.stringify(opts.workerDataset)}`,
         );
       }
       if (dataset instanceof IterableDataset) throw new TypeError('DataLoader: numWorkers > 0 is not supported with an IterableDataset');
     }
     this.numWorkers = numWorkers;
     this.workerDataset = opts.workerDataset;
-    this.workerExecArgv = opts.workerExecArgv;
     this.dropLast = opts.dropLast ?? false;
     this.prefetch = prefetch;
     this.collate = opts.collate;
@@ -157,8 +164,8 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
     }
   }
 
-  private workers(): Promise<DatasetWorkerPool> {
-    this.pool ??= DatasetWorkerPool.start(this.workerDataset!, this.numWorkers, this.workerExecArgv);
+  private workers(): Promise<SamplePool> {
+    this.pool ??= this.workerDataset!.start(this.numWorkers);
     return this.pool;
   }
 

@@ -17,4 +17,4 @@ export {
 } from './sampler.js';
 export { defaultCollate, disposeBatch, collectTensors, type TypedArray } from './collate.js';
 export { DataLoader, type DataLoaderOptions } from './data-loader.js';
-export type { WorkerDatasetSpec } from './dataset-workers.js';
+export type { SamplePool, SampleWorkers, WorkerDatasetSpec } from './sample-workers.js';

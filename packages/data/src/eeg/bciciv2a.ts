@@ -1,7 +1,7 @@
-import { readFileBytes } from '../formats/bytes.js';
+import { nodeInflater, readFileBytes } from '../node/read-file-bytes.js';
 import { EegFormatError } from '../formats/errors.js';
 import { readGdf } from '../formats/gdf.js';
-import { readMat5, nodeInflater } from '../formats/mat5.js';
+import { readMat5 } from '../formats/mat5.js';
 import { isMatNumeric, matToFloat64, type MatFile, type MatNumeric, type MatValue } from '../formats/mat-types.js';
 import { joinPath } from './paths.js';
 import { concatTrials, type EegTrials } from './trials.js';

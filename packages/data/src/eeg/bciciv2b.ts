@@ -1,5 +1,5 @@
 import { EegFormatError } from '../formats/errors.js';
-import { readMat5File } from '../formats/mat5.js';
+import { readMat5File } from '../node/read-files.js';
 import { matGet, matToFloat64 } from '../formats/mat-types.js';
 import { defaultRoot, joinPath } from './paths.js';
 import { concatTrials, type EegTrials } from './trials.js';

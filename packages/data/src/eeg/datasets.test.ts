@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, fixturePath, hasSharedData, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
+import { assertClose, fixturePath, readFixture, sharedDataDir, needs, missingSharedData } from '@nnkit/tooling-testing';
 import type { Raw } from '../formats/types.js';
 import { loadBCICIV2a } from './bciciv2a.js';
 import { loadBCICIV2b } from './bciciv2b.js';
@@ -10,7 +10,6 @@ import { loadEEGMMIDB } from './eegmmidb.js';
 import { epochs } from './epochs.js';
 import { trialsToTensors } from './trials.js';
 
-const skipMsg = hasSharedData() ? '' : ' (skipped: ../shared/data absent)';
 
 describe('EEG data sets', () => {
   beforeAll(async () => {
@@ -38,7 +37,7 @@ describe('EEG data sets', () => {
     expect(() => epochs(raw, ev, { tmin: 1, tmax: 0 })).toThrow(/tmax/);
   });
 
-  it.skipIf(!hasSharedData())(`EEGMMIDB S001 run 4 gives 15 imagery trials (64 × 640)${skipMsg}`, async () => {
+  needs(missingSharedData())(`EEGMMIDB S001 run 4 gives 15 imagery trials (64 × 640)`, async () => {
     const root = join(sharedDataDir(), 'eegmmidb');
     const r4 = await loadEEGMMIDB({ root, subject: 1, runs: [4] });
     expect(r4.shape).toEqual([15, 64, 640]);
@@ -48,7 +47,7 @@ describe('EEG data sets', () => {
     expect(Array.from(new Set(all.runs))).toEqual([4, 8, 12]);
   });
 
-  it.skipIf(!hasSharedData())(`BCI IV 2b subject 1: (N, 3, 1000), labels 60/60 per file${skipMsg}`, async () => {
+  needs(missingSharedData())(`BCI IV 2b subject 1: (N, 3, 1000), labels 60/60 per file`, async () => {
     const root = join(sharedDataDir(), 'bciciv2b');
     const mat = readFixture(new URL('../formats/x.ts', import.meta.url).href, 'mat_bciciv2b');
     const cfg = mat.config<Record<string, { x_5_2_7: number }>>();

@@ -1,6 +1,5 @@
-import { readEdfFile } from '../formats/edf.js';
+import { readEdfFile, readWfdbAnnotationsFile } from '../node/read-files.js';
 import { EegFormatError } from '../formats/errors.js';
-import { readWfdbAnnotationsFile } from '../formats/wfdb-annotations.js';
 import { epochs } from './epochs.js';
 import { defaultRoot, joinPath } from './paths.js';
 import { concatTrials, type EegTrials } from './trials.js';

@@ -31,26 +31,6 @@ export function latin1(b: Uint8Array, start = 0, end = b.length): string {
   return s;
 }
 
-/**
- * Reads a whole file with `node:fs/promises` (Node only; imported lazily so browser bundles
- * that never call it do not break).
- *
- * @example
- * ```ts
- * const bytes = await readFileBytes('/data/S001R04.edf');
- * ```
- */
-export async function readFileBytes(path: string, format: EegFormatName): Promise<Uint8Array> {
-  let fs: typeof import('node:fs/promises');
-  try {
-    fs = await import('node:fs/promises');
-  } catch {
-    throw new EegFormatError(format, path, 'reading files by path needs Node (pass the bytes instead in the browser)');
-  }
-  const buf = await fs.readFile(path);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
 /** A bounds-checked cursor over little-/big-endian bytes that throws {@link EegFormatError}. */
 export class ByteReader {
   readonly bytes: Uint8Array;

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, hasSharedData, loadFixture, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
-import { readEdf, readEdfFile } from './edf.js';
+import { assertClose, loadFixture, readFixture, sharedDataDir, needs, missingSharedData } from '@nnkit/tooling-testing';
+import { readEdf } from './edf.js';
+import { readEdfFile } from '../node/read-files.js';
 import { parseTals } from './edf-annotations.js';
 import { EegFormatError } from './errors.js';
 import { rawToArray } from './raw.js';
@@ -42,7 +43,7 @@ describe('EDF/EDF+ reader', () => {
     fx.dispose();
   });
 
-  it.skipIf(!hasSharedData())('matches MNE on EEGMMIDB S001 (within the quantisation step)', async () => {
+  needs(missingSharedData())('matches MNE on EEGMMIDB S001 (within the quantisation step)', async () => {
     const fx = readFixture(import.meta.url, 'edf_mne');
     const runs = fx.config<{ runs: Record<string, RunCfg> }>().runs;
     for (const [run, cfg] of Object.entries(runs)) {
@@ -65,7 +66,7 @@ describe('EDF/EDF+ reader', () => {
     fx.dispose();
   });
 
-  it.skipIf(!hasSharedData())('loads all 14 runs of S001 (run 04: 20,000 samples)', async () => {
+  needs(missingSharedData())('loads all 14 runs of S001 (run 04: 20,000 samples)', async () => {
     for (let run = 1; run <= 14; run++) {
       const name = `S001R${String(run).padStart(2, '0')}.edf`;
       const raw = await readEdfFile(join(S001, name));

@@ -1,4 +1,4 @@
-import { ByteReader, asBytes, readFileBytes, type BytesLike, type ReadOptions } from './bytes.js';
+import { ByteReader, asBytes, type BytesLike, type ReadOptions } from './bytes.js';
 import { parseTals } from './edf-annotations.js';
 import type { ChannelInfo, EegEvent, Raw } from './types.js';
 
@@ -175,16 +175,4 @@ export function readEdf(bytes: BytesLike, opts: EdfReadOptions = {}): Raw {
   events.sort((a, b) => a.onset - b.onset);
   if (annIdx.length > 0) meta.recordOnsets = recordOnsets;
   return { channels, sampleRate, signals, events, startTime, meta };
-}
-
-/**
- * Node convenience: reads an EDF/EDF+ file from disk with {@link readEdf}.
- *
- * @example
- * ```ts
- * const raw = await readEdfFile('S001R04.edf');
- * ```
- */
-export async function readEdfFile(path: string, opts: Omit<EdfReadOptions, 'file'> = {}): Promise<Raw> {
-  return readEdf(await readFileBytes(path, 'edf'), { ...opts, file: path });
 }

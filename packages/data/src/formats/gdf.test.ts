@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, hasSharedData, loadFixture, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
-import { readEdf, readEdfFile } from './edf.js';
+import { assertClose, loadFixture, readFixture, sharedDataDir, needs, missingSharedData, firstMissing } from '@nnkit/tooling-testing';
+import { readEdf } from './edf.js';
+import { readEdfFile } from '../node/read-files.js';
 import { EegFormatError } from './errors.js';
 import { readGdf } from './gdf.js';
 import { rawToArray } from './raw.js';
@@ -31,7 +32,7 @@ describe('GDF reader', () => {
     fx.dispose();
   });
 
-  it.skipIf(!hasSharedData() || !save2gdf)('reads back a save2gdf conversion of S001R04.edf', async () => {
+  needs(firstMissing(missingSharedData(), save2gdf ? undefined : 'no save2gdf (Debian biosig-tools)'))('reads back a save2gdf conversion of S001R04.edf', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnkit-gdf-'));
     try {
       const src = join(sharedDataDir(), 'eegmmidb', 'S001', 'S001R04.edf');

@@ -1,4 +1,4 @@
-import { ByteReader, asBytes, latin1, readFileBytes, type BytesLike, type ReadOptions } from './bytes.js';
+import { ByteReader, asBytes, latin1, type BytesLike, type ReadOptions } from './bytes.js';
 import { gdfEventsToEvents, parseGdfEventTable } from './gdf-events.js';
 import type { ChannelInfo, Raw } from './types.js';
 
@@ -181,16 +181,4 @@ export function readGdf(bytes: BytesLike, opts: ReadOptions = {}): Raw {
   const startTime = v2 ? gdfDate(r, 168) : undefined;
   const info: ChannelInfo[] = channels.map(({ samplesPerRecord: _s, gdfType: _g, lowpass: _l, highpass: _h, notch: _n, ...c }) => c);
   return { channels: info, sampleRate, signals, events, startTime, meta };
-}
-
-/**
- * Node convenience: reads a GDF file from disk with {@link readGdf}.
- *
- * @example
- * ```ts
- * const raw = await readGdfFile('A01T.gdf');
- * ```
- */
-export async function readGdfFile(path: string): Promise<Raw> {
-  return readGdf(await readFileBytes(path, 'gdf'), { file: path });
 }

@@ -1,20 +1,19 @@
 // Owned by one area; an explicit list of named exports.
 export { EegFormatError, type EegFormatName } from './errors.js';
-export { asBytes, readFileBytes, type BytesLike, type ReadOptions } from './bytes.js';
+export { asBytes, type BytesLike, type ReadOptions } from './bytes.js';
 export type { ChannelInfo, EegEvent, Raw } from './types.js';
 export { rawToArray, pickChannels, type ChannelArray } from './raw.js';
-export { readEdf, readEdfFile, type EdfReadOptions, type EdfSignalHeader } from './edf.js';
+export { readEdf, type EdfReadOptions, type EdfSignalHeader } from './edf.js';
 export { parseTals, type RecordTals } from './edf-annotations.js';
 export {
   readWfdbAnnotations,
-  readWfdbAnnotationsFile,
   type WfdbAnnotation,
   type WfdbAnnotations,
   type WfdbReadOptions,
 } from './wfdb-annotations.js';
-export { readMat5, readMat5File, nodeInflater, type Mat5ReadOptions } from './mat5.js';
-export { readMat73, readMat73File } from './mat73.js';
-export { readMat, readMatFile } from './mat.js';
+export { readMat5, type Mat5ReadOptions } from './mat5.js';
+export { readMat73 } from './mat73.js';
+export { readMat } from './mat.js';
 export {
   matToRowMajor,
   matGet,
@@ -31,6 +30,6 @@ export {
   type MatSparse,
   type MatUnsupported,
 } from './mat-types.js';
-export { readGdf, readGdfFile, type GdfChannelHeader } from './gdf.js';
+export { readGdf, type GdfChannelHeader } from './gdf.js';
 export { GDF_EVENT_NAMES, gdfEventsToEvents, type GdfEventTable } from './gdf-events.js';
 export { inflateBounded, DEFAULT_MAX_INFLATED_BYTES } from './inflate.js';

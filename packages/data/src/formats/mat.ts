@@ -1,5 +1,5 @@
-import { asBytes, latin1, readFileBytes, type BytesLike } from './bytes.js';
-import { nodeInflater, readMat5, type Mat5ReadOptions } from './mat5.js';
+import { asBytes, latin1, type BytesLike } from './bytes.js';
+import { readMat5, type Mat5ReadOptions } from './mat5.js';
 import { readMat73 } from './mat73.js';
 import type { MatFile } from './mat-types.js';
 
@@ -15,19 +15,4 @@ export async function readMat(bytes: BytesLike, opts: Mat5ReadOptions = {}): Pro
   const u8 = asBytes(bytes);
   const v73 = u8.length >= 128 && (latin1(u8, 0, 10) === 'MATLAB 7.3' || (u8[124] === 0 && u8[125] === 2 && latin1(u8, 126, 128) === 'IM'));
   return v73 ? readMat73(u8, opts.file !== undefined ? { file: opts.file } : {}) : readMat5(u8, opts);
-}
-
-/**
- * Node convenience: reads a MAT file of any supported version from disk.
- *
- * @example
- * ```ts
- * const mat = await readMatFile('B0101T.mat');
- * ```
- */
-export async function readMatFile(path: string, opts: Omit<Mat5ReadOptions, 'file'> = {}): Promise<MatFile> {
-  const inflate = opts.inflate ?? (await nodeInflater());
-  const o: Mat5ReadOptions = { ...opts, file: path };
-  if (inflate) o.inflate = inflate;
-  return readMat(await readFileBytes(path, 'mat5'), o);
 }

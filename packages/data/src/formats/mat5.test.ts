@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { zlibSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, hasSharedData, loadFixture, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
+import { assertClose, loadFixture, readFixture, sharedDataDir, needs, missingSharedData } from '@nnkit/tooling-testing';
 import { EegFormatError } from './errors.js';
-import { readMat5, readMat5File } from './mat5.js';
+import { readMat5 } from './mat5.js';
+import { readMat5File } from '../node/read-files.js';
 import { matGet, matToFloat64, matToRowMajor, type MatCell, type MatChar, type MatNumeric, type MatSparse, type MatStruct } from './mat-types.js';
 
 describe('MAT v5 reader', () => {
@@ -59,7 +60,7 @@ describe('MAT v5 reader', () => {
     expect(Object.keys(mat.variables)).toEqual(['txt']);
   });
 
-  it.skipIf(!hasSharedData())('loads all 45 BCI IV 2b files equal to scipy.loadmat', async () => {
+  needs(missingSharedData())('loads all 45 BCI IV 2b files equal to scipy.loadmat', async () => {
     const dir = join(sharedDataDir(), 'bciciv2b');
     const fx = readFixture(import.meta.url, 'mat_bciciv2b');
     const cfg = fx.config<Record<string, { shape: number[]; sum: number; abssum: number; first: number[]; x_5_2_7: number; labelShape: number[]; labelCounts: number[]; labelFirst: number[] }>>();

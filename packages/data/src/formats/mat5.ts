@@ -1,4 +1,4 @@
-import { ByteReader, asBytes, latin1, readFileBytes, type BytesLike, type ReadOptions } from './bytes.js';
+import { ByteReader, asBytes, latin1, type BytesLike, type ReadOptions } from './bytes.js';
 import { DEFAULT_MAX_INFLATED_BYTES, inflateBounded } from './inflate.js';
 import type { MatFile, MatNumericClass, MatTypedArray, MatValue } from './mat-types.js';
 
@@ -283,41 +283,4 @@ export function readMat5(bytes: BytesLike, opts: Mat5ReadOptions = {}): MatFile 
     p = res.next;
   }
   return { header, version: 5, variables };
-}
-
-/**
- * Node convenience: reads a MAT v5 file from disk with {@link readMat5}.
- *
- * @example
- * ```ts
- * const mat = await readMat5File('B0101T.mat');
- * ```
- */
-export async function readMat5File(path: string, opts: Omit<Mat5ReadOptions, 'file'> = {}): Promise<MatFile> {
-  const bytes = await readFileBytes(path, 'mat5');
-  const inflate = opts.inflate ?? (await nodeInflater());
-  return readMat5(bytes, inflate ? { ...opts, inflate, file: path } : { ...opts, file: path });
-}
-
-/**
- * Node's native zlib as a bounded inflater for {@link Mat5ReadOptions.inflate}, or `undefined`
- * where `node:zlib` is unavailable (browsers).
- *
- * @example
- * ```ts
- * const inflate = await nodeInflater();
- * const mat = readMat5(bytes, inflate ? { inflate } : {});
- * ```
- */
-export async function nodeInflater(): Promise<((z: Uint8Array, maxBytes: number) => Uint8Array) | undefined> {
-  try {
-    const zlib = await import('node:zlib');
-    return (z, maxBytes) => {
-      // finishFlush tolerates streams without a final block, as MATLAB's reader does.
-      const out = zlib.inflateSync(z, { maxOutputLength: Math.max(1, maxBytes), finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    };
-  } catch {
-    return undefined;
-  }
 }

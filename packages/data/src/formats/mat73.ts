@@ -1,4 +1,4 @@
-import { asBytes, latin1, readFileBytes, type BytesLike, type ReadOptions } from './bytes.js';
+import { asBytes, latin1, type BytesLike, type ReadOptions } from './bytes.js';
 import { EegFormatError } from './errors.js';
 import type { MatFile, MatNumericClass, MatTypedArray, MatValue } from './mat-types.js';
 
@@ -131,16 +131,4 @@ export async function readMat73(bytes: BytesLike, opts: ReadOptions = {}): Promi
       fs.unlink(tmp);
     }
   }
-}
-
-/**
- * Node convenience: reads a MAT v7.3 file from disk with {@link readMat73}.
- *
- * @example
- * ```ts
- * const mat = await readMat73File('big.mat');
- * ```
- */
-export async function readMat73File(path: string): Promise<MatFile> {
-  return readMat73(await readFileBytes(path, 'mat73'), { file: path });
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@nnkit/tensor';
-import { hasSharedData, readFixture, sharedDataDir } from '@nnkit/tooling-testing';
+import { readFixture, sharedDataDir, needs, missingSharedData } from '@nnkit/tooling-testing';
 import { EegFormatError } from './errors.js';
-import { readWfdbAnnotations, readWfdbAnnotationsFile } from './wfdb-annotations.js';
+import { readWfdbAnnotations } from './wfdb-annotations.js';
+import { readWfdbAnnotationsFile } from '../node/read-files.js';
 
 const S001 = join(sharedDataDir(), 'eegmmidb', 'S001');
 
@@ -46,7 +47,7 @@ describe('WFDB/MIT annotation reader', () => {
     expect(() => readWfdbAnnotations(build([(59 << 10), 0x0001]))).toThrow(/SKIP/);
   });
 
-  it.skipIf(!hasSharedData())('matches the numpy decoder on EEGMMIDB S001 (run 04: 15 T0, 8 T1, 7 T2)', async () => {
+  needs(missingSharedData())('matches the numpy decoder on EEGMMIDB S001 (run 04: 15 T0, 8 T1, 7 T2)', async () => {
     const fx = readFixture(import.meta.url, 'wfdb_events');
     const cfg = fx.config<Record<string, { fs: number; descriptions: string[]; durations: number[]; codes: number[] }>>();
     for (const [run, c] of Object.entries(cfg)) {

@@ -1,4 +1,4 @@
-import { ByteReader, asBytes, latin1, readFileBytes, type BytesLike, type ReadOptions } from './bytes.js';
+import { ByteReader, asBytes, latin1, type BytesLike, type ReadOptions } from './bytes.js';
 import type { EegEvent } from './types.js';
 
 /** One annotation of a WFDB/MIT annotation file, as stored. */
@@ -120,16 +120,4 @@ export function readWfdbAnnotations(bytes: BytesLike, opts: WfdbReadOptions = {}
     return { onset: an.sample / fs, duration: Number.isFinite(duration) ? duration : 0, description, code: an.code };
   });
   return { annotations, sampleRate, events };
-}
-
-/**
- * Node convenience: reads a WFDB annotation file from disk with {@link readWfdbAnnotations}.
- *
- * @example
- * ```ts
- * const { events } = await readWfdbAnnotationsFile('S001R04.edf.event');
- * ```
- */
-export async function readWfdbAnnotationsFile(path: string, opts: Omit<WfdbReadOptions, 'file'> = {}): Promise<WfdbAnnotations> {
-  return readWfdbAnnotations(await readFileBytes(path, 'wfdb-annotations'), { ...opts, file: path });
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Tensor, memory } from '@tensorflow/tfjs-core';
 import { initBackend } from '@nnkit/tensor';
-import { hasSharedData, sharedDataDir } from '@nnkit/tooling-testing';
+import { sharedDataDir, needs, missingSharedData, firstMissing } from '@nnkit/tooling-testing';
 import { IrisDataset, irisSplits, loadIris } from './load-iris.js';
 import { DataLoader } from '../core/data-loader.js';
 import { disposeBatch } from '../core/collate.js';
@@ -23,7 +23,7 @@ describe('iris', () => {
   });
 
   const csv = join(sharedDataDir(), 'iris.csv');
-  it.skipIf(!hasSharedData() || !existsSync(csv))('matches ../shared/data/iris.csv row by row', () => {
+  needs(firstMissing(missingSharedData(), existsSync(csv) ? undefined : `no ${csv}`))('matches ../shared/data/iris.csv row by row', () => {
     const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
     const d = loadIris();
     expect(rows.length).toBe(150);

@@ -1,8 +1,9 @@
 import { initBackend } from '@nnkit/tensor';
 import type { Module } from '@nnkit/nn';
 import { assertClose, readFixture, withPrefix } from '@nnkit/tooling-testing';
+import { disableDropout, parityCases } from '@nnkit/tooling-testing/parity';
 import { keep, memory, mul, sum, type Tensor, variable, variableGrads } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { TemporalBlock } from '../blocks/temporal-block.js';
 import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { EEGInceptionTCN } from './eeg-inception-tcn.js';
@@ -65,16 +66,14 @@ function build(name: string, cfg: Cfg): Callable {
   return builders[kind]!(cfg) as Callable;
 }
 
-function disableDropout(m: Module): void {
-  for (const mod of m.modules()) if (mod.constructor.name.startsWith('Dropout')) (mod as unknown as { p: number }).p = 0;
-}
-
 beforeAll(async () => {
   await initBackend();
 });
 
-describe.each(cases)('parity with shared/reference/eeg.py: %s', (name) => {
-  it('loads the state_dict strictly and matches eval outputs, train outputs, gradients and BN statistics', () => {
+parityCases(
+  'parity with shared/reference/eeg.py: loads the state_dict strictly and matches eval outputs, train outputs, gradients and BN statistics',
+  cases,
+  (name) => {
     const fx = readFixture(import.meta.url, name);
     const cfg = fx.config<Cfg>();
     const model = build(name, cfg);
@@ -112,5 +111,6 @@ describe.each(cases)('parity with shared/reference/eeg.py: %s', (name) => {
     expect(memory().numTensors).toBe(before);
     model.dispose();
     fx.dispose();
-  });
-});
+  },
+  { name: (name) => name },
+);

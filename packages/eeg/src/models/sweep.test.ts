@@ -1,10 +1,11 @@
 import { initBackend } from '@nnkit/tensor';
 import { loadSafetensors, readSafetensors, type Module } from '@nnkit/nn';
-import { checkModuleCase, withPrefix } from '@nnkit/tooling-testing';
+import { prepareSweep, withPrefix } from '@nnkit/tooling-testing';
+import { checkModuleCase, parityCases } from '@nnkit/tooling-testing/parity';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { TemporalBlock } from '../blocks/temporal-block.js';
 import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { EEGInceptionTCN } from './eeg-inception-tcn.js';
@@ -14,9 +15,12 @@ import { TemporalInception } from './temporal-inception.js';
 
 // Random-configuration parity sweep against shared/reference/eeg.py. The cases are drawn and
 // written by tooling/parity/sweeps/sweep_eeg.py; run both with `tooling/parity/sweep eeg SEED COUNT`.
-// Without NNKIT_SWEEP_DIR (the normal test run) this file only reports itself as skipped.
-const dir = process.env.NNKIT_SWEEP_DIR;
-const files = dir ? readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort() : [];
+// The normal test run draws a small fixed-seed sweep itself when Debian PyTorch and ../shared/reference
+// are present (prepareSweep), and reports the file as skipped with the reason otherwise.
+const sweep = prepareSweep('eeg', { seed: 0, count: 2 });
+const dir = sweep.dir;
+const files = sweep.files;
+afterAll(() => sweep.cleanup());
 
 const conditioned: string[] = [];
 afterAll(() => {
@@ -38,10 +42,10 @@ beforeAll(async () => {
   if (dir) await initBackend((process.env.NNKIT_SWEEP_BACKEND ?? 'wasm') as 'wasm' | 'cpu');
 });
 
-if (!dir) it.skip('random-configuration sweep vs PyTorch: run `tooling/parity/sweep eeg SEED COUNT` (needs Debian python3-torch)', () => {});
-
-describe.runIf(files.length > 0).each(files)('random-configuration sweep vs shared/reference/eeg.py: %s', (file) => {
-  it('loads the state_dict strictly; eval/train outputs, gradients and BN statistics match', () => {
+parityCases(
+  `random-configuration sweep vs shared/reference/eeg.py (${sweep.source}) — loads the state_dict strictly; eval/train outputs, gradients and BN statistics match`,
+  files,
+  (file) => {
     const bytes = new Uint8Array(readFileSync(join(dir!, file)));
     const cfg = JSON.parse(readSafetensors(bytes).metadata.config!) as Cfg;
     const t = loadSafetensors(bytes);
@@ -51,5 +55,6 @@ describe.runIf(files.length > 0).each(files)('random-configuration sweep vs shar
     checkModuleCase(model, t, name, conditioned);
     model.dispose();
     for (const v of Object.values(t)) v.dispose();
-  });
-});
+  },
+  { name: (f) => f, missing: sweep.missing, leaks: false }, // checkModuleCase counts tensors around the module check itself
+);

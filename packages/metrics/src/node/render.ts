@@ -1,12 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import { View, parse } from 'vega';
-import { type TopLevelSpec, compile } from 'vega-lite';
+import { loadOptionalPeer } from '@nnkit/tensor';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Plot } from '../plots/types.js';
 
+// vega, vega-lite and @resvg/resvg-js (a native binary) are optional peer dependencies, loaded
+// on first use: installing @nnkit/metrics (or train, eeg) does not pull the plotting stack.
+const vega = (where: string): Promise<typeof import('vega')> => loadOptionalPeer('vega', where, () => import('vega'));
+const vegaLite = (where: string): Promise<typeof import('vega-lite')> => loadOptionalPeer('vega-lite', where, () => import('vega-lite'));
+const resvg = (where: string): Promise<typeof import('@resvg/resvg-js')> => loadOptionalPeer('@resvg/resvg-js', where, () => import('@resvg/resvg-js'));
+
 /**
- * Renders a {@link Plot} to an SVG string headlessly (Vega-Lite → Vega → SVG, no canvas).
+ * Renders a {@link Plot} to an SVG string headlessly (Vega-Lite → Vega → SVG, no canvas). Needs the
+ * optional packages `vega` and `vega-lite` (a `NotSupportedError` names the one missing).
  * A string argument is taken to be SVG already and returned as is.
  *
  * @example
@@ -17,6 +23,7 @@ import type { Plot } from '../plots/types.js';
  */
 export async function renderSvg(plot: Plot | string): Promise<string> {
   if (typeof plot === 'string') return plot;
+  const [{ View, parse }, { compile }] = await Promise.all([vega('renderSvg'), vegaLite('renderSvg')]);
   const vg = compile(plot.spec as unknown as TopLevelSpec).spec;
   const view = new View(parse(vg), { renderer: 'none' });
   try {
@@ -38,7 +45,7 @@ export interface RenderPngOptions {
 
 /**
  * Renders a {@link Plot} (or an SVG string) to PNG bytes with resvg (Rust, prebuilt binary
- * shipped in its npm package). Text uses the system's fonts.
+ * shipped in its npm package; the optional package `@resvg/resvg-js`). Text uses the system's fonts.
  *
  * @example
  * ```ts
@@ -50,7 +57,8 @@ export async function renderPng(plot: Plot | string, opts: RenderPngOptions = {}
   const svg = await renderSvg(plot);
   const scale = opts.scale ?? 2;
   if (!(scale > 0)) throw new Error(`renderPng: expected scale > 0, got ${scale}`);
-  const resvg = new Resvg(svg, {
+  const { Resvg } = await resvg('renderPng');
+  const r = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: {
@@ -60,7 +68,7 @@ export async function renderPng(plot: Plot | string, opts: RenderPngOptions = {}
       ...(opts.fontFiles ? { fontFiles: opts.fontFiles } : {}),
     },
   });
-  return new Uint8Array(resvg.render().asPng());
+  return new Uint8Array(r.render().asPng());
 }
 
 /**

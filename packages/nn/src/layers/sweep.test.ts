@@ -1,17 +1,21 @@
 import { initBackend } from '@nnkit/tensor';
-import { checkModuleCase, withPrefix } from '@nnkit/tooling-testing';
+import { prepareSweep, withPrefix } from '@nnkit/tooling-testing';
+import { checkModuleCase, parityCases } from '@nnkit/tooling-testing/parity';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import * as nn from '../index.js';
 import type { Module } from '../module.js';
 
 // Random-configuration parity sweep of the layers against torch.nn. The cases are drawn and
 // written by tooling/parity/sweeps/sweep_nn.py; run both with `tooling/parity/sweep nn SEED COUNT`.
-// Without NNKIT_SWEEP_DIR (the normal test run) this file only reports itself as skipped.
-const dir = process.env.NNKIT_SWEEP_DIR;
-const files = dir ? readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort() : [];
+// The normal test run draws a small fixed-seed sweep itself when Debian PyTorch and ../shared/reference
+// are present (prepareSweep), and reports the file as skipped with the reason otherwise.
+const sweep = prepareSweep('nn', { seed: 0, count: 1 });
+const dir = sweep.dir;
+const files = sweep.files;
+afterAll(() => sweep.cleanup());
 
 interface Cfg {
   cls: string;
@@ -38,10 +42,10 @@ afterAll(() => {
   if (viaFloat64.length > 0) console.log(`compared with the float64 result:\n  ${viaFloat64.join('\n  ')}`);
 });
 
-if (!dir) it.skip('random-configuration sweep vs torch.nn: run `tooling/parity/sweep nn SEED COUNT` (needs Debian python3-torch)', () => {});
-
-describe.runIf(files.length > 0).each(files)('random-configuration sweep vs torch.nn: %s', (file) => {
-  it('loads the state_dict strictly; eval/train outputs, gradients and running statistics match', () => {
+parityCases(
+  `random-configuration sweep vs torch.nn (${sweep.source}) — loads the state_dict strictly; eval/train outputs, gradients and running statistics match`,
+  files,
+  (file) => {
     const bytes = new Uint8Array(readFileSync(join(dir!, file)));
     const cfg = JSON.parse(nn.readSafetensors(bytes).metadata.config!) as Cfg;
     const t = nn.loadSafetensors(bytes);
@@ -51,5 +55,6 @@ describe.runIf(files.length > 0).each(files)('random-configuration sweep vs torc
     checkModuleCase(model, t, name, viaFloat64);
     model.dispose();
     for (const v of Object.values(t)) v.dispose();
-  });
-});
+  },
+  { name: (f) => f, missing: sweep.missing, leaks: false }, // checkModuleCase counts tensors around the module check itself
+);

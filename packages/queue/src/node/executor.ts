@@ -42,7 +42,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  *
  * @example
  * ```ts
- * import { gridSearch } from '@nnkit/train';
+ * import { gridSearch } from '@nnkit/train/node';
  * import { queueExecutor } from '@nnkit/queue/node';
  * const res = await gridSearch({
  *   space: { lr: [1e-3, 1e-2], dropout: [0.25, 0.5] }, cv: 5,

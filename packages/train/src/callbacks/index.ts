@@ -5,4 +5,3 @@ export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint
 export { LRSchedulerStep, type LRSchedulerStepOptions, type SteppableScheduler } from './lr-scheduler-step.js';
 export { CSVLogger, JSONLLogger, type LoggerOptions } from './loggers.js';
 export { NaNGuard, NonFiniteLossError, type NaNGuardOptions } from './nan-guard.js';
-export { ProgressBar, type ProgressBarOptions } from './progress-bar.js';

@@ -1,4 +1,5 @@
 import type { SingleBar } from 'cli-progress';
+import { loadOptionalPeer } from '@nnkit/tensor';
 import type { Runner } from '../runner/runner.js';
 import type { Logs } from '../runner/types.js';
 import type { Callback } from './callback.js';
@@ -40,7 +41,7 @@ export class ProgressBar implements Callback {
 
   async onTrainBegin(runner: Runner): Promise<void> {
     if (!this.enabled) return;
-    const mod = await import('cli-progress');
+    const mod = await loadOptionalPeer('cli-progress', 'ProgressBar', () => import('cli-progress'));
     const Bar = mod.SingleBar ?? (mod as unknown as { default: typeof mod }).default.SingleBar;
     this.metric = this.opts.metric ?? `dev_${runner.scoreName}`;
     const total = runner.state.totalSteps ?? 0;

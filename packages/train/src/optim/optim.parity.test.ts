@@ -1,12 +1,11 @@
 import { initBackend } from '@nnkit/tensor';
 import { Parameter } from '@nnkit/nn';
-import { assertClose, readFixture } from '@nnkit/tooling-testing';
+import { assertClose, needs, parityCases, prepareSweep, readFixture, readFixtureConfig } from '@nnkit/tooling-testing';
 import { clone, type Tensor } from '@tensorflow/tfjs-core';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD, disposeStateDict } from './index.js';
+import { Adam, AdamW, type Optimizer, type OptimizerStateDict, RMSprop, SGD, clipGradNorm_, clipGradValue_, disposeStateDict } from './index.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -21,16 +20,22 @@ interface Config {
   param_groups5: (Record<string, unknown> & { params: number[] })[];
 }
 
-// With NNKIT_SWEEP_DIR (tooling/parity/sweep optim SEED COUNT) the same checks run on random
-// hyper-parameter sets drawn by tooling/parity/sweeps/sweep_optim.py instead of the fixtures.
-const sweepDir = process.env.NNKIT_SWEEP_DIR;
-const fixtureUrl = sweepDir ? pathToFileURL(join(sweepDir, 'sweep.test.ts')).href : import.meta.url;
-const CASES = sweepDir
-  ? readdirSync(join(sweepDir, '__fixtures__')).filter((f) => f.endsWith('.safetensors')).map((f) => f.replace(/\.safetensors$/, '')).sort()
-  : [
-      'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
-      'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
-    ];
+// Besides the committed fixtures, a small fixed-seed sweep of random hyper-parameter sets drawn
+// by tooling/parity/sweeps/sweep_optim.py runs the same checks when Debian PyTorch and
+// ../shared/reference are present (`tooling/parity/sweep optim SEED COUNT` for a larger one).
+const sweep = prepareSweep('optim', { seed: 0, count: 1 });
+afterAll(() => sweep.cleanup());
+const FIXTURE_CASES = [
+  'sgd_plain', 'sgd_momentum', 'sgd_nesterov', 'adam', 'adam_amsgrad_wd', 'adam_maximize',
+  'adamw', 'adamw_amsgrad_max', 'rmsprop', 'rmsprop_centered_momentum', 'rmsprop_centered', 'rmsprop_momentum',
+];
+/** Fixture name → the test URL whose `__fixtures__` folder holds it. */
+const urls = new Map<string, string>([...FIXTURE_CASES, 'clip'].map((n) => [n, import.meta.url]));
+if (sweep.dir) {
+  const sweepUrl = pathToFileURL(join(sweep.dir, 'sweep.test.ts')).href;
+  for (const f of sweep.files) urls.set(`sweep ${f.replace(/\.safetensors$/, '')}`, sweepUrl);
+}
+const CASES = [...urls.keys()].filter((n) => n !== 'clip');
 
 const camel = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
@@ -49,7 +54,7 @@ function build(cfg: Config, params: Parameter[]): Optimizer<{ lr: number }> {
 const fixtures = new Map<string, ReturnType<typeof readFixture>>();
 const fx = (name: string): ReturnType<typeof readFixture> => {
   let f = fixtures.get(name);
-  if (!f) fixtures.set(name, (f = readFixture(name === 'clip' ? import.meta.url : fixtureUrl, name)));
+  if (!f) fixtures.set(name, (f = readFixture(urls.get(name)!, name.replace(/^sweep /, ''))));
   return f;
 };
 afterAll(() => { for (const f of fixtures.values()) f.dispose(); });
@@ -70,8 +75,10 @@ function run(name: string, from: number, to: number, params: Parameter[], opt: O
   }
 }
 
-describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
-  it('one step within 1e-5 and ten steps within 1e-4 (two param groups, a step without grad)', () => {
+if (sweep.missing) needs(sweep.missing)('random hyper-parameter sweep vs torch.optim (`tooling/parity/sweep optim SEED COUNT`)', () => {});
+
+describe('optimizers match PyTorch 1.13', () => {
+  parityCases('one step within 1e-5 and ten steps within 1e-4 (two param groups, a step without grad)', CASES, (name) => {
     const f = fx(name);
     const cfg = f.config<Config>();
     const params = [0, 1, 2].map((i) => new Parameter(clone(f.get(`in.p${i}`))));
@@ -84,9 +91,9 @@ describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
     opt.zeroGrad();
     opt.dispose();
     params.forEach((p) => p.dispose());
-  });
+  }, { name: (n) => n, leaks: false });
 
-  it('stateDict after 5 steps, loaded into a fresh optimizer, continues bit-for-bit', () => {
+  parityCases('stateDict after 5 steps, loaded into a fresh optimizer, continues bit-for-bit', CASES, (name) => {
     const f = fx(name);
     const cfg = f.config<Config>();
     const a = [0, 1, 2].map((i) => new Parameter(clone(f.get(`in.p${i}`))));
@@ -116,28 +123,32 @@ describe.each(CASES)('%s matches PyTorch 1.13', (name) => {
     c.forEach((p, i) => assertClose(p.data, f.get(`after.10.p${i}`), { atol: 1e-4, rtol: 1e-4, name: `${name} loaded p${i}` }));
     for (const o of [optA, optB, optC]) { o.zeroGrad(); o.dispose(); }
     for (const p of [...a, ...b, ...c]) p.dispose();
-  });
+  }, { name: (n) => n, leaks: false });
 });
 
-describe('clipGradNorm_ / clipGradValue_', () => {
-  it('match torch.nn.utils', async () => {
-    const { clipGradNorm_, clipGradValue_ } = await import('./index.js');
+type ClipConfig = { cases: { name: string; max_norm: number; norm_type: number | 'inf'; total_norm: number }[]; clip_value: number };
+
+describe('clipGradNorm_ / clipGradValue_ match torch.nn.utils', () => {
+  const mk = (): Parameter[] => [0, 1, 2].map((i) => {
     const f = fx('clip');
-    const cfg = f.config<{ cases: { name: string; max_norm: number; norm_type: number | 'inf'; total_norm: number }[]; clip_value: number }>('config');
-    const mk = (): Parameter[] => [0, 1, 2].map((i) => {
-      const p = new Parameter(clone(f.get(`in.g${i}`)));
-      p.setGrad(clone(f.get(`in.g${i}`)));
-      return p;
-    });
-    for (const c of cfg.cases) {
-      const ps = mk();
-      const total = clipGradNorm_(ps, c.max_norm, c.norm_type === 'inf' ? Infinity : c.norm_type);
-      expect(total).toBeCloseTo(c.total_norm, 4);
-      ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.${c.name}.g${i}`), { atol: 1e-6, rtol: 1e-5, name: `${c.name} g${i}` }));
-      ps.forEach((p) => p.dispose());
-    }
+    const p = new Parameter(clone(f.get(`in.g${i}`)));
+    p.setGrad(clone(f.get(`in.g${i}`)));
+    return p;
+  });
+
+  parityCases('clipGradNorm_', readFixtureConfig<ClipConfig>(import.meta.url, 'clip').cases, (c) => {
+    const f = fx('clip');
     const ps = mk();
-    clipGradValue_(ps, cfg.clip_value);
+    const total = clipGradNorm_(ps, c.max_norm, c.norm_type === 'inf' ? Infinity : c.norm_type);
+    expect(total).toBeCloseTo(c.total_norm, 4);
+    ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.${c.name}.g${i}`), { atol: 1e-6, rtol: 1e-5, name: `${c.name} g${i}` }));
+    ps.forEach((p) => p.dispose());
+  }, { leaks: false });
+
+  it('clipGradValue_', () => {
+    const f = fx('clip');
+    const ps = mk();
+    clipGradValue_(ps, f.config<ClipConfig>('config').clip_value);
     ps.forEach((p, i) => assertClose(p.grad as Tensor, f.get(`out.value.g${i}`), { atol: 0, rtol: 0 }));
     ps.forEach((p) => p.dispose());
   });

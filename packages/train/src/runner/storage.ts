@@ -1,3 +1,4 @@
+import { NotSupportedError } from '@nnkit/tensor';
 /**
  * Where the Runner keeps models and checkpoints: a tiny key → bytes store. Keys are paths
  * (`runs/best.safetensors`). Implementations: {@link nodeStorage} (files), {@link memoryStorage}
@@ -23,7 +24,18 @@ const enc = new TextEncoder();
 const toBytes = (d: Uint8Array | string): Uint8Array => (typeof d === 'string' ? enc.encode(d) : d);
 
 /**
- * Files on disk (Node). `node:fs` is imported lazily, so this module also loads in browsers.
+ * A Node built-in module without an `import` (so no bundler pulls `node:*` into a browser build
+ * of `@nnkit/train`): `process.getBuiltinModule` (Node ≥ 20.16).
+ */
+function nodeBuiltin<T>(id: string): T {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof get !== 'function') throw new NotSupportedError('nodeStorage', `needs Node ≥ 20.16 (process.getBuiltinModule) to load '${id}'; in a browser use indexedDbStorage() or downloadStorage()`);
+  return get(id) as T;
+}
+
+/**
+ * Files on disk (Node). `node:fs` is loaded at first use through `process.getBuiltinModule`,
+ * so this module imports nothing Node-only and also loads in browsers.
  *
  * @example
  * ```ts
@@ -31,8 +43,8 @@ const toBytes = (d: Uint8Array | string): Uint8Array => (typeof d === 'string' ?
  * ```
  */
 export function nodeStorage(): ModelStorage {
-  const fs = async (): Promise<typeof import('node:fs/promises')> => import('node:fs/promises');
-  const path = async (): Promise<typeof import('node:path')> => import('node:path');
+  const fs = async (): Promise<typeof import('node:fs/promises')> => nodeBuiltin('node:fs/promises');
+  const path = async (): Promise<typeof import('node:path')> => nodeBuiltin('node:path');
   return {
     async write(p, data) {
       const [f, pa] = await Promise.all([fs(), path()]);

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keep, memory, mul, sum, type Tensor, tidy, variable, variableGrads } from '@tensorflow/tfjs-core';
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, readFixture, withPrefix } from '@nnkit/tooling-testing';
+import { assertClose, parityCases, readFixture, withPrefix } from '@nnkit/tooling-testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Module } from '../../module.js';
 import * as L from './index.js';
@@ -103,14 +103,17 @@ describe('basic layers: parity with PyTorch 1.13 (wasm)', () => {
     await initBackend();
   });
   it('has fixtures', () => expect(cases.length).toBeGreaterThan(40));
-  for (const name of cases) it(name, () => runCase(name));
+  parityCases('every fixture case', cases, runCase, { name: (n) => n });
 });
 
 describe('basic layers: parity with PyTorch 1.13 (cpu)', () => {
   beforeAll(async () => {
     await initBackend('cpu');
   });
-  for (const name of cases.filter((c) => /^(linear_4_6|lwc_6_3|bn1d_3_mom_none|bn2d_5_eeg|ln_4x6|gelu|elu_alpha|softmax_1|log_softmax_0|grl_07)$/.test(c))) {
-    it(name, () => runCase(name));
-  }
+  parityCases(
+    'a sample of the fixture cases',
+    cases.filter((c) => /^(linear_4_6|lwc_6_3|bn1d_3_mom_none|bn2d_5_eeg|ln_4x6|gelu|elu_alpha|softmax_1|log_softmax_0|grl_07)$/.test(c)),
+    runCase,
+    { name: (n) => n },
+  );
 });

@@ -1,8 +1,8 @@
 import { initBackend } from '@nnkit/tensor';
-import { assertClose, readFixture, withPrefix } from '@nnkit/tooling-testing';
+import { assertClose, type Fixture, parityCases, readFixture, readFixtureConfig, withPrefix } from '@nnkit/tooling-testing';
 import { add, grads, memory, mul, randomNormal, scalar, sub, sum, tensor, tidy, variableGrads, zeros, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShapeError } from '../../errors.js';
 import type { Module } from '../../module.js';
 import { Chomp1d } from './chomp.js';
@@ -24,28 +24,42 @@ function build(c: LayerCase): Module & { call(x: Tensor): Tensor } {
   return new ctor(c.args[0], c.args[1], c.args[2], o as ConvLayerOptions);
 }
 
-function checkLayers(): void {
-  const fx = readFixture(import.meta.url, 'conv_layers');
-  for (const c of fx.config<LayerCase[]>()) {
-    const p = `${c.id}.`;
-    const m = build(c);
-    m.loadStateDict(withPrefix(fx.tensors, `${p}w.`)); // strict: same keys and shapes
-    const x = fx.get(`${p}in.x`);
-    const r = fx.get(`${p}in.r`);
-    const out = m.call(x);
-    const name = `${c.cls}(${JSON.stringify(c.args)}, ${JSON.stringify(c.kwargs)})`;
-    assertClose(out, fx.get(`${p}out`), { name: `${name} out` });
-    const named = [...m.namedParameters()];
-    const { grads: g } = variableGrads(() => sum(mul(m.call(x), r)) as never, named.map(([, q]) => q.data as Variable));
-    for (const [k, q] of named) {
-      assertClose(g[q.data.name]!, fx.get(`${p}grad.w.${k}`), { name: `${name} grad ${k}` });
-      assertClose(q.data, fx.get(`${p}after.${k}`), { name: `${name} ${k} after renorm` });
-    }
-    const gx = grads((xx: Tensor) => sum(mul(m.call(xx), r)))([x]);
-    assertClose(gx[0]!, fx.get(`${p}grad.in.x`), { name: `${name} grad x` });
-    m.dispose();
-  }
-  fx.dispose();
+const LAYER_CASES = readFixtureConfig<LayerCase[]>(import.meta.url, 'conv_layers');
+
+/** One `it` per fixture case: state_dict, output, input/weight grads and renormed weight match PyTorch. */
+function layerParity(title: string): void {
+  describe(title, () => {
+    let fx: Fixture;
+    beforeAll(() => {
+      fx = readFixture(import.meta.url, 'conv_layers');
+    });
+    afterAll(() => fx.dispose());
+    parityCases(
+      'match PyTorch: state_dict, output, input/weight grads, renormed weight',
+      LAYER_CASES,
+      (c) => {
+        const p = `${c.id}.`;
+        const m = build(c);
+        m.loadStateDict(withPrefix(fx.tensors, `${p}w.`)); // strict: same keys and shapes
+        const x = fx.get(`${p}in.x`);
+        const r = fx.get(`${p}in.r`);
+        const out = m.call(x);
+        const name = `${c.cls}(${JSON.stringify(c.args)}, ${JSON.stringify(c.kwargs)})`;
+        assertClose(out, fx.get(`${p}out`), { name: `${name} out` });
+        const named = [...m.namedParameters()];
+        const { value, grads: g } = variableGrads(() => sum(mul(m.call(x), r)) as never, named.map(([, q]) => q.data as Variable));
+        for (const [k, q] of named) {
+          assertClose(g[q.data.name]!, fx.get(`${p}grad.w.${k}`), { name: `${name} grad ${k}` });
+          assertClose(q.data, fx.get(`${p}after.${k}`), { name: `${name} ${k} after renorm` });
+        }
+        const gx = grads((xx: Tensor) => sum(mul(m.call(xx), r)))([x]);
+        assertClose(gx[0]!, fx.get(`${p}grad.in.x`), { name: `${name} grad x` });
+        for (const t of [out, value, ...Object.values(g), ...gx]) t.dispose();
+        m.dispose();
+      },
+      { name: (c) => `${c.id}: ${c.cls}(${JSON.stringify(c.args)}, ${JSON.stringify(c.kwargs)})` },
+    );
+  });
 }
 
 describe('conv layers (wasm)', () => {
@@ -53,7 +67,7 @@ describe('conv layers (wasm)', () => {
     await initBackend();
   });
 
-  it('match PyTorch: state_dict, output, input/weight grads, renormed weight', checkLayers);
+  layerParity('parity with PyTorch (wasm)');
 
   it('init, shapes, errors, repr, multAdds, no leaks', () => {
     const c = new Conv2d(1, 8, [1, 32], { padding: 'same', bias: false });
@@ -155,5 +169,5 @@ describe('conv layers (cpu)', () => {
   beforeAll(async () => {
     await initBackend('cpu');
   });
-  it('match PyTorch on cpu too', checkLayers);
+  layerParity('parity with PyTorch (cpu)');
 });

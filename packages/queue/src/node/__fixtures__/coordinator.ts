@@ -1,6 +1,6 @@
 // A coordinator in its own process, for the restart test: runs the search given as JSON in
 // argv[2] on the queue executor and prints one line per finished trial.
-import { gridSearch } from '@nnkit/train';
+import { gridSearch } from '@nnkit/train/node';
 import { queueExecutor } from '../executor.js';
 
 interface Spec {

@@ -2,7 +2,7 @@ import { memory, ones, randomNormal, zeros, type Tensor } from '@tensorflow/tfjs
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { causalConv1d, causalConv2d, conv1d, conv2d, type ConvOptions } from './conv.js';
-import { checkOpFixture } from '../../test-utils/conv-parity.js';
+import { opFixtureParity } from '../../test-utils/conv-parity.js';
 import { assertGradClose } from '../../grad-check/index.js';
 
 function runConv(op: string, x: Tensor, p: Tensor[], o: Record<string, unknown>): Tensor {
@@ -17,13 +17,9 @@ for (const backend of ['wasm', 'cpu'] as const) {
       await initBackend(backend);
     });
 
-    it('conv1d / causalConv1d: forward, input and weight gradients', () => {
-      expect(checkOpFixture(import.meta.url, 'conv1d_ops', (c, x, p, o) => runConv(c.op, x, p, o))).toBeGreaterThan(10);
-    });
+    opFixtureParity(import.meta.url, 'conv1d_ops', 'conv1d / causalConv1d: forward, input and weight gradients', (c, x, p, o) => runConv(c.op, x, p, o));
 
-    it('conv2d / causalConv2d incl. depthwise, groups, dilation, same', () => {
-      expect(checkOpFixture(import.meta.url, 'conv2d_ops', (c, x, p, o) => runConv(c.op, x, p, o))).toBeGreaterThan(10);
-    });
+    opFixtureParity(import.meta.url, 'conv2d_ops', 'conv2d / causalConv2d incl. depthwise, groups, dilation, same', (c, x, p, o) => runConv(c.op, x, p, o));
 
     // One output row (EEGNet's spatial filter (C, 1) over all electrodes): the input gradient
     // takes a broadcast-product path; check it numerically incl. padding, stride and M = 1.

@@ -2,7 +2,7 @@ import { mean, memory, mul, randomNormal, reshape, slice, type Tensor } from '@t
 import { assertGradClose } from '../../grad-check/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
-import { checkOpFixture } from '../../test-utils/conv-parity.js';
+import { opFixtureParity } from '../../test-utils/conv-parity.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d } from './adaptive-pool.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './pool.js';
 
@@ -26,9 +26,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     beforeAll(async () => {
       await initBackend(backend);
     });
-    it('max/avg pool 1d/2d: ceil mode, padding, dilation, count_include_pad, divisor_override', () => {
-      expect(checkOpFixture(import.meta.url, 'pool_ops', (c, x, _p, o) => runPool(c.op, x, o))).toBeGreaterThan(10);
-    });
+    opFixtureParity(import.meta.url, 'pool_ops', 'max/avg pool 1d/2d: ceil mode, padding, dilation, count_include_pad, divisor_override', (c, x, _p, o) => runPool(c.op, x, o));
 
     // Non-overlapping windows along the last axis take a reshape + matmul path.
     it.each([
@@ -49,9 +47,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
       for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
       assertGradClose(f, [t]);
     });
-    it('adaptive avg/max pool 1d/2d incl. non-divisible and output > input', () => {
-      expect(checkOpFixture(import.meta.url, 'adaptive_pool_ops', (c, x, _p, o) => runPool(c.op, x, o))).toBeGreaterThan(5);
-    });
+    opFixtureParity(import.meta.url, 'adaptive_pool_ops', 'adaptive avg/max pool 1d/2d incl. non-divisible and output > input', (c, x, _p, o) => runPool(c.op, x, o), { minCases: 5 });
   });
 }
 
