@@ -5,6 +5,7 @@ export { permute, flatten, unsqueeze, squeeze } from './shape.js';
 export { bmm } from './bmm.js';
 export { linear } from './linear.js';
 export { dropout, dropout2d } from './dropout.js';
+export { interpolateNearest, nearestIndices } from './interpolate.js';
 export { padNd, type PadMode, type PadOptions } from './pad.js';
 export { normalizeDim } from './dims.js';
 export { unaryCustomGrad } from './custom-unary.js';

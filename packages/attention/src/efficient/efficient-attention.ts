@@ -1,0 +1,102 @@
+import { add, matMul, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { ArgumentError, softmax } from '@nnkit/tensor';
+import { Conv2d, Module } from '@nnkit/nn';
+import { checkImage, checkPositiveInt } from '../internal/check.js';
+import { flat, pointwise } from '../internal/pointwise.js';
+
+/** Options of {@link EfficientAttention}. */
+export interface EfficientAttentionOptions {
+  /** Number of heads; `valueChannels` must be divisible by it. Default 1. */
+  headCount?: number;
+}
+
+/**
+ * Efficient attention (Shen et al. 2021, "Efficient Attention: Attention with Linear
+ * Complexities", WACV): per head, keys are normalised over positions and queries over channels,
+ * and the small `[d_k, d_v]` global context is formed first,
+ *
+ * `E = ρ_q(Q) ᵀ · (ρ_k(K) Vᵀ)` per head, `out = reprojection([E_1; …; E_h]) + x`
+ *
+ * Keys: `keys`, `queries`, `values`, `reprojection` (1×1 convs). As in the reference, a head
+ * uses `keyChannels / headCount` (floored) key channels.
+ *
+ * x: `[B, inChannels, H, W]` → `[B, inChannels, H, W]`; the map
+ * ({@link EfficientAttention.attentionMap}) is the key softmax `[B, keyChannels', H, W]`: one
+ * global attention map over the image per key channel. Time O(N·d_k·d_v), memory O(N·C) — linear in N.
+ *
+ * @example
+ * ```ts
+ * const ea = new EfficientAttention(64, 32, 64, { headCount: 4 });
+ * ea.call(tf.zeros([2, 64, 32, 48])).shape; // [2, 64, 32, 48]
+ * ```
+ */
+export class EfficientAttention extends Module {
+  readonly keys: Conv2d;
+  readonly queries: Conv2d;
+  readonly values: Conv2d;
+  readonly reprojection: Conv2d;
+  readonly headCount: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly keyChannels: number,
+    readonly valueChannels: number,
+    opts: EfficientAttentionOptions = {},
+  ) {
+    super();
+    const where = 'EfficientAttention';
+    this.headCount = opts.headCount ?? 1;
+    checkPositiveInt(where, 'in_channels', inChannels);
+    checkPositiveInt(where, 'key_channels', keyChannels);
+    checkPositiveInt(where, 'value_channels', valueChannels);
+    checkPositiveInt(where, 'head_count', this.headCount);
+    if (valueChannels % this.headCount !== 0) {
+      throw new ArgumentError(where, `value_channels (${valueChannels}) must be divisible by head_count (${this.headCount})`);
+    }
+    if (keyChannels < this.headCount) throw new ArgumentError(where, `key_channels (${keyChannels}) must be at least head_count (${this.headCount})`);
+    this.keys = this.registerModule('keys', new Conv2d(inChannels, keyChannels, 1));
+    this.queries = this.registerModule('queries', new Conv2d(inChannels, keyChannels, 1));
+    this.values = this.registerModule('values', new Conv2d(inChannels, valueChannels, 1));
+    this.reprojection = this.registerModule('reprojection', new Conv2d(valueChannels, inChannels, 1));
+  }
+
+  /** Per-head keys `[b, heads, hk, n]`, softmax over positions. */
+  private keySoftmax(xf: Tensor, b: number, n: number): Tensor {
+    const hk = Math.floor(this.keyChannels / this.headCount);
+    const used = (k: Tensor): Tensor => (hk * this.headCount === this.keyChannels ? k : slice(k, [0, 0, 0], [b, hk * this.headCount, n]));
+    return softmax(reshape(used(pointwise(this.keys, xf)), [b, this.headCount, hk, n]), 3);
+  }
+
+  /** The key softmax maps `[B, headCount·⌊keyChannels/headCount⌋, H, W]` (each sums to 1 over H, W). */
+  attentionMap(x: Tensor): Tensor {
+    return tidy(() => {
+      checkImage(this.path(), x, this.inChannels);
+      const [b, , h, w] = x.shape as [number, number, number, number];
+      const k = this.keySoftmax(flat(x), b, h * w);
+      return reshape(k, [b, k.shape[1]! * k.shape[2]!, h, w]);
+    });
+  }
+
+  /** x `[B, inChannels, H, W]` → `[B, inChannels, H, W]`. */
+  forward(x: Tensor): Tensor {
+    checkImage(this.path(), x, this.inChannels);
+    const [b, c, h, w] = x.shape as [number, number, number, number];
+    const n = h * w;
+    const heads = this.headCount;
+    const hk = Math.floor(this.keyChannels / heads);
+    const hv = this.valueChannels / heads;
+    const xf = flat(x);
+    const key = this.keySoftmax(xf, b, n); // [b, heads, hk, n]
+    let qAll = pointwise(this.queries, xf);
+    if (hk * heads !== this.keyChannels) qAll = slice(qAll, [0, 0, 0], [b, hk * heads, n]);
+    const query = softmax(reshape(qAll, [b, heads, hk, n]), 2);
+    const value = reshape(pointwise(this.values, xf), [b, heads, hv, n]);
+    const context = matMul(key, value, false, true); // [b, heads, hk, hv]
+    const attended = reshape(matMul(context, query, true, false), [b, this.valueChannels, n]); // [b, cv, n]
+    return add(reshape(pointwise(this.reprojection, attended), [b, c, h, w]), x);
+  }
+
+  override extraRepr(): string {
+    return `in_channels=${this.inChannels}, key_channels=${this.keyChannels}, value_channels=${this.valueChannels}, head_count=${this.headCount}`;
+  }
+}
