@@ -28,12 +28,12 @@ The per-subject grid search of the EEG-TCNet article on BCI IV 2b (training sess
   --grid       the grid as JSON (default {"KE":[32,64],"pe":[0.2,0.3],"L":[1,2]})
   --limit      use only the first N training trials of each subject (smoke runs)
   --queue      run the trials on a BullMQ queue in Redis; start workers with
-               nnkit-worker --queue URL --trial apps/eeg-bci/src/search-trial.ts
+               nnkit-worker --queue URL --trial apps/bci/src/search-trial.ts
   --name       queue name (default nnkit-search)
   --storage    shared folder for the trials' checkpoints (with --queue)
   --workers    worker threads without --queue (default: cores - 1)
   --data-dir   folder of B0101T.mat ... (default ../shared/data/bciciv2b)
-  --out        where results go (default apps/eeg-bci/out/search, ignored by git)
+  --out        where results go (default apps/bci/out/search, ignored by git)
   --json       print the results as one JSON object on the last line`;
 
 function fail(msg: string, code = 2): never {
