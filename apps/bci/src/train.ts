@@ -5,16 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EEGInceptionTCN, EEGNet, EEGTCNet, trainWithinSubject, type EegClassifier } from '@nnkit/eeg';
+import { trainWithinSubject } from '@nnkit/eeg';
 import { confusionMatrix, confusionMatrixPlot, trainingCurves } from '@nnkit/metrics';
 import { writePlot } from '@nnkit/metrics/plots-node';
 import { saveSafetensors } from '@nnkit/nn';
 import { backendName, initBackend } from '@nnkit/tensor';
 import { choiceFlag, defaultOut, intFlag, parseFlags, progressBar, runCommand, sharedData, UsageError, userPath } from './cli.js';
 import { DATASETS, type DatasetName, firstTrials, loadSubject } from './datasets.js';
-
-export const MODELS = ['eegtcnet', 'eegnet', 'eeg-inception-tcn'] as const;
-export type ModelName = (typeof MODELS)[number];
+import { createModel, MODELS, type ModelName } from './models.js';
 
 export const USAGE = `usage: pnpm bci train [--dataset bciciv2b|bciciv2a|eegmmidb] [--subject N[,N...]] [--model eegtcnet|eegnet|eeg-inception-tcn]
                       [--epochs N] [--seed N] [--limit N] [--data-dir DIR] [--backend wasm|cpu] [--out DIR] [--json]
@@ -33,13 +31,6 @@ article's recipe), tested after the last epoch. Writes per subject <dataset>-s<N
   --out        output folder (default apps/bci/out/train, ignored by git)
   --json       print the results as one JSON object on the last line
   --help       this text`;
-
-/** Builds a model by name. */
-export function createModel(name: ModelName, nChans: number, nClasses: number, nTimes: number): EegClassifier {
-  if (name === 'eegnet') return new EEGNet({ nChans, nClasses, nTimes });
-  if (name === 'eeg-inception-tcn') return new EEGInceptionTCN({ nChans, nClasses });
-  return new EEGTCNet({ nChans, nClasses });
-}
 
 /** One row of the per-subject table. */
 export interface TrainRow {
