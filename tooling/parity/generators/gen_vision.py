@@ -3,6 +3,7 @@ nearest-neighbour resize they rely on (@nnkit/tensor's interpolateNearest).
 
   packages/vision/src/models/__fixtures__/lenet-<case>.safetensors   common.model_case of LeNet
   packages/vision/src/models/__fixtures__/aunet-<case>.safetensors   common.model_case of AttentionUNet
+  packages/vision/src/image/__fixtures__/imagenet.safetensors         torchvision Resize / ImageNet preset
   packages/tensor/src/ops/basic/__fixtures__/nearest.safetensors     F.interpolate(mode='nearest')
                                                                      source indices (config) and a resize
 Each model case: eval and train (dropout off) outputs, input and parameter gradients of
@@ -12,11 +13,15 @@ the defaults: odd H, W, depth 2/3/4, non-default base, num_classes and in_channe
 import torch
 import torch.nn.functional as F
 
+import torchvision.transforms as T
+from torchvision.transforms._presets import ImageClassification
+
 import common
 from small import LeNet
 from vision import AttentionUNet
 
 MODELS = "packages/vision/src/models"
+IMAGE = "packages/vision/src/image"
 TENSOR = "packages/tensor/src/ops/basic"
 
 # LeNet takes 32 x 32 only (fc1 reads 16 * 5 * 5); one case (~0.8 MB: weights, gradients, state after).
@@ -55,6 +60,17 @@ def main():
     common.write(TENSOR, "nearest", {"in.x": x, "out.r9x12_to_13x25": F.interpolate(x, size=(13, 25), mode="nearest"),
                                      "out.r9x12_to_6x5": F.interpolate(x, size=(6, 5), mode="nearest")},
                  {"indices": idx})
+
+
+    # torchvision 0.14 transforms on a float tensor (bilinear, no antialiasing on tensors): Resize of
+    # the smaller edge, and the ImageNet preset at a small size (the same code as 342 -> 299).
+    img = torch.rand(3, 37, 50, generator=g)
+    common.write(IMAGE, "imagenet", {
+        "in.img": img,
+        "out.resize20": T.Resize(20)(img),
+        "out.resize_15x41": T.Resize((15, 41))(img),
+        "out.preset_24_20": ImageClassification(crop_size=20, resize_size=24)(img),
+    }, {"resize": 20, "preset": {"resizeSize": 24, "cropSize": 20}})
 
 
 if __name__ == "__main__":
