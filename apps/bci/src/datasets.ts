@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBCICIV2a, loadBCICIV2b, loadEEGMMIDB } from '@nnkit/data/node';
 import type { TrialArrays } from '@nnkit/eeg';
-import { MissingError } from './cli.js';
+import { MissingError } from '@nnkit/tooling-cli';
 
 /** The data sets `bci train` knows. */
 export const DATASETS = ['bciciv2b', 'bciciv2a', 'eegmmidb'] as const;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createStream, type StreamOutput } from '@nnkit/eeg';
 import { readSafetensors } from '@nnkit/nn';
 import { FormatError, initBackend } from '@nnkit/tensor';
-import { choiceFlag, intFlag, parseFlags, requirePath, runCommand, sharedData, UsageError, userPath } from './cli.js';
+import { choiceFlag, intFlag, parseFlags, requirePath, runCommand, sharedData, UsageError, userPath } from '@nnkit/tooling-cli';
 import { DATASETS, type DatasetName, loadSubject } from './datasets.js';
 import { createModel, MODELS, type ModelName } from './models.js';
 

@@ -10,7 +10,7 @@ import { confusionMatrix, confusionMatrixPlot, trainingCurves } from '@nnkit/met
 import { writePlot } from '@nnkit/metrics/plots-node';
 import { saveSafetensors } from '@nnkit/nn';
 import { backendName, initBackend } from '@nnkit/tensor';
-import { choiceFlag, defaultOut, intFlag, parseFlags, progressBar, runCommand, sharedData, UsageError, userPath } from './cli.js';
+import { choiceFlag, defaultOut, intFlag, parseFlags, progressBar, runCommand, sharedData, UsageError, userPath } from '@nnkit/tooling-cli';
 import { DATASETS, type DatasetName, firstTrials, loadSubject } from './datasets.js';
 import { createModel, MODELS, type ModelName } from './models.js';
 
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const backend = v['backend'] !== undefined ? choiceFlag('backend', v['backend'], ['wasm', 'cpu'] as const) : undefined;
   if (subjects.length === 0) throw new UsageError('--subject needs at least one subject');
   const dataDir = v['data-dir'] !== undefined ? userPath(String(v['data-dir'])) : sharedData(dataset);
-  const out = v['out'] !== undefined ? userPath(String(v['out'])) : defaultOut('train');
+  const out = v['out'] !== undefined ? userPath(String(v['out'])) : defaultOut(import.meta.url, 'train');
   const json = v['json'] === true;
   const say = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
 

@@ -1,3 +1,4 @@
+// @nnkit/tooling-cli: what every app's command line shares (see apps/iris/src/cli.ts for the conventions).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +23,11 @@ export function sharedData(name: string): string {
   return resolve(base, name);
 }
 
-/** The app's ignored output folder (`apps/bci/out/<sub>`). */
-export const defaultOut = (sub: string): string => fileURLToPath(new URL(`../out/${sub}`, import.meta.url));
+/**
+ * An app's ignored output folder: `out/<sub>` beside the app's `src/` (pass `import.meta.url` of a
+ * file in `src/`).
+ */
+export const defaultOut = (srcFileUrl: string, sub: string): string => fileURLToPath(new URL(`../out/${sub}`, srcFileUrl));
 
 /**
  * Parses flags strictly: unknown flags and positionals (unless allowed) become a {@link UsageError}.
