@@ -2,14 +2,14 @@
 // Boundary check for the monorepo: no package imports another package's internals
 // (deep paths, src/ or dist/), no relative import escapes its package, every bare
 // import of a workspace or third-party package is declared in package.json (tests may
-// use devDependencies), and dependencies point one way: models (eeg, vision, attention)
+// use devDependencies), and dependencies point one way: vision (which builds on attention) -> models (eeg, attention)
 // -> train -> nn/data/metrics -> tensor; never sideways or up.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { builtinModules } from 'node:module';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
-const layers = { tensor: 0, nn: 1, data: 1, metrics: 1, train: 2, attention: 3, vision: 3, eeg: 3, queue: 3 };
+const layers = { tensor: 0, nn: 1, data: 1, metrics: 1, train: 2, attention: 3, eeg: 3, queue: 3, vision: 4 };
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const errors = [];
 

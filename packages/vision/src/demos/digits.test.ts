@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { initBackend, FormatError } from '@nnkit/tensor';
 import { hasSharedData, sharedDataDir } from '@nnkit/tooling-testing';
-import { memory } from '@tensorflow/tfjs-core';
+import { memory, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { digitsToImages, parseDigitsCsv, trainDigits } from './digits.js';
+import { SmallCbamCnn } from './cbam-cnn.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -22,12 +23,23 @@ it('parses the CSV and names a bad line', () => {
   expect(() => parseDigitsCsv('1,2,3\n', 'bad.csv')).toThrow(/bad\.csv: line 1: expected 65 numbers/);
 });
 
+it('SmallCbamCnn maps [B, 1, 32, 32] to [B, 10] and names a wrong input', () => {
+  const m = new SmallCbamCnn();
+  const x = zeros([2, 1, 32, 32]);
+  const y = m.call(x);
+  expect(y.shape).toEqual([2, 10]);
+  const bad = zeros([2, 3, 32, 32]);
+  expect(() => m.call(bad)).toThrow(/^SmallCbamCnn: expected input of shape \[B, 1, H >= 4, W >= 4\]/);
+  [x, y, bad].forEach((t) => t.dispose());
+  m.dispose();
+});
+
 describe.skipIf(!hasSharedData())(`digits demo (real data${hasSharedData() ? '' : ' — skipped: ../shared/data is absent'})`, () => {
-  it('LeNet reaches ≥ 0.9 held-out accuracy after 3 epochs (stratified 80/20, seeded)', async () => {
+  it('LeNet reaches ≥ 0.9 held-out accuracy after 4 epochs (stratified 80/20, seeded)', async () => {
     const data = parseDigitsCsv(gunzipSync(readFileSync(join(sharedDataDir(), 'digits.csv.gz'))).toString('utf8'));
     expect(data.labels.length).toBe(1797);
     const before = memory().numTensors;
-    const r = await trainDigits(data, { epochs: 3, seed: 0 });
+    const r = await trainDigits(data, { epochs: 4, lr: 2e-3, seed: 0 });
     expect(r.testSize).toBe(360);
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBe(360);

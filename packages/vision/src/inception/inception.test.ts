@@ -6,7 +6,7 @@ import { assertClose, closeness } from '@nnkit/tooling-testing';
 import { memory, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Inception3, type InceptionOutputs } from './inception-v3.js';
-import { ensureExport, torchvisionMissing } from './torchvision-export.js';
+import { ensureExport, torchvisionMissing } from '../test-utils/torchvision-export.js';
 
 beforeAll(async () => {
   await initBackend();
