@@ -6,7 +6,7 @@ import { defaultClientConditions, defineConfig } from 'vite';
 // The digits and the BCI IV 2b excerpt are generated from ../shared/data into public/data/
 // (ignored by git) the first time; Vite serves them in dev and copies them into dist/.
 const here = fileURLToPath(new URL('.', import.meta.url));
-if (!existsSync(`${here}public/data/eeg-2b-s4.json`) || !existsSync(`${here}public/data/digits.csv.gz`)) {
+if (!existsSync(`${here}public/data/eeg-2b-s4.json`) || !existsSync(`${here}public/data/digits.csv`)) {
   try {
     execFileSync(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', 'scripts/make-data.ts'], { cwd: here, stdio: ['ignore', 'ignore', 'inherit'] });
   } catch (e) {

@@ -1,6 +1,6 @@
 /**
  * Writes the playground's data into public/data/ (ignored by git; Vite serves it in dev and copies
- * it into dist/): the 8×8 digits (digits.csv.gz, as shipped) and an excerpt of BCI IV 2b subject 4
+ * it into dist/): the 8×8 digits (digits.csv) and an excerpt of BCI IV 2b subject 4
  * (eeg-2b-s4.bin + eeg-2b-s4.json: 80 training trials of sessions 01-03 and 8 test trials of
  * session 04, float32 [N, 3, 1000] each). Reads ../shared/data (or $NNKIT_SHARED_DATA).
  *   node --conditions=@nnkit/source --import tsx scripts/make-data.ts
@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { loadBCICIV2b } from '@nnkit/data/node';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -16,7 +17,8 @@ const out = join(here, '../public/data');
 mkdirSync(out, { recursive: true });
 
 const digits = join(shared, 'digits.csv.gz');
-if (existsSync(digits)) writeFileSync(join(out, 'digits.csv.gz'), readFileSync(digits));
+// uncompressed: a static server may label .gz files Content-Encoding: gzip, and browsers then inflate them twice
+if (existsSync(digits)) writeFileSync(join(out, 'digits.csv'), gunzipSync(readFileSync(digits)));
 else console.warn(`playground data: ${digits} not found — the digits demo will say so`);
 
 const root = join(shared, 'bciciv2b');

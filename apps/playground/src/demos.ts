@@ -13,11 +13,9 @@ async function fetchOk(name: string): Promise<Response> {
   return r;
 }
 
-/** Fetches and parses the 8×8 digits (gzip CSV, decompressed by the browser). */
+/** Fetches and parses the 8×8 digits. */
 export async function loadDigits(): Promise<ReturnType<typeof parseDigitsCsv>> {
-  const r = await fetchOk('digits.csv.gz');
-  const text = await new Response(r.body!.pipeThrough(new DecompressionStream('gzip'))).text();
-  return parseDigitsCsv(text, 'data/digits.csv.gz');
+  return parseDigitsCsv(await (await fetchOk('digits.csv')).text(), 'data/digits.csv');
 }
 
 /** Trains LeNet on the digits for `epochs`. */

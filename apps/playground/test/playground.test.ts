@@ -168,6 +168,7 @@ describe('playground in Chromium', () => {
     await page.fill('#digits-epochs', '2');
     await page.click('#digits-train');
     await page.waitForSelector('body[data-digits="done"], body[data-state="error"]', { timeout: 90_000 });
+    expect(await page.getAttribute('body', 'data-state'), String(await page.textContent('#status'))).not.toBe('error');
     const digitsAcc = Number(await page.textContent('#digits-accuracy'));
     console.log(`playground: digits in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${await page.textContent('#digits-status')}; accuracy ${digitsAcc}`);
     expect(digitsAcc).toBeGreaterThan(0.5);
