@@ -167,8 +167,8 @@ async function digits(): Promise<void> {
   ui.digitsAccuracy.dataset['value'] = String(r.testAccuracy);
   ui.digitsStatus.textContent = `trained ${epochs} epochs on ${r.trainSize} digits in ${r.seconds.toFixed(1)} s; ${r.testSize} held out`;
   await Promise.all([
-    show(ui.digitsLoss, trainingCurves({ stepLosses: losses, devLosses: [], devScores: [], scoreName: 'accuracy' }, { title: 'LeNet on digits: training loss', xTitle: 'Epoch', width: 300, height: 200 })),
-    show(ui.digitsConfusion, confusionMatrixPlot(r.confusion, undefined, { title: `Held-out confusion matrix (accuracy ${(100 * r.testAccuracy).toFixed(1)} %)`, width: 260, height: 260 })),
+    show(ui.digitsLoss, trainingCurves({ stepLosses: losses, devLosses: [], devScores: [[epochs, r.testAccuracy]], scoreName: 'accuracy (held out)' }, { title: 'LeNet on digits', xTitle: 'Epoch', width: 260, height: 200 })),
+    show(ui.digitsConfusion, confusionMatrixPlot(r.confusion, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], { title: `Held-out confusion matrix (accuracy ${(100 * r.testAccuracy).toFixed(1)} %)`, width: 260, height: 260 })),
   ]);
   document.body.dataset['digits'] = 'done';
 }

@@ -3,7 +3,7 @@
 // Run: pnpm --filter @nnkit/queue bench  [REPEATS]   (needs Debian's redis-server)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { gridSearch } from '@nnkit/train';
+import { gridSearch } from '@nnkit/train/node';
 import { blobs } from '../src/node/__fixtures__/blobs.js';
 import { queueExecutor } from '../src/node/executor.js';
 import { startRedisServer } from '../src/node/redis-server.js';
