@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { builtinModules } from 'node:module';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
-const layers = { tensor: 0, nn: 1, data: 1, metrics: 1, train: 2, attention: 3, eeg: 3, vision: 4, queue: 3 };
+const layers = { tensor: 0, nn: 1, data: 1, metrics: 1, train: 2, attention: 3, eeg: 3, queue: 3, vision: 4 };
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const errors = [];
 

@@ -1,29 +1,37 @@
 /**
- * nnkit's main demo: the iris tutorial (RunnerV3) trained with the Runner of @nnkit/train —
- * min-max normalisation, shuffle, 120/15/15, MLP 4-6-3 with sigmoid, SGD lr 0.2, batch 16,
- * 150 epochs; the best dev model is saved, reloaded and scored on the test split. Writes the
- * training curves (PNG + SVG) and the history to apps/iris/out/.
+ * nnkit's main demo, the iris tutorial: `pnpm iris [--epochs N] [--lr X] [--batch-size N]
+ * [--seed N] [--backend wasm|cpu] [--out DIR] [--json]` (`pnpm iris --help`).
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backendName, initBackend } from '@nnkit/tensor';
-import { nodeStorage } from '@nnkit/train';
-import { writeTrainingCurves } from './plot.js';
-import { runIrisRecipe } from './recipe.js';
+import { initBackend, NnkitError } from '@nnkit/tensor';
+import { nodeStorage } from '@nnkit/train/node';
+import { parseIrisArgs, USAGE, UsageError } from './cli.js';
+import { runIrisTutorial } from './tutorial.js';
 
-const outDir = fileURLToPath(new URL('../out/', import.meta.url));
-const t0 = performance.now();
-await initBackend();
-const tInit = performance.now() - t0;
-console.log(`nnkit iris demo — backend: ${backendName()} (started in ${tInit.toFixed(0)} ms)`);
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseIrisArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`iris: ${e.message}\n${USAGE.split('\n')[0]}\n`);
+    process.exit(2);
+  }
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  const cwd = process.env['INIT_CWD'] ?? process.cwd();
+  const out = args.out !== undefined ? resolve(cwd, args.out) : fileURLToPath(new URL('../out/', import.meta.url));
+  const t0 = performance.now();
+  const backend = await initBackend(args.backend);
+  // with --json, the human-readable lines go to stderr and stdout holds only the JSON object
+  const say = (line: string): void => void (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  say(`nnkit iris tutorial — backend ${backend} (started in ${(performance.now() - t0).toFixed(0)} ms)`);
+  const r = await runIrisTutorial({ seed: args.seed, epochs: args.epochs, lr: args.lr, batchSize: args.batchSize, out, storage: nodeStorage(), log: say });
+  say(`total: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+}
 
-const seed = Number(process.env['SEED'] ?? 0);
-const r = await runIrisRecipe({ seed, savePath: `${outDir}best_model`, storage: nodeStorage(), log: (l) => console.log(l) });
-console.log(`[Test] accuracy: ${r.testAccuracy.toFixed(5)}, loss: ${r.testLoss.toFixed(5)} (best dev accuracy ${r.bestDevAccuracy.toFixed(5)})`);
-
-const t1 = performance.now();
-const files = await writeTrainingCurves(r.history, outDir);
-const tPlot = performance.now() - t1;
-const steps = r.history.stepLosses.length;
-console.log(`training: ${(r.trainMs / 1000).toFixed(2)} s for ${steps} steps (${(r.trainMs / steps).toFixed(2)} ms/step, with ${r.history.devScores.length} dev evaluations)`);
-console.log(`plot: ${files.png}, ${files.svg} (${tPlot.toFixed(0)} ms); history: ${files.json}; best model: ${outDir}best_model.safetensors`);
-console.log(`total: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+main().catch((e: unknown) => {
+  process.stderr.write(`iris: ${e instanceof NnkitError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+  process.exit(1);
+});

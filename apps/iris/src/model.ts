@@ -7,16 +7,19 @@ import type { Tensor } from '@tensorflow/tfjs-core';
  *
  * @example
  * ```ts
- * const model = new IrisMLP(); // model.call(x: [B, 4]) → [B, 3]
+ * const model = new IrisMLP(); // model.call(x: [B, 4]) → [B, 3]; new IrisMLP(2) takes [B, 2]
  * ```
  */
 export class IrisMLP extends Module {
-  readonly fc1 = this.registerModule('fc1', new Linear(4, 6));
-  readonly act = this.registerModule('act', new Sigmoid());
-  readonly fc2 = this.registerModule('fc2', new Linear(6, 3));
+  readonly fc1: Linear;
+  readonly act: Sigmoid;
+  readonly fc2: Linear;
 
-  constructor() {
+  constructor(inFeatures = 4, hidden = 6) {
     super();
+    this.fc1 = this.registerModule('fc1', new Linear(inFeatures, hidden));
+    this.act = this.registerModule('act', new Sigmoid());
+    this.fc2 = this.registerModule('fc2', new Linear(hidden, 3));
     for (const fc of [this.fc1, this.fc2]) {
       init.normal_(fc.weight, 0, 0.01);
       init.constant_(fc.bias!, 1);

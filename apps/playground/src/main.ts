@@ -1,5 +1,6 @@
 /**
- * nnkit playground: trains the iris MLP in the browser on the wasm backend through the Runner,
+ * nnkit playground: trains the iris MLP (and LeNet on the digits, and EEG-TCNet on a BCI IV 2b
+ * excerpt it then streams) in the browser on the wasm backend through the Runner,
  * shows progress and the test accuracy, renders the plots of @nnkit/metrics with vega-embed,
  * and saves/loads the model through the Runner's storage interface (IndexedDB, downloads,
  * picked files).
@@ -8,7 +9,10 @@ import type { Plot, TrainingHistory } from '@nnkit/metrics';
 import { backendName, initBackend } from '@nnkit/tensor';
 import type { Callback } from '@nnkit/train';
 import embed from 'vega-embed';
+import { trainingCurves } from '@nnkit/metrics';
+import { confusionMatrixPlot } from '@nnkit/metrics';
 import { boundaryPlot, confusionPlot, curvesPlot } from './plots.js';
+import { runDigits, trainAndStream } from './demos.js';
 import { IRIS_RECIPE, type IrisData, irisData, type IrisSession, irisSession, testIris, trainIris } from './recipe.js';
 import { wasmPaths } from './wasm.js';
 
@@ -20,6 +24,19 @@ const $ = <T extends HTMLElement>(id: string): T => {
 const ui = {
   backend: $('backend'),
   seed: $<HTMLInputElement>('seed'),
+  epochs: $<HTMLInputElement>('epochs'),
+  lr: $<HTMLInputElement>('lr'),
+  digitsEpochs: $<HTMLInputElement>('digits-epochs'),
+  digitsTrain: $<HTMLButtonElement>('digits-train'),
+  digitsProgress: $<HTMLProgressElement>('digits-progress'),
+  digitsStatus: $('digits-status'),
+  digitsAccuracy: $('digits-accuracy'),
+  digitsLoss: $('digits-loss'),
+  digitsConfusion: $('digits-confusion'),
+  eegEpochs: $<HTMLInputElement>('eeg-epochs'),
+  eegTrain: $<HTMLButtonElement>('eeg-train'),
+  eegStatus: $('eeg-status'),
+  eegTruth: $('eeg-truth'),
   train: $<HTMLButtonElement>('train'),
   target: $<HTMLSelectElement>('target'),
   save: $<HTMLButtonElement>('save'),
@@ -47,6 +64,8 @@ function setStatus(text: string, error = false): void {
 function setBusy(b: boolean): void {
   busy = b;
   ui.train.disabled = b;
+  ui.digitsTrain.disabled = b;
+  ui.eegTrain.disabled = b;
   ui.load.disabled = b;
   ui.files.disabled = b;
   ui.save.disabled = b || session === undefined;
@@ -74,10 +93,20 @@ async function report(): Promise<void> {
   document.body.dataset['state'] = 'ready';
 }
 
-function readSeed(): number {
-  const s = Math.trunc(Number(ui.seed.value));
-  return Number.isFinite(s) && s >= 0 ? s : 0;
+/** A form value that is not valid: shown in the status line, nothing is trained. */
+class InputError extends Error {}
+
+/** Reads a number field; refuses (never clamps) values outside [min, max] or non-integers where asked. */
+function readNumber(input: HTMLInputElement, name: string, min: number, max: number, integer: boolean, exclusiveMin = false): number {
+  const raw = input.value.trim();
+  const v = Number(raw);
+  const ok = raw !== '' && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max && (!integer || Number.isInteger(v));
+  input.setCustomValidity(ok ? '' : 'invalid');
+  if (!ok) throw new InputError(`${name} must be ${integer ? 'an integer' : 'a number'} ${exclusiveMin ? '>' : 'from'} ${min}${exclusiveMin ? ` and ≤ ${max}` : ` to ${max}`}, got '${raw}'`);
+  return v;
 }
+
+const readSeed = (): number => readNumber(ui.seed, 'seed', 0, 0xffffffff, true);
 
 function freshSession(seed: number): IrisSession {
   session?.model.dispose();
@@ -87,9 +116,12 @@ function freshSession(seed: number): IrisSession {
 
 async function train(): Promise<void> {
   const seed = readSeed();
-  const s = freshSession(seed);
+  const epochs = readNumber(ui.epochs, 'epochs', 1, 2000, true);
+  const lr = readNumber(ui.lr, 'learning rate', 0, 10, false, true);
+  delete document.body.dataset['input'];
+  session?.model.dispose();
+  const s = (session = irisSession(seed, undefined, lr));
   data = irisData(seed);
-  const { epochs } = IRIS_RECIPE;
   document.body.dataset['state'] = 'training';
   ui.accuracy.textContent = '—';
   delete ui.accuracy.dataset['value'];
@@ -104,14 +136,67 @@ async function train(): Promise<void> {
       ui.progress.value = epoch + 1;
       const dev = Number.isNaN(devAcc) ? '' : `, dev accuracy ${devAcc.toFixed(3)}`;
       setStatus(`epoch ${epoch + 1}/${epochs}, step ${r.state.step}, loss ${(logs['loss'] ?? Number.NaN).toFixed(4)}${dev}`);
+      if ((epoch + 1) % 10 === 0 || epoch + 1 === epochs) {
+        const h = r.history.toJSON();
+        if (h.stepLosses.length > 0) await show(ui.curves, curvesPlot(h));
+      }
       await nextFrame();
     },
   };
-  const ms = await trainIris(s, data, [progress]);
+  const ms = await trainIris(s, data, [progress], epochs);
   history = s.runner.history.toJSON();
   const steps = history.stepLosses.length;
   setStatus(`trained ${steps} steps in ${(ms / 1000).toFixed(2)} s (${(ms / steps).toFixed(2)} ms/step); best dev accuracy ${s.runner.bestScore.toFixed(3)} — the best dev model is loaded`);
   await report();
+}
+
+async function digits(): Promise<void> {
+  const epochs = readNumber(ui.digitsEpochs, 'digits epochs', 1, 100, true);
+  document.body.dataset['digits'] = 'training';
+  ui.digitsProgress.max = epochs;
+  ui.digitsProgress.value = 0;
+  ui.digitsStatus.textContent = `loading the digits, training LeNet for ${epochs} epochs…`;
+  await nextFrame();
+  const losses: Array<[number, number]> = [];
+  const r = await runDigits(epochs, (e, loss) => {
+    losses.push([e, loss]);
+    ui.digitsProgress.value = e;
+  });
+  r.model.dispose();
+  ui.digitsAccuracy.textContent = r.testAccuracy.toFixed(4);
+  ui.digitsAccuracy.dataset['value'] = String(r.testAccuracy);
+  ui.digitsStatus.textContent = `trained ${epochs} epochs on ${r.trainSize} digits in ${r.seconds.toFixed(1)} s; ${r.testSize} held out`;
+  await Promise.all([
+    show(ui.digitsLoss, trainingCurves({ stepLosses: losses, devLosses: [], devScores: [[epochs, r.testAccuracy]], scoreName: 'accuracy (held out)' }, { title: 'LeNet on digits', xTitle: 'Epoch', width: 260, height: 200 })),
+    show(ui.digitsConfusion, confusionMatrixPlot(r.confusion, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], { title: `Held-out confusion matrix (accuracy ${(100 * r.testAccuracy).toFixed(1)} %)`, width: 260, height: 260 })),
+  ]);
+  document.body.dataset['digits'] = 'done';
+}
+
+async function eeg(): Promise<void> {
+  const epochs = readNumber(ui.eegEpochs, 'EEG epochs', 1, 100, true);
+  document.body.dataset['eeg'] = 'training';
+  ui.eegStatus.textContent = `training EEG-TCNet for ${epochs} epochs on 80 trials…`;
+  await nextFrame();
+  const bars = [0, 1].map((k) => [$(`eeg-p${k}`), $(`eeg-v${k}`)] as const);
+  const names = ['left hand', 'right hand'];
+  const r = await trainAndStream(
+    epochs,
+    (e, loss) => void (ui.eegStatus.textContent = `epoch ${e}/${epochs}: loss ${loss.toFixed(4)}`),
+    async (o) => {
+      document.body.dataset['eeg'] = 'streaming';
+      bars.forEach(([fill, val], k) => {
+        fill.style.width = `${(100 * o.probs[k]!).toFixed(1)}%`;
+        val.textContent = o.probs[k]!.toFixed(2);
+      });
+      ui.eegStatus.textContent = `t = ${o.time.toFixed(2)} s: predicted ${names[o.label]} (${o.latencyMs.toFixed(1)} ms for this hop)`;
+      ui.eegTruth.textContent = `true class of the trial under the window: ${names[o.truth]}`;
+      await nextFrame();
+    },
+  );
+  ui.eegStatus.textContent = `trained in ${r.trainSeconds.toFixed(1)} s; streamed ${r.outputs} predictions (mean ${r.meanLatencyMs.toFixed(1)} ms per hop of 256 ms), ${(100 * r.agreement).toFixed(0)} % agree with the trial under the window`;
+  ui.eegStatus.dataset['outputs'] = String(r.outputs);
+  document.body.dataset['eeg'] = 'done';
 }
 
 async function save(): Promise<void> {
@@ -161,6 +246,11 @@ function action(fn: () => Promise<void>): () => void {
     setBusy(true);
     fn()
       .catch((e: unknown) => {
+        if (e instanceof InputError) {
+          setStatus(e.message, true);
+          document.body.dataset['input'] = 'invalid';
+          return;
+        }
         console.error(e);
         setStatus(`error: ${e instanceof Error ? e.message : String(e)}`, true);
         document.body.dataset['state'] = 'error';
@@ -170,6 +260,8 @@ function action(fn: () => Promise<void>): () => void {
 }
 
 ui.train.addEventListener('click', action(train));
+ui.digitsTrain.addEventListener('click', action(digits));
+ui.eegTrain.addEventListener('click', action(eeg));
 ui.save.addEventListener('click', action(save));
 ui.load.addEventListener('click', action(() => loadFrom('idb', SAVE_NAME)));
 ui.files.addEventListener(

@@ -92,12 +92,12 @@ export function irisData(seed: number): IrisData {
 }
 
 /** A fresh model (initialised from `manualSeed(seed)`) and its Runner. */
-export function irisSession(seed: number, storage = routedStorage()): IrisSession {
+export function irisSession(seed: number, storage = routedStorage(), lr: number = IRIS_RECIPE.lr): IrisSession {
   manualSeed(seed);
   const model = new IrisMLP();
   const runner = new Runner({
     model,
-    optimizer: new SGD(model.parameters(), { lr: IRIS_RECIPE.lr }),
+    optimizer: new SGD(model.parameters(), { lr }),
     lossFn: new CrossEntropyLoss(),
     metrics: [new Accuracy()],
     storage,
@@ -110,8 +110,8 @@ export function irisSession(seed: number, storage = routedStorage()): IrisSessio
 export const BEST_PATH = 'memory/best_model';
 
 /** Trains with the recipe (keeping the best dev model), then reloads the best model. */
-export async function trainIris(session: IrisSession, data: IrisData, callbacks: readonly Callback[] = []): Promise<number> {
-  const { epochs, logSteps, evalSteps } = IRIS_RECIPE;
+export async function trainIris(session: IrisSession, data: IrisData, callbacks: readonly Callback[] = [], epochs: number = IRIS_RECIPE.epochs): Promise<number> {
+  const { logSteps, evalSteps } = IRIS_RECIPE;
   const t0 = performance.now();
   await session.runner.fit(data.trainLoader, { epochs, devLoader: data.devLoader, logSteps, evalSteps, savePath: BEST_PATH, callbacks });
   const ms = performance.now() - t0;

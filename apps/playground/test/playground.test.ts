@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Download } from 'playwright-core';
-import { missingChromium, needs } from '@nnkit/tooling-testing';
+import type { Browser, Page } from 'playwright-core';
+import { missingChromium, missingSharedData, needs, sharedDataDir } from '@nnkit/tooling-testing';
 import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -84,82 +84,111 @@ describe('playground build', () => {
   });
 });
 
+const shots = fileURLToPath(new URL('../out/screenshots/', import.meta.url));
+// The digits and the EEG excerpt are generated into the build from the shared data folder.
+const noData = missingSharedData() ?? (existsSync(join(sharedDataDir(), 'bciciv2b', 'B0404E.mat')) ? undefined : `no BCI IV 2b in ${sharedDataDir()}`);
+
 describe('playground in Chromium', () => {
   let server: PreviewServer | undefined;
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  needs(noChromium)('trains the iris MLP on wasm, renders the plots, saves and loads (IndexedDB, downloads + file picker)', async () => {
+  let browser: Browser | undefined;
+  let url: string | undefined;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    if (noChromium) return;
+    mkdirSync(shots, { recursive: true });
     server = await preview({ root, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-    const url = server.resolvedUrls?.local[0];
-    expect(url).toBeDefined();
+    url = server.resolvedUrls?.local[0];
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
+    browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('response', (r) => {
-        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
-      });
-      await page.goto(url!);
-      await page.waitForSelector('body[data-state="idle"]', { timeout: 30_000 });
-      expect(await page.textContent('#backend')).toBe('wasm');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  async function open(width: number, height: number): Promise<Page> {
+    const page = await browser!.newPage({ viewport: { width, height } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(url!);
+    await page.waitForSelector('body[data-state="idle"]', { timeout: 30_000 });
+    return page;
+  }
 
-      const t0 = performance.now();
-      await page.click('#train');
-      await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 90_000 });
-      const trainS = (performance.now() - t0) / 1000;
-      const status = await page.textContent('#status');
-      expect(await page.getAttribute('body', 'data-state'), `status: ${status}`).toBe('ready');
-      const accuracy = Number(await page.getAttribute('#accuracy', 'data-value'));
-      console.log(`playground: trained and plotted in Chromium in ${trainS.toFixed(1)} s — ${status}; test accuracy ${accuracy}`);
-      expect(accuracy).toBeGreaterThanOrEqual(0.8);
-      for (const id of ['curves', 'confusion', 'boundary']) {
-        const marks = await page.locator(`#${id} svg .mark-symbol, #${id} svg .mark-rect, #${id} svg .mark-line`).count();
-        expect(marks, `#${id} has Vega marks`).toBeGreaterThan(0);
-      }
-      expect(await page.textContent('#curves svg.marks')).toContain('dev accuracy');
-      await page.screenshot({ path: '/tmp/playground.png', fullPage: true });
+  needs(noChromium)('refuses seed -5 with a message and trains nothing', async () => {
+    const page = await open(420, 900);
+    await page.fill('#seed', '-5');
+    await page.click('#train');
+    await page.waitForSelector('body[data-input="invalid"]', { timeout: 10_000 });
+    expect(await page.textContent('#status')).toMatch(/seed must be an integer from 0 .*got '-5'/);
+    expect(await page.getAttribute('body', 'data-state')).toBe('idle');
+    await page.close();
+  });
 
-      // Save to IndexedDB, then Load: the same weights give the same test accuracy, and the
-      // training curves come back from the saved metadata.
-      await page.click('#save');
-      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('saved to IndexedDB'), undefined, { timeout: 10_000 });
-      await page.evaluate(() => document.querySelector('#curves')!.replaceChildren());
-      await page.click('#load');
-      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('loaded from IndexedDB') && document.body.dataset['busy'] === 'false', undefined, { timeout: 20_000 });
-      expect(Number(await page.getAttribute('#accuracy', 'data-value'))).toBe(accuracy);
-      expect(await page.locator('#curves svg.marks').count()).toBe(1);
-
-      // Save as downloads (downloadStorage), then load the two files through the file picker.
-      await page.selectOption('#target', 'download');
-      const downloads: Download[] = [];
-      page.on('download', (d) => downloads.push(d));
-      await page.click('#save');
-      await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
-      const files = await Promise.all(
-        downloads.map(async (d) => {
-          const path = join(outDir, d.suggestedFilename());
-          await d.saveAs(path);
-          return path;
-        }),
-      );
-      expect(files.map((f) => f.slice(outDir.length + 1)).sort()).toEqual(['iris-mlp.json', 'iris-mlp.safetensors']);
-      await page.setInputFiles('#files', files);
-      await page.waitForFunction(() => document.body.dataset['busy'] === 'false', undefined, { timeout: 20_000 });
-      expect(await page.textContent('#status')).toMatch(/^loaded from files: iris-mlp \(saved /);
-      expect(Number(await page.getAttribute('#accuracy', 'data-value'))).toBe(accuracy);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
+  needs(noChromium)('trains the iris MLP on wasm to test accuracy > 0.9 with live curves, confusion matrix and decision boundary; no horizontal scroll at 420 px', async () => {
+    const page = await open(420, 900);
+    expect(await page.textContent('#backend')).toBe('wasm');
+    const t0 = performance.now();
+    await page.fill('#epochs', '150');
+    await page.fill('#lr', '0.2');
+    await page.fill('#seed', '0');
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 90_000 });
+    const status = await page.textContent('#status');
+    expect(await page.getAttribute('body', 'data-state'), `status: ${status}`).toBe('ready');
+    const accuracy = Number(await page.getAttribute('#accuracy', 'data-value'));
+    console.log(`playground: iris trained and plotted in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${status}; test accuracy ${accuracy}`);
+    expect(accuracy).toBeGreaterThan(0.9);
+    for (const id of ['curves', 'confusion', 'boundary']) {
+      const marks = await page.locator(`#${id} svg .mark-symbol, #${id} svg .mark-rect, #${id} svg .mark-line`).count();
+      expect(marks, `#${id} has Vega marks`).toBeGreaterThan(0);
     }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await page.screenshot({ path: join(shots, 'iris-420px.png'), fullPage: true });
+
+    // Save to IndexedDB, then Load: the same weights give the same test accuracy.
+    await page.click('#save');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('saved to IndexedDB'), undefined, { timeout: 10_000 });
+    await page.click('#load');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('loaded from IndexedDB') && document.body.dataset['busy'] === 'false', undefined, { timeout: 20_000 });
+    expect(Number(await page.getAttribute('#accuracy', 'data-value'))).toBe(accuracy);
+    await page.close();
+  });
+
+  needs(noChromium ?? noData)('trains LeNet on the digits and streams EEG through a trained EEG-TCNet with a live probability bar', async () => {
+    const page = await open(1280, 900);
+    const t0 = performance.now();
+    await page.fill('#digits-epochs', '2');
+    await page.click('#digits-train');
+    await page.waitForSelector('body[data-digits="done"], body[data-state="error"]', { timeout: 90_000 });
+    expect(await page.getAttribute('body', 'data-state'), String(await page.textContent('#status'))).not.toBe('error');
+    const digitsAcc = Number(await page.textContent('#digits-accuracy'));
+    console.log(`playground: digits in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${await page.textContent('#digits-status')}; accuracy ${digitsAcc}`);
+    expect(digitsAcc).toBeGreaterThan(0.5);
+    expect(await page.locator('#digits-confusion svg .mark-rect').count()).toBeGreaterThan(0);
+    await page.locator('#digits-demo').screenshot({ path: join(shots, 'digits.png') });
+
+    const t1 = performance.now();
+    await page.fill('#eeg-epochs', '2');
+    await page.click('#eeg-train');
+    await page.waitForSelector('body[data-eeg="streaming"]', { timeout: 90_000 });
+    await page.waitForTimeout(300);
+    const width = await page.evaluate(() => (document.getElementById('eeg-p0') as HTMLElement).style.width);
+    expect(width).toMatch(/%$/);
+    await page.locator('#eeg-demo').screenshot({ path: join(shots, 'eeg-streaming.png') });
+    await page.waitForSelector('body[data-eeg="done"], body[data-state="error"]', { timeout: 90_000 });
+    const outputs = Number(await page.getAttribute('#eeg-status', 'data-outputs'));
+    console.log(`playground: EEG trained and streamed in ${((performance.now() - t1) / 1000).toFixed(1)} s — ${await page.textContent('#eeg-status')}`);
+    expect(outputs).toBeGreaterThan(100);
+    await page.screenshot({ path: join(shots, 'playground-1280px.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -4,13 +4,15 @@
 // @nnkit/eeg (no source condition, no tsx) must work from the packed dist/.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+/** The own-project example scripts (README: "nnkit from your own project"). */
+const example = fileURLToPath(new URL('../example/', import.meta.url));
 /** @nnkit/eeg and its @nnkit dependencies, lowest first. */
 const PACKAGES = ['tensor', 'nn', 'data', 'metrics', 'train', 'eeg'];
 const PNPM = ['-y', 'pnpm@10.34.9'];
@@ -62,6 +64,20 @@ describe('npm pack of @nnkit/eeg and its @nnkit dependencies, installed into an 
       project,
     );
     expect(out.trim()).toBe('function EEGTCNet');
+  });
+
+  it('a user script (plain node script.mjs: no tsx, no export conditions) trains a tiny model and prints its loss', () => {
+    writeFileSync(join(project, 'train.mjs'), readFileSync(join(example, 'train.mjs')));
+    const loss = Number(run('node', ['train.mjs'], project).trim());
+    expect(loss).toBeGreaterThanOrEqual(0);
+    expect(loss).toBeLessThan(0.05);
+  });
+
+  it('the TypeScript variant type-checks against the packed .d.ts files, compiles and runs', () => {
+    for (const f of ['train.ts', 'tsconfig.json']) writeFileSync(join(project, f), readFileSync(join(example, f)));
+    run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], project);
+    const loss = Number(run('node', ['train.js'], project).trim());
+    expect(loss).toBeLessThan(0.05);
   });
 
   it('a missing optional plotting package is an nnkit error naming it', () => {

@@ -1,7 +1,7 @@
-"""Merges per-subject result files of apps/eeg-bci (runs split across processes with --out)
+"""Merges per-subject result files of apps/bci (runs split across processes with --out)
 into one results file, and writes a comparison with the PyTorch run of the same epochs.
 
-    /usr/bin/python3 apps/eeg-bci/merge_results.py OUT_STEM nnkit1.json [nnkit2.json ...] [--torch torch.json]
+    /usr/bin/python3 apps/bci/merge_results.py OUT_STEM nnkit1.json [nnkit2.json ...] [--torch torch.json]
 
 Writes OUT_STEM.json / OUT_STEM.md (nnkit) and OUT_STEM-vs-torch.md when --torch is given."""
 import json

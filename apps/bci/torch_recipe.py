@@ -1,11 +1,11 @@
-"""PyTorch counterpart of apps/eeg-bci (same recipe, same epochs): EEG-TCNet from
+"""PyTorch counterpart of apps/bci (same recipe, same epochs): EEG-TCNet from
 ../shared/reference/eeg.py trained within-subject on BCI IV 2b (sessions 01-03 train,
 04-05 test), z-score per channel fitted on the training trials, Adam lr 1e-3, batch 64,
 cross-entropy; accuracy and Cohen's kappa on the test sessions after the last epoch.
 
-    /usr/bin/python3 apps/eeg-bci/torch_recipe.py --epochs 10 --subjects 1,2 [--threads 1]
+    /usr/bin/python3 apps/bci/torch_recipe.py --epochs 10 --subjects 1,2 [--threads 1]
 
-Writes apps/eeg-bci/results/<date>-epochs<N>-torch.json and .md."""
+Writes apps/bci/results/<date>-epochs<N>-torch.json and .md."""
 import argparse
 import datetime
 import json

@@ -14,6 +14,7 @@ import { queueExecutor } from '@nnkit/queue/node';
 import { initBackend, NnkitError } from '@nnkit/tensor';
 import { formatSearchTable, gridPoints, type TrialRecord } from '@nnkit/train';
 import { gridSearch, rankTrials } from '@nnkit/train/node';
+import { sharedData, userPath } from '@nnkit/tooling-cli';
 import type { SubjectData } from './search-trial.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -28,12 +29,12 @@ The per-subject grid search of the EEG-TCNet article on BCI IV 2b (training sess
   --grid       the grid as JSON (default {"KE":[32,64],"pe":[0.2,0.3],"L":[1,2]})
   --limit      use only the first N training trials of each subject (smoke runs)
   --queue      run the trials on a BullMQ queue in Redis; start workers with
-               nnkit-worker --queue URL --trial apps/eeg-bci/src/search-trial.ts
+               nnkit-worker --queue URL --trial apps/bci/src/search-trial.ts
   --name       queue name (default nnkit-search)
   --storage    shared folder for the trials' checkpoints (with --queue)
   --workers    worker threads without --queue (default: cores - 1)
   --data-dir   folder of B0101T.mat ... (default ../shared/data/bciciv2b)
-  --out        where results go (default apps/eeg-bci/out/search, ignored by git)
+  --out        where results go (default apps/bci/out/search, ignored by git)
   --json       print the results as one JSON object on the last line`;
 
 function fail(msg: string, code = 2): never {
@@ -87,9 +88,9 @@ async function main(): Promise<void> {
       fail(`--grid must be a JSON object of value lists, e.g. '{"KE":[32,64]}': ${(e as Error).message}`);
     }
   }
-  const root = str('data-dir') ?? `${process.env['NNKIT_SHARED_DATA'] ?? `${here}../../../../shared/data`}/bciciv2b`;
+  const root = str('data-dir') !== undefined ? userPath(str('data-dir')!) : sharedData('bciciv2b');
   if (!existsSync(root)) fail(`data folder not found: ${root} (pass --data-dir)`, 1);
-  const out = str('out') ?? `${here}../out/search`;
+  const out = str('out') !== undefined ? userPath(str('out')!) : `${here}../out/search`;
   mkdirSync(out, { recursive: true });
   const json = values['json'] === true;
   const log = (l: string): void => void (json ? process.stderr : process.stdout).write(`${l}\n`);
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
             executor: queueExecutor({
               connection: str('queue')!,
               ...(str('name') ? { queue: str('name')! } : {}),
-              ...(str('storage') ? { checkpointRoot: str('storage')! } : {}),
+              ...(str('storage') ? { checkpointRoot: userPath(str('storage')!) } : {}),
               search: `bciciv2b-s${subject}-e${epochs}`,
               onProgress: (p) => {
                 if (Number(p.info['epoch']) % Math.max(1, Math.floor(epochs / 5)) === 0) log(`  ${p.worker}: ${p.key} fold ${p.fold + 1} epoch ${p.info['epoch']}/${epochs} loss ${p.info['loss']}`);

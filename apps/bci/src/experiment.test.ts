@@ -9,10 +9,10 @@ import { type ExperimentResults, runExperiment } from './experiment.js';
 const root = join(sharedDataDir(), 'bciciv2b');
 const noData = missingSharedData() ?? (existsSync(join(root, 'B0101T.mat')) ? undefined : `no BCI IV 2b in ${root}`);
 
-describe('eeg-bci smoke: EEG-TCNet on BCI IV 2b subject 1 (1 epoch, 64 trials)', () => {
+describe('bci smoke: EEG-TCNet on BCI IV 2b subject 1 (1 epoch, 64 trials)', () => {
   needs(noData)('trains, evaluates and writes the results table', async () => {
     await initBackend();
-    const outDir = mkdtempSync(join(tmpdir(), 'eeg-bci-'));
+    const outDir = mkdtempSync(join(tmpdir(), 'bci-'));
     const lines: string[] = [];
     const { jsonPath, mdPath } = await runExperiment({ root, subjects: [1], epochs: 1, outDir, limitTrials: 64, date: 'smoke', log: (l) => lines.push(l) });
     const r = JSON.parse(readFileSync(jsonPath, 'utf8')) as ExperimentResults;
