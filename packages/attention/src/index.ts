@@ -23,3 +23,4 @@ export {
   type MultiheadAttentionOptions,
   type MultiheadAttentionCallOptions,
 } from './multihead/multihead-attention.js';
+export { models, modelBases } from './registry.js';

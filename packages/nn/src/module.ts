@@ -1,5 +1,5 @@
 import { cast, clone, type DataType, type Tensor, type TensorContainer, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
-import { DTypeError } from '@nnkit/tensor';
+import { DTypeError, NnkitError, ShapeError } from '@nnkit/tensor';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 import { ArgumentError } from '@nnkit/tensor';
@@ -98,6 +98,12 @@ export abstract class Module {
     try {
       out = tidy(() => fwd.apply(this, args) as TensorContainer);
     } catch (e) {
+      // A layer or kernel that cannot take an empty batch (a wasm trap, a reshape of 0 elements):
+      // say so in a ShapeError naming the module, rather than a backend's RuntimeError.
+      const empty = args.find((a): a is Tensor => a instanceof Object && 'shape' in a && Array.isArray((a as Tensor).shape) && (a as Tensor).shape[0] === 0);
+      if (empty && !(e instanceof NnkitError)) {
+        throw new ShapeError(this.path(), `a non-empty batch (this module cannot take batch 0: ${(e as Error).message ?? String(e)})`, empty.shape);
+      }
       throw withModulePath(e, this.path());
     }
     for (const h of this._hooks.values()) {

@@ -5,3 +5,4 @@ export * from './transfer/index.js';
 export * from './models/index.js';
 export * from './image/index.js';
 export * from './demos/index.js';
+export { models, modelBases } from './registry.js';
