@@ -51,7 +51,8 @@ for (let i = Number(fromS); i < Number(toS); i++) {
   } catch (e) {
     if (isTyped(e)) {
       const f = (e as { file?: string }).file;
-      if (f !== undefined && (f === file || file.startsWith(f) || f.startsWith(file))) outcome = 'typed';
+      const names = [file, ...Object.keys(input)];
+      if (f !== undefined && names.some((n) => f === n || n.startsWith(f) || f.startsWith(n))) outcome = 'typed';
       else [outcome, detail] = ['unnamed', `${(e as Error).message.slice(0, 200)} (file ${f}, expected ${file})`];
     } else {
       outcome = 'untyped';

@@ -44,11 +44,12 @@ export interface FuzzOptions {
   hangMs?: number;
   /** Memory bound per input: `fixed + perByte × input size` of peak-RSS growth (default 256 MiB + 32 ×). */
   memory?: { fixed: number; perByte: number };
-  /** Called after each input (progress). */
-  onProgress?: (done: number) => void;
+  /** Called after each input with the report so far (progress). */
+  onProgress?: (report: TargetReport) => void;
 }
 
 const childPath = fileURLToPath(new URL('./child.ts', import.meta.url));
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Fuzzes one target with `count` inputs, restarting its child process after a hang or a death.
@@ -77,6 +78,7 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
       const child = fork(childPath, [target, String(next), String(opts.count), String(seed)], {
         execArgv: ['--conditions=@nnkit/source', '--import', 'tsx', '--max-old-space-size=4096', '--stack-size=984'],
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        cwd: packageDir,
       });
       let current = -1;
       let timer: NodeJS.Timeout | undefined;
@@ -114,7 +116,7 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
         if (e.cpuMs > budget) (r.slow++, example('slow', `${e.i} ${e.cpuMs.toFixed(0)} ms cpu`));
         if (e.rssGrowth > mem.fixed + mem.perByte * e.size) (r.memoryOutliers++, example('memory', `${e.i} +${(e.rssGrowth / 2 ** 20).toFixed(0)} MiB for ${e.size} bytes`));
         current = -1;
-        opts.onProgress?.(r.inputs);
+        opts.onProgress?.(r);
       });
       child.on('exit', (code, signal) => {
         if (settled) return;

@@ -1,6 +1,7 @@
 // The readers of outside bytes under fuzz: how to get their seed inputs (real files read in
 // place, committed fixtures), crafted hostile inputs, and how to call them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -127,6 +128,24 @@ const checkNumbers = (o: Record<string, unknown>): string | undefined => {
   }
   return undefined;
 };
+
+/** Updates the size and SHA-256 that the input's JSON records for data file `name` after it changed. */
+function relist(input: Input, name: string): void {
+  const jsonName = Object.keys(input).find((k) => k.endsWith('.json'));
+  if (!jsonName) return;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(input[jsonName])) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  const b = input[name]!;
+  const rec = { bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') };
+  if (doc.files && typeof doc.files === 'object') {
+    for (const f of Object.values(doc.files as Record<string, { name?: string }>)) if (f && name.endsWith(`/${f.name}`)) Object.assign(f, rec);
+  } else if (doc.weights && typeof doc.weights === 'object') Object.assign(doc.weights, rec);
+  input[jsonName] = new TextEncoder().encode(JSON.stringify(doc));
+}
 
 /** Every target, by name. */
 export function targets(): Target[] {
@@ -257,10 +276,15 @@ export function targets(): Target[] {
     const n = 1 + (rng.next() < 0.2 ? 1 : 0);
     for (let k = 0; k < n; k++) {
       const name = rng.pick(names);
-      const b = out[name]!;
+      const b = out[name];
+      if (!b) continue;
       if (rng.next() < 0.1) delete out[name];
       else if (name.endsWith('.json')) out[name] = rng.next() < 0.7 ? mutateJson(b, rng) : mutate(b, rng);
-      else out[name] = mutate(b, rng, { hot: 512 });
+      else {
+        out[name] = mutate(b, rng, { hot: 512 });
+        // Mostly keep the JSON's record of the file in step, so the parsers behind it are reached.
+        if (rng.next() < 0.8) relist(out, name);
+      }
     }
     return out;
   };

@@ -27,8 +27,10 @@ export function inflateBounded(input: Uint8Array, maxBytes: number, format: EegF
     chunks.push(chunk);
     if (final) done = true;
   });
-  // One push can inflate ~1000× its size before the cap is checked: chunks scale with the cap.
-  const step = Math.min(1 << 16, Math.max(256, Math.floor(maxBytes / 1024)));
+  // One push can inflate ~1000× its size before the cap is checked, so chunks scale with the cap;
+  // but fflate copies its pending input on every push (quadratic on a stream that stalls), so not
+  // too small either: 16 KiB .. 256 KiB.
+  const step = Math.min(1 << 18, Math.max(1 << 14, Math.floor(maxBytes / 256)));
   try {
     for (let p = 0; p < input.length && !done; p += step) {
       const end = Math.min(input.length, p + step);
@@ -70,10 +72,12 @@ export function inflatePrefix(input: Uint8Array, n: number, format: EegFormatNam
     if (take > 0) out.set(chunk.subarray(0, take), total);
     total += take;
   });
-  const step = 256;
+  // A real stream yields its first bytes within a few hundred input bytes (block header and
+  // code tables): look at most 64 KiB in, in growing chunks.
+  const limit = Math.min(input.length, 1 << 16);
   try {
-    for (let p = 0; p < input.length && total < n; p += step) {
-      const end = Math.min(input.length, p + step);
+    for (let p = 0, step = 256; p < limit && total < n; p += step, step *= 2) {
+      const end = Math.min(limit, p + step);
       stream.push(input.subarray(p, end), end === input.length);
     }
   } catch (e) {
