@@ -3,7 +3,7 @@
 // left on disk must load whole (no files from different steps), and the newest one must resume
 // to the same final weights as the uninterrupted run. NNKIT_CRASH_LONG=1: a longer run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,8 @@ describe('crash safety: SIGKILL at every storage write', () => {
       expect(r.signal, `kill point ${n}: ${r.stderr}`).toBe('SIGKILL');
       const dir = join(root, `k${n}`);
       const complete: number[] = [];
-      for (const e of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []; // killed before the first mkdir
+      for (const e of entries.filter((d) => d.isDirectory())) {
         const path = join(dir, e.name);
         if (!readdirSync(path).includes('state.json')) continue;
         const state = JSON.parse(readFileSync(join(path, 'state.json'), 'utf8')) as { step: number; files: Record<string, { name: string }> };
@@ -94,5 +95,5 @@ describe('crash safety: SIGKILL at every storage write', () => {
       results.push({ n, complete, resumed });
     }
     console.log(`crash safety: ${total} kill points, ${results.filter((r) => r.resumed).length} resumed from the newest complete checkpoint`);
-  }, 900_000);
+  }, 1_800_000);
 });
