@@ -2,6 +2,7 @@
 // counted), a child that dies (V8 fatal error, abort, out of memory) is counted and restarted at
 // the next input, so one fatal input never ends the suite.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EndMessage } from './child.js';
 
@@ -46,6 +47,17 @@ export interface FuzzOptions {
   memory?: { fixed: number; perByte: number };
   /** Called after each input with the report so far (progress). */
   onProgress?: (report: TargetReport) => void;
+}
+
+/** CPU time (user + system, ms) of process `pid` from /proc, or -1 where unavailable. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return -1;
+  }
 }
 
 const childPath = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -96,13 +108,23 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
       child.on('message', (m: { t: 'start' | 'end'; i: number }) => {
         if (m.t === 'start') {
           current = m.i;
-          timer = setTimeout(() => {
+          const cpu0 = cpuMs(child.pid);
+          let waits = 0;
+          const check = (): void => {
+            // A child starved of CPU on a busy machine is not hung: wait while it has used less
+            // than the hang time in CPU (Linux; elsewhere wall time decides), up to 6× the wall time.
+            const used = cpuMs(child.pid) - cpu0;
+            if (cpu0 >= 0 && used < hangMs && ++waits < 6) {
+              timer = setTimeout(check, hangMs);
+              return;
+            }
             r.hangs++;
             r.inputs++;
-            example('hang', `${current}`);
+            example('hang', `${current} (${used.toFixed(0)} ms cpu)`);
             child.kill('SIGKILL');
             finish(current + 1);
-          }, hangMs);
+          };
+          timer = setTimeout(check, hangMs);
           return;
         }
         if (timer) clearTimeout(timer);
