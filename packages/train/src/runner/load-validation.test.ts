@@ -74,7 +74,8 @@ describe('loads validate everything first', () => {
     const bad = enc.encode('{"not": "safetensors"}');
     storage.files.set(optKey, bad);
     editState(storage, (s) => Object.assign((s.files as Record<string, object>).optimizer!, { bytes: bad.length, sha256: createHash('sha256').update(bad).digest('hex') }));
-    runner.model.fc1.weight.data.assign(zerosLike(runner.model.fc1.weight.data));
+    const fc1 = (runner.model as SmallMlp).fc1.weight.data;
+    fc1.assign(zerosLike(fc1));
     await refused(runner, () => runner.loadCheckpoint('ck/epoch-2'), /optimizer-.*\.safetensors$/, /nnkit-optimizer/);
   });
 
@@ -95,7 +96,7 @@ describe('loads validate everything first', () => {
     await refused(runner, () => runner.loadModel('m'), /m\.json$/, /'epoch' must be a non-negative integer/);
     storage.files.set('m.json', meta);
     const w = storage.files.get('m.safetensors')!.slice();
-    w[w.length - 1] ^= 0xff;
+    w[w.length - 1] = w[w.length - 1]! ^ 0xff;
     storage.files.set('m.safetensors', w);
     await refused(runner, () => runner.loadModel('m'), /m\.json$/, /different saves/);
   });
