@@ -140,6 +140,8 @@ export function readGdf(bytes: BytesLike, opts: ReadOptions = {}): Raw {
     const range = c.digitalMax - c.digitalMin;
     const cal = range !== 0 ? (c.physicalMax - c.physicalMin) / range : 1;
     const off = range !== 0 ? c.physicalMin - c.digitalMin * cal : 0;
+    // Records without samples of this channel hold nothing to read (a header may declare 2^50 of them).
+    if (spr === 0 || nRecords === 0) return new Float32Array(0);
     const out = new Float32Array(spr * nRecords);
     const A = ARRAYS[c.gdfType];
     const base = headerLen + offsets[i]!;

@@ -1,10 +1,14 @@
 import { ByteReader, asBytes, latin1, type BytesLike, type ReadOptions } from './bytes.js';
-import { DEFAULT_MAX_INFLATED_BYTES, inflateBounded } from './inflate.js';
+import { DEFAULT_MAX_INFLATED_BYTES, inflateBounded, inflatePrefix } from './inflate.js';
 import type { MatFile, MatNumericClass, MatTypedArray, MatValue } from './mat-types.js';
 
 /** Options of {@link readMat5}. */
 export interface Mat5ReadOptions extends ReadOptions {
-  /** Cap on the inflated size of one compressed variable (default 1 GiB). */
+  /**
+   * Cap on the inflated size of one compressed variable. Default: 64 × its compressed size, at
+   * least 64 MiB and at most 1 GiB (a zlib bomb fails fast with a clear error; raise the cap for
+   * a file that really holds, say, a large all-zeros array).
+   */
   maxInflatedBytes?: number;
   /** Only decode these variables (others are skipped without inflating them). */
   variables?: readonly string[];
@@ -31,7 +35,27 @@ const CLASSES: Record<number, [MatNumericClass, Ctor]> = {
 const MI_MATRIX = 14;
 const MI_COMPRESSED = 15;
 const MAX_DEPTH = 64;
+/** deflate's best compression ratio (about 1032:1): a larger inflated size is corrupt or a bomb. */
+const MAX_DEFLATE_RATIO = 1032;
+/**
+ * Most elements an array may declare without data to back them (0-column char arrays, structs
+ * with no fields): each costs memory in the result though the file holds nothing for it.
+ */
+const MAX_EMPTY_ELEMENTS = 1 << 16;
 const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Default cap on one compressed element's inflated size: {@link DEFAULT_INFLATE_RATIO} times its
+ * compressed size, at least {@link DEFAULT_MIN_INFLATE_CAP}, at most {@link DEFAULT_MAX_INFLATED_BYTES}.
+ * Real data compresses a few times; a larger claim needs an explicit `maxInflatedBytes`.
+ */
+function defaultInflateCap(compressed: number): number {
+  return Math.min(DEFAULT_MAX_INFLATED_BYTES, Math.max(DEFAULT_MIN_INFLATE_CAP, compressed * DEFAULT_INFLATE_RATIO));
+}
+/** See {@link defaultInflateCap}. */
+const DEFAULT_INFLATE_RATIO = 64;
+/** See {@link defaultInflateCap}. */
+const DEFAULT_MIN_INFLATE_CAP = 64 << 20;
 
 interface Element { type: number; start: number; size: number; next: number }
 
@@ -82,16 +106,29 @@ class Mat5Parser {
     const e = this.tag(p, end);
     if (e.type === MI_COMPRESSED) {
       const z = this.r.bytes.subarray(e.start, e.start + e.size);
-      const max = this.opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+      const max = this.opts.maxInflatedBytes ?? defaultInflateCap(z.length);
+      // The inflated bytes are one data element: its tag says how many bytes it holds. Inflate
+      // only that much, after checking the claim against the cap and deflate's best ratio.
+      const head = inflatePrefix(z, 8, 'mat5', this.opts.file);
+      if (head.length < 8) this.r.fail(`compressed element at byte ${p}: inflates to ${head.length} bytes, less than one data element tag`);
+      const hr = new ByteReader(head, 'mat5', this.opts.file, this.r.littleEndian);
+      const first = hr.u32(0);
+      const declared = first >>> 16 !== 0 ? 8 : 8 + Math.ceil(hr.u32(4) / 8) * 8;
+      if (declared > max) {
+        this.r.fail(`compressed element at byte ${p} declares an inner element of ${declared} bytes, over the cap of ${max} (maxInflatedBytes)`);
+      }
+      if (declared > z.length * MAX_DEFLATE_RATIO + 1024) {
+        this.r.fail(`compressed element at byte ${p}: ${z.length} compressed bytes cannot inflate to the ${declared} bytes its inner element declares (corrupt or a zlib bomb)`);
+      }
       let inner: Uint8Array;
       if (this.opts.inflate) {
         try {
-          inner = this.opts.inflate(z, max);
+          inner = this.opts.inflate(z, declared);
         } catch (err) {
-          this.r.fail(`compressed element at byte ${p}: ${(err as Error).message} (corrupt, truncated, or inflates past ${max} bytes)`);
+          this.r.fail(`compressed element at byte ${p}: ${(err as Error).message} (corrupt, truncated, or inflates past the ${declared} bytes its inner element declares)`);
         }
       } else {
-        inner = inflateBounded(z, max, 'mat5', this.opts.file);
+        inner = inflateBounded(z, declared, 'mat5', this.opts.file);
       }
       const sub = new Mat5Parser(inner, this.r.littleEndian, this.opts);
       const res = sub.top(0, inner.length, wanted);
@@ -134,6 +171,7 @@ class Mat5Parser {
     if (dims.length < 2 && cls !== 16) this.r.fail(`array has ${dims.length} dimensions, expected at least 2`);
     if (dims.some((d) => !Number.isInteger(d) || d < 0)) this.r.fail(`negative dimension in [${dims.join(', ')}]`);
     const count = dims.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(count)) this.r.fail(`dimensions [${dims.join(', ')}] give more elements than can be addressed`);
     const nt = this.tag(dt.next, end);
     const name = latin1(this.r.bytes, nt.start, nt.start + nt.size);
     let p = nt.next;
@@ -151,10 +189,13 @@ class Mat5Parser {
       case 4: {
         const ce = this.tag(p, end);
         const codes = ce.type === 16 ? new TextDecoder().decode(this.r.bytes.subarray(ce.start, ce.start + ce.size)) : '';
-        const t = ce.type === 16 ? Array.from(codes, (c) => c.codePointAt(0)!) : Array.from(this.typed(ce, where) as ArrayLike<number>);
+        const t = ce.type === 16 ? Array.from(codes, (c) => c.codePointAt(0)!) : Array.from(this.typed(ce, where) as ArrayLike<number | bigint>, Number);
         if (ce.type !== 16 && t.length !== count) this.r.fail(`${where}: char data has ${t.length} values, dims [${dims.join(', ')}] need ${count}`);
         const rows = dims[0] ?? 0;
-        const cols = rows === 0 ? 0 : t.length / rows;
+        const cols = rows === 0 ? 0 : Math.ceil(t.length / rows);
+        if (cols === 0 && rows > MAX_EMPTY_ELEMENTS) this.r.fail(`${where}: char array of dims [${dims.join(', ')}] declares ${rows} empty rows with no data (at most ${MAX_EMPTY_ELEMENTS})`);
+        const bad = t.find((c) => !Number.isInteger(c) || c < 0 || c > 0x10ffff);
+        if (bad !== undefined) this.r.fail(`${where}: char data holds ${bad}, which is not a Unicode code point`);
         const text: string[] = [];
         for (let i = 0; i < rows; i++) {
           let s = '';
@@ -194,6 +235,7 @@ class Mat5Parser {
         }
         p = namesE.next;
         if (count * nf * 8 > end - p) this.r.fail(`${where}: struct of ${count}×${nf} fields cannot fit in ${end - p} bytes`);
+        if (nf === 0 && count > MAX_EMPTY_ELEMENTS) this.r.fail(`${where}: struct array of dims [${dims.join(', ')}] has no fields but declares ${count} elements (at most ${MAX_EMPTY_ELEMENTS})`);
         const data: Record<string, MatValue>[] = [];
         for (let i = 0; i < count; i++) {
           const rec: Record<string, MatValue> = Object.create(null) as Record<string, MatValue>;

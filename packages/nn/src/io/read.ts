@@ -6,6 +6,8 @@ import { SafetensorsError } from './safetensors-error.js';
 export interface ReadSafetensorsOptions {
   /** Largest header accepted, in bytes (checked before anything is allocated). Default 100 MB. */
   maxHeaderBytes?: number;
+  /** File name for error messages (`SafetensorsError.file`). */
+  file?: string;
 }
 
 /** What {@link readSafetensors} returns: the tensors (owned by the caller) and the `__metadata__` strings. */
@@ -133,6 +135,19 @@ function parseHeader(bytes: Uint8Array, maxHeader: number): { entries: Entry[]; 
  * ```
  */
 export function readSafetensors(input: Uint8Array | ArrayBuffer, opts: ReadSafetensorsOptions = {}): SafetensorsContents {
+  if (opts.file === undefined) return readUnnamed(input, opts);
+  try {
+    return readUnnamed(input, opts);
+  } catch (e) {
+    if (e instanceof SafetensorsError && e.file === '<bytes>') {
+      const prefix = e.tensor !== undefined ? `tensor '${e.tensor}': ` : '';
+      throw new SafetensorsError(e.kind, e.reason.slice(prefix.length), e.tensor, opts.file);
+    }
+    throw e;
+  }
+}
+
+function readUnnamed(input: Uint8Array | ArrayBuffer, opts: ReadSafetensorsOptions): SafetensorsContents {
   const bytes = asBytes(input);
   const { entries, metadata, data } = parseHeader(bytes, opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER);
   const made: Array<[string, Tensor]> = [];

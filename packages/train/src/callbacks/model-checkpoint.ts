@@ -1,4 +1,5 @@
 import { modelPaths, type Runner } from '../runner/runner.js';
+import { removeCheckpoint } from '../runner/checkpoint.js';
 import type { Logs } from '../runner/types.js';
 import { type Callback, improves, monitored, type MonitorMode, resolveMode } from './callback.js';
 import { ArgumentError } from '@nnkit/tensor';
@@ -73,11 +74,11 @@ export class ModelCheckpoint implements Callback {
   }
 
   private async remove(runner: Runner, path: string): Promise<void> {
-    if (this.full) await runner.storage.remove(path);
+    if (this.full) await removeCheckpoint(runner.storage, path);
     else {
       const { weights, meta } = modelPaths(path);
-      await runner.storage.remove(weights);
       await runner.storage.remove(meta);
+      await runner.storage.remove(weights);
     }
   }
 

@@ -13,4 +13,4 @@ export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';
-export { saveOptimizerState, loadOptimizerState } from './state-io.js';
+export { saveOptimizerState, loadOptimizerState, readOptimizerState } from './state-io.js';

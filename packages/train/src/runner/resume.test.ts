@@ -92,7 +92,7 @@ describe('resume', () => {
     const got = snapshot(c.model);
     for (const k of Object.keys(want)) assertClose(got[k]!, want[k]!, { atol: 1e-6, rtol: 0, name: k });
     expect(c.runner.history.epochLosses).toEqual(a.runner.history.epochLosses);
-    await expect(c.runner.fit(c.train, { epochs: 4, resumeFrom: 'nowhere' })).rejects.toThrow(/no complete checkpoint/);
+    await expect(c.runner.fit(c.train, { epochs: 4, resumeFrom: 'nowhere' })).rejects.toThrow(/not a complete checkpoint/);
     for (const r of [a, b, c]) r.model.dispose();
   });
 
@@ -114,7 +114,7 @@ describe('resume', () => {
       evalSteps: 2,
       callbacks: [es(), new ModelCheckpoint({ dir: 'es', every: 1, keepLast: 1 }), killAfterEpoch(6)],
     });
-    expect(storage.files.has('es/epoch-6/callbacks.safetensors')).toBe(true);
+    expect([...storage.files.keys()].some((k) => /^es\/epoch-6\/callbacks-[\w-]+\.safetensors$/.test(k))).toBe(true);
     const c = build(99, storage, 3);
     const esC = es();
     await c.runner.fit(c.train, { epochs: 8, devLoader: c.dev, evalSteps: 2, resumeFrom: 'es/epoch-6', callbacks: [esC] });

@@ -9,8 +9,9 @@ import { defaultStorage, type ModelStorage } from './storage.js';
 import { type FitState, type LoopState, newLoopState, runFit } from './fit.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { BatchLoader, EvalResult, FitOptions, Logs, LossFn, RunnerOptions, SchedulerLike } from './types.js';
-import { ArgumentError, StateError } from '@nnkit/tensor';
-import { parseJson } from './parse-json.js';
+import { ArgumentError, FormatError, StateError } from '@nnkit/tensor';
+import { JsonChecker } from './checkpoint-schema.js';
+import { checkModelDict, fileDigest } from './load-guard.js';
 
 /** Weights file and metadata file of a model path: `best` / `best.safetensors` → `best.safetensors` + `best.json`. */
 export function modelPaths(path: string): { weights: string; meta: string } {
@@ -236,8 +237,10 @@ export class Runner {
       savedAt: new Date().toISOString(),
       ...extra,
     };
+    const sha256 = await fileDigest(bytes);
+    const withFile = { ...info, weights: { bytes: bytes.length, ...(sha256 !== undefined ? { sha256 } : {}) } };
     await this.storage.write(weights, bytes);
-    await this.storage.write(meta, `${JSON.stringify(info, null, 2)}\n`);
+    await this.storage.write(meta, `${JSON.stringify(withFile, null, 2)}\n`);
   }
 
   /**
@@ -251,14 +254,22 @@ export class Runner {
    */
   async loadModel(path: string): Promise<Record<string, unknown>> {
     const { weights, meta } = modelPaths(path);
-    const tensors = loadSafetensors(await this.storage.read(weights));
+    const bytes = await this.storage.read(weights);
+    const info = (await this.storage.exists(meta)) ? await readModelMeta(await this.storage.read(meta), meta, bytes, weights) : {};
+    let tensors: Record<string, Tensor>;
     try {
+      tensors = loadSafetensors(bytes);
+    } catch (e) {
+      if (e instanceof FormatError) throw new FormatError('nnkit-model', weights, e.reason, { cause: e });
+      throw e;
+    }
+    try {
+      checkModelDict(this.model, tensors, weights, 'nnkit-model');
       this.model.loadStateDict(tensors);
     } finally {
       for (const t of Object.values(tensors)) t.dispose();
     }
-    if (!(await this.storage.exists(meta))) return {};
-    return parseJson(await this.storage.read(meta), 'nnkit-model-meta', meta) as Record<string, unknown>;
+    return info;
   }
 
   /**
@@ -279,4 +290,28 @@ export class Runner {
   async loadCheckpoint(dir: string): Promise<void> {
     await loadCheckpoint(this, this.loop, dir);
   }
+}
+
+/**
+ * Parses and checks a saved model's metadata (`<path>.json`): a JSON object whose `epoch`/`step`
+ * are non-negative integers and `bestScore` a finite number or null when present, and — for
+ * files written since the weights' digest is recorded — that `weights` matches the weights file.
+ */
+async function readModelMeta(bytes: Uint8Array, file: string, weights: Uint8Array, weightsFile: string): Promise<Record<string, unknown>> {
+  const c = new JsonChecker('nnkit-model', file);
+  const o = c.parse(bytes);
+  if (o.format !== undefined && o.format !== 'nnkit.model.v1') c.fail(`not nnkit model metadata (format ${JSON.stringify(o.format)?.slice(0, 40)})`);
+  if (o.epoch !== undefined) c.count(o, 'epoch');
+  if (o.step !== undefined) c.count(o, 'step');
+  if (o.bestScore !== undefined) c.finiteOrNull(o, 'bestScore');
+  if (o.weights !== undefined) {
+    const w = c.object(o.weights, "'weights'");
+    const n = c.count(w, 'bytes');
+    if (n !== weights.length) c.fail(`says the weights have ${n} bytes, ${weightsFile} has ${weights.length}: the two files come from different saves`);
+    if (w.sha256 !== undefined) {
+      const sha = await fileDigest(weights);
+      if (sha !== undefined && sha !== w.sha256) c.fail(`the SHA-256 of ${weightsFile} does not match: the two files come from different saves`);
+    }
+  }
+  return o;
 }
