@@ -20,7 +20,7 @@ class Holder extends Module {
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
 const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
   ['Conv2d with channels not divisible by groups', () => new Conv2d(3, 8, 3, { groups: 2 }), ArgumentError, /must be divisible by groups 2/],
-  ["Conv2d with padding 'same' and stride 2", () => new Conv2d(1, 2, 3, { padding: 'same', stride: 2, paddingMode: 'reflect' }), ArgumentError, /padding 'same' needs stride 1/],
+  ["Conv2d with padding 'same' and stride 2", () => new Conv2d(1, 2, 3, { padding: 'same', stride: 2, paddingMode: 'reflect' }), ArgumentError, /padding='same' is not supported for strided convolutions/],
   ['BatchNorm2d with zero features', () => new BatchNorm2d(0), ArgumentError, /numFeatures must be a positive integer/],
   ['Dropout with p > 1', () => new Dropout(2), ArgumentError, /between 0 and 1/],
   ['LayerNorm with a zero size', () => new LayerNorm([0]), ArgumentError, /^LayerNorm: normalizedShape/],
