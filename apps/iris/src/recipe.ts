@@ -111,7 +111,9 @@ export async function runIrisRecipe(opts: IrisRecipeOptions = {}): Promise<IrisR
   const { loss, accuracy } = await runner.evaluate(testLoader);
   const [features, trueClass] = test.get(0) as [Float32Array, number];
   model.eval();
-  const probabilities = Array.from(tidy(() => softmax(model.call(tensor2d(features, [1, features.length])))).dataSync() as Float32Array);
+  const probs = tidy(() => softmax(model.call(tensor2d(features, [1, features.length]))));
+  const probabilities = Array.from(probs.dataSync() as Float32Array);
+  probs.dispose();
   const predictedClass = probabilities.indexOf(Math.max(...probabilities));
   const result: IrisRecipeResult = {
     testAccuracy: accuracy ?? Number.NaN,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { inflateSync, constants } from 'node:zlib';
+import { StorageError } from '@nnkit/tensor';
 import type { EegFormatName } from '../formats/errors.js';
 
 /**
@@ -12,8 +13,12 @@ import type { EegFormatName } from '../formats/errors.js';
  * ```
  */
 export async function readFileBytes(path: string, format: EegFormatName): Promise<Uint8Array> {
-  void format; // the format of the file, kept for the readers' call sites
-  const buf = await readFile(path);
+  let buf: Uint8Array;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    throw new StorageError(path, `cannot read the ${format} file (${(e as Error).message})`, { cause: e });
+  }
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
