@@ -1,19 +1,22 @@
 import { initBackend } from '@nnkit/tensor';
 import { loadSafetensors, readSafetensors } from '@nnkit/nn';
-import { withPrefix } from '@nnkit/tooling-testing';
+import { parityCases, prepareSweep, withPrefix } from '@nnkit/tooling-testing';
 import { checkAgainstTorch } from '@nnkit/tooling-testing/parity';
 import { memory } from '@tensorflow/tfjs-core';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { builders, runCase, type Cfg } from './test-utils/parity-cases.js';
 
 // Random-configuration parity sweep against shared/reference/attention.py and
 // torch.nn.MultiheadAttention. The cases are drawn and written by
 // tooling/parity/sweeps/sweep_attention.py; run both with `tooling/parity/sweep attention SEED COUNT`.
-// Without NNKIT_SWEEP_DIR (the normal test run) this file only reports itself as skipped.
-const dir = process.env.NNKIT_SWEEP_DIR;
-const files = dir ? readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort() : [];
+// The normal test run draws a small fixed-seed sweep itself when Debian PyTorch and ../shared/reference
+// are present (prepareSweep), and reports the file as skipped with the reason otherwise.
+const sweep = prepareSweep('attention', { seed: 0, count: 1 });
+const dir = sweep.dir;
+const files = sweep.files;
+afterAll(() => sweep.cleanup());
 
 const conditioned: string[] = [];
 afterAll(() => {
@@ -24,10 +27,10 @@ beforeAll(async () => {
   if (dir) await initBackend((process.env.NNKIT_SWEEP_BACKEND ?? 'wasm') as 'wasm' | 'cpu');
 });
 
-if (!dir) it.skip('random-configuration sweep vs PyTorch: run `tooling/parity/sweep attention SEED COUNT` (needs Debian python3-torch)', () => {});
-
-describe.runIf(files.length > 0).each(files)('random-configuration sweep vs PyTorch: %s', (file) => {
-  it('loads the state_dict strictly; eval/train outputs, weights, input and parameter gradients, BN statistics match', () => {
+parityCases(
+  `random-configuration sweep vs shared/reference/attention.py (${sweep.source}) — loads the state_dict strictly; eval/train outputs, weights, gradients, BN statistics match`,
+  files,
+  (file) => {
     const bytes = new Uint8Array(readFileSync(join(dir!, file)));
     const cfg = JSON.parse(readSafetensors(bytes).metadata.config!) as Cfg;
     const t = loadSafetensors(bytes);
@@ -39,5 +42,6 @@ describe.runIf(files.length > 0).each(files)('random-configuration sweep vs PyTo
     expect(memory().numTensors).toBe(before);
     model.dispose();
     for (const v of Object.values(t)) v.dispose();
-  });
-});
+  },
+  { name: (f) => f, missing: sweep.missing, leaks: false },
+);

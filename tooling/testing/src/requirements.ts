@@ -108,7 +108,7 @@ export interface Sweep {
  * afterAll(() => sweep.cleanup());
  * ```
  */
-export function prepareSweep(kind: 'nn' | 'eeg' | 'optim', defaults: { seed: number; count: number }): Sweep {
+export function prepareSweep(kind: 'nn' | 'eeg' | 'optim' | 'attention', defaults: { seed: number; count: number }): Sweep {
   const listed = (dir: string): string[] => {
     const d = kind === 'optim' ? join(dir, '__fixtures__') : dir;
     return existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.safetensors')).sort() : [];
