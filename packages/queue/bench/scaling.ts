@@ -27,12 +27,12 @@ try {
   for (const workers of [1, 2] as const) {
     const queue = `bench-${workers}`;
     const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(redis.url, queue)));
-    const run = (search: string, epochs: number) =>
-      gridSearch({ space: { lr: [0.05, 0.2], epochs: [epochs] }, cv: 3, trial, data, executor: queueExecutor({ connection: redis.url, queue, search, pollMs: 100 }) });
-    await run('warm-up', 1); // forks each worker's trial process and loads the module
+    const run = (search: string, epochs: number, sleepMs = 0) =>
+      gridSearch({ space: { lr: [0.05, 0.2], epochs: [epochs], sleepMs: [sleepMs] }, cv: 3, trial, data, executor: queueExecutor({ connection: redis.url, queue, search, pollMs: 100 }) });
+    await run('warm-up', 1, 1000); // slow jobs, so every worker takes some: each forks its trial process and loads the module
     for (let r = 0; r < repeats; r++) {
       const t0 = performance.now();
-      await run(`timed-${r}`, 400);
+      await run(`timed-${r}`, 4000);
       times[workers]!.push(performance.now() - t0);
       process.stderr.write(`${workers} worker(s), run ${r + 1}: ${(times[workers]!.at(-1)! / 1000).toFixed(2)} s\n`);
     }
