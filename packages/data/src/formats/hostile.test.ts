@@ -57,7 +57,7 @@ function expectTypedFast(read: () => unknown, reason: RegExp): void {
   } catch (e) {
     err = e;
   }
-  expect(performance.now() - t0).toBeLessThan(1000);
+  expect(performance.now() - t0).toBeLessThan(10_000); // a hang guard (the defects took 12–30 s or never ended), not a speed target
   expect(err).toBeInstanceOf(EegFormatError);
   expect((err as EegFormatError).file).toBe('hostile.mat');
   expect((err as Error).message).toMatch(reason);
@@ -145,7 +145,7 @@ describe('GDF reader on hostile input', () => {
     }
     const t0 = performance.now();
     const raw = readGdf(b, { file: 'hostile.gdf' });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(10_000); // a hang guard (the defects took 12–30 s or never ended), not a speed target
     expect(raw.signals.map((s) => s.length)).toEqual([0, 0]);
   });
 });

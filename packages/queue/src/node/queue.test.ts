@@ -171,7 +171,7 @@ describe('queue errors', () => {
     const p = gridSearch({ space: { lr: [0.1] }, trial, data, executor: queueExecutor({ connection: 'redis://127.0.0.1:1', connectTimeoutMs: 2000 }) });
     await expect(p).rejects.toBeInstanceOf(QueueError);
     await expect(p).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(Date.now() - t0).toBeLessThan(30_000); // fails fast instead of retrying forever
   });
 
   it('a trial given as a function is refused: it cannot travel to another process', async () => {

@@ -39,7 +39,7 @@ describe('storage faults', () => {
   it('a path in /proc fails at once instead of spinning', async () => {
     const t0 = Date.now();
     await expect(make().saveCheckpoint('/proc/nnkit-test/ck')).rejects.toThrow(StorageError);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(Date.now() - t0).toBeLessThan(20_000); // a hang guard (a recursive mkdir in /proc used to spin forever)
   });
 
   it('a read-only folder (a chmod 500 folder; as root, the system folder /sys) gives a StorageError naming the path', async () => {
