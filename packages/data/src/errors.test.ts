@@ -1,18 +1,18 @@
 import { ArgumentError, DTypeError, FormatError, initBackend, NnkitError, NotSupportedError, ShapeError, StateError, StorageError } from '@nnkit/tensor';
-import { memory, tensor1d, tidy, zeros } from '@tensorflow/tfjs-core';
+import { tensor1d, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { itThrowsEach, type ThrowCase } from '@nnkit/tooling-testing';
 import { DataLoader, defaultCollate, Generator, randomSplit, TensorDataset } from './core/index.js';
 import { KFold } from './cv/index.js';
 import { EegFormatError, readEdf } from './formats/index.js';
 import { readFileBytes } from './node/index.js';
 import { bandpass, ZScore } from './transforms/index.js';
 
-type ErrorClass = typeof ShapeError | typeof ArgumentError | typeof StateError | typeof DTypeError | typeof NotSupportedError | typeof FormatError;
 
 const ds = (): TensorDataset => new TensorDataset(zeros([4, 2]));
 
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
-const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
+const cases: ThrowCase[] = [
   ['DataLoader with batchSize 0', () => new DataLoader(ds(), { batchSize: 0 }), ArgumentError, /^DataLoader: batchSize should be a positive integer/],
   ['DataLoader with both sampler and shuffle', () => new DataLoader(ds(), { shuffle: true, sampler: [0, 1] }), ArgumentError, /mutually exclusive with shuffle/],
   ['defaultCollate of an empty batch', () => defaultCollate([]), ArgumentError, /^defaultCollate: cannot collate an empty batch/],
@@ -33,21 +33,7 @@ describe('data throws the nnkit hierarchy', () => {
     await initBackend('cpu');
   });
 
-  it.each(cases)('%s', (_name, call, cls, message) => {
-    const before = memory().numTensors;
-    let thrown: unknown;
-    try {
-      tidy(() => {
-        call();
-      });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(cls);
-    expect(thrown).toBeInstanceOf(NnkitError);
-    expect((thrown as Error).message).toMatch(message);
-    expect(memory().numTensors).toBe(before);
-  });
+  itThrowsEach(cases, { base: NnkitError, noLeaks: true });
 
   it('an EDF format error is a FormatError naming the file', () => {
     let thrown: unknown;

@@ -1,14 +1,14 @@
 import { ArgumentError, initBackend, NnkitError, NotSupportedError, ShapeError } from '@nnkit/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { itThrowsEach, type ThrowCase } from '@nnkit/tooling-testing';
 import { applyChannelZScore, createStream, EEGNet, EEGTCNet, fitChannelZScore, TemporalConvNet, TemporalInception } from './index.js';
 
-type ErrorClass = typeof ShapeError | typeof ArgumentError | typeof NotSupportedError;
 
 const base = { channels: 3, sampleRate: 250, window: 1000, hop: 64 };
 let tcn: EEGTCNet;
 
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
-const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
+const cases: ThrowCase[] = [
   ['EEGNet with nTimes < 32', () => new EEGNet({ nChans: 3, nClasses: 2, nTimes: 16 }), ArgumentError, /^EEGNet: nTimes must be at least 32/],
   ['TemporalInception with inChan not a multiple of outChan', () => new TemporalInception(5, 2), ArgumentError, /^TemporalInception: inChan \(5\) must be a multiple of outChan \(2\)/],
   ['applyChannelZScore with another channel count', () => applyChannelZScore(new Float32Array(4), [1, 2, 2], fitChannelZScore(new Float32Array(6), [1, 3, 2])), ShapeError, /^applyChannelZScore: expected data of shape \[N, 3, T\]/],
@@ -29,15 +29,5 @@ describe('eeg throws the nnkit hierarchy', () => {
     tcn.dispose();
   });
 
-  it.each(cases)('%s', (_name, call, cls, message) => {
-    let thrown: unknown;
-    try {
-      call();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(cls);
-    expect(thrown).toBeInstanceOf(NnkitError);
-    expect((thrown as Error).message).toMatch(message);
-  });
+  itThrowsEach(cases, { base: NnkitError });
 });

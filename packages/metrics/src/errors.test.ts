@@ -1,12 +1,12 @@
 import { ArgumentError, NnkitError, ShapeError, StorageError } from '@nnkit/tensor';
 import { describe, expect, it } from 'vitest';
+import { itThrowsEach, type ThrowCase } from '@nnkit/tooling-testing';
 import { Accuracy, confusionMatrixPlot, MetricCollection, rocCurvePlot, trainingCurves } from './index.js';
 import { renderPng, writePlot } from './plots-node.js';
 
-type ErrorClass = typeof ShapeError | typeof ArgumentError;
 
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
-const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
+const cases: ThrowCase[] = [
   ['MetricCollection with two metrics of one name', () => new MetricCollection([new Accuracy(), new Accuracy()]), ArgumentError, /^MetricCollection: two metrics named 'accuracy'/],
   ['confusionMatrixPlot of a non-square matrix', () => confusionMatrixPlot([[1, 2], [3]]), ShapeError, /^confusionMatrixPlot: expected matrix of shape a square matrix \[2, 2\], got row 1 of length 1/],
   ['rocCurvePlot without curves', () => rocCurvePlot({}), ArgumentError, /^rocCurvePlot: expected at least one/],
@@ -14,17 +14,7 @@ const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
 ];
 
 describe('metrics throw the nnkit hierarchy', () => {
-  it.each(cases)('%s', (_name, call, cls, message) => {
-    let thrown: unknown;
-    try {
-      call();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(cls);
-    expect(thrown).toBeInstanceOf(NnkitError);
-    expect((thrown as Error).message).toMatch(message);
-  });
+  itThrowsEach(cases, { base: NnkitError });
 
   it('writePlot to an unknown extension is an ArgumentError', async () => {
     const plot = rocCurvePlot({ a: { fpr: [0, 1], tpr: [0, 1], thresholds: [1, 0] } });

@@ -1,6 +1,7 @@
 import { ArgumentError, initBackend, NnkitError, NotSupportedError, ShapeError } from '@nnkit/tensor';
 import { memory, ones, scalar, tidy, zeros, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { itThrowsEach, type ThrowCase } from '@nnkit/tooling-testing';
 import { backward, grad } from './autograd/index.js';
 import { ModuleDict, ModuleList, Sequential } from './containers/index.js';
 import * as init from './init/index.js';
@@ -9,7 +10,6 @@ import { Conv2d } from './layers/conv/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
-type ErrorClass = typeof ShapeError | typeof ArgumentError | typeof NotSupportedError;
 
 class Holder extends Module {
   forward(x: Tensor): Tensor {
@@ -18,7 +18,7 @@ class Holder extends Module {
 }
 
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
-const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
+const cases: ThrowCase[] = [
   ['Conv2d with channels not divisible by groups', () => new Conv2d(3, 8, 3, { groups: 2 }), ArgumentError, /must be divisible by groups 2/],
   ["Conv2d with padding 'same' and stride 2", () => new Conv2d(1, 2, 3, { padding: 'same', stride: 2, paddingMode: 'reflect' }), ArgumentError, /padding='same' is not supported for strided convolutions/],
   ['BatchNorm2d with zero features', () => new BatchNorm2d(0), ArgumentError, /numFeatures must be a positive integer/],
@@ -43,19 +43,7 @@ describe('nn throws the nnkit hierarchy', () => {
     await initBackend('cpu');
   });
 
-  it.each(cases)('%s', (_name, call, cls, message) => {
-    let thrown: unknown;
-    try {
-      tidy(() => {
-        call();
-      });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(cls);
-    expect(thrown).toBeInstanceOf(NnkitError);
-    expect((thrown as Error).message).toMatch(message);
-  });
+  itThrowsEach(cases, { base: NnkitError });
 
   it('leaks no tensors when a check throws', () => {
     const p = new Parameter(zeros([2, 3]));

@@ -1,19 +1,19 @@
 import { Parameter, saveSafetensors } from '@nnkit/nn';
-import { ArgumentError, FormatError, initBackend, NnkitError, StateError, StorageError } from '@nnkit/tensor';
+import { ArgumentError, FormatError, initBackend, NnkitError, StorageError } from '@nnkit/tensor';
 import { zeros } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itThrowsEach, type ThrowCase } from '@nnkit/tooling-testing';
 import { EarlyStopping, ModelCheckpoint } from './callbacks/index.js';
 import { Adam, loadOptimizerState, SGD } from './optim/index.js';
 import { memoryStorage, nodeStorage, Runner } from './runner/index.js';
 import { OneCycleLR, StepLR } from './schedulers/index.js';
 import { gridPoints, kFold } from './search/index.js';
 
-type ErrorClass = typeof ArgumentError | typeof StateError | typeof FormatError;
 
 let p: Parameter;
 
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
-const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
+const cases: ThrowCase[] = [
   ['SGD with a negative momentum', () => new SGD([p], { lr: 0.1, momentum: -1 }), ArgumentError, /^SGD: Invalid momentum value: -1/],
   ['SGD with an empty parameter list', () => new SGD([], { lr: 0.1 }), ArgumentError, /optimizer got an empty parameter list/],
   ['Adam with a negative epsilon', () => new Adam([p], { lr: 0.1, eps: -1 }), ArgumentError, /^Adam: Invalid epsilon value: -1/],
@@ -37,17 +37,7 @@ describe('train throws the nnkit hierarchy', () => {
     p.dispose();
   });
 
-  it.each(cases)('%s', (_name, call, cls, message) => {
-    let thrown: unknown;
-    try {
-      call();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(cls);
-    expect(thrown).toBeInstanceOf(NnkitError);
-    expect((thrown as Error).message).toMatch(message);
-  });
+  itThrowsEach(cases, { base: NnkitError });
 
   it('memoryStorage.read of a missing entry is a StorageError naming the path', async () => {
     const err = await memoryStorage().read('run/model.safetensors').then(

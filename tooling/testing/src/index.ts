@@ -3,6 +3,7 @@ export { loadFixture, fixturePath, sharedDataDir, hasSharedData } from './fixtur
 export { readFixture, withPrefix, type Fixture } from './safetensors-fixture.js';
 export { assertImportRegistersNothing } from './registration.js';
 export { readFixtureConfig } from './safetensors-fixture.js';
+export { itThrowsEach, type ThrowCase, type ThrowCaseOptions, type ErrorClass } from './throw-cases.js';
 export { parityCases, type ParityOptions } from './harness.js';
 export { repoRoot } from './fixtures.js';
 export {

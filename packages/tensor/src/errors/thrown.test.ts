@@ -1,15 +1,15 @@
-import { memory, ones, tidy, zeros } from '@tensorflow/tfjs-core';
+import { ones, zeros } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { itThrowsEach, type ThrowCase } from '@nnkit/tooling-testing';
 import { initBackend } from '../backend.js';
 import { ArgumentError, DTypeError, FormatError, NnkitError, NotSupportedError, ShapeError, StateError, StorageError } from './errors.js';
 import { bmm, dropout, flatten, gelu, linear, manualSeed, padNd, permute, setRngState, softmax } from '../ops/basic/index.js';
 import { adaptiveAvgPool2d, conv1d, conv2d, maxPool2d, renorm } from '../ops/conv/index.js';
 import { gradCheck } from '../grad-check/index.js';
 
-type ErrorClass = typeof ShapeError | typeof ArgumentError | typeof StateError;
 
 /** One user-facing condition per row: what is called, the nnkit class it must throw, and a piece of the message. */
-const cases: Array<[string, () => unknown, ErrorClass, RegExp]> = [
+const cases: ThrowCase[] = [
   ['bmm on 2-D operands', () => bmm(zeros([2, 2]), zeros([2, 2, 2])), ShapeError, /^bmm: expected operands of shape/],
   ['bmm with mismatched inner sizes', () => bmm(zeros([3, 2, 4]), zeros([3, 2, 4])), ShapeError, /got \[3, 2, 4\] x \[3, 2, 4\]/],
   ['linear with a mis-shaped bias', () => linear(zeros([2, 5]), zeros([4, 5]), zeros([3])), ShapeError, /^linear: expected bias of shape \[4\], got \[3\]/],
@@ -37,21 +37,7 @@ describe('tensor ops throw the nnkit hierarchy', () => {
     await initBackend('cpu');
   });
 
-  it.each(cases)('%s', (_name, call, cls, message) => {
-    const before = memory().numTensors;
-    let thrown: unknown;
-    try {
-      tidy(() => {
-        call();
-      });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(memory().numTensors).toBe(before);
-    expect(thrown).toBeInstanceOf(cls);
-    expect(thrown).toBeInstanceOf(NnkitError);
-    expect((thrown as Error).message).toMatch(message);
-  });
+  itThrowsEach(cases, { base: NnkitError, noLeaks: true });
 
   it('every class in the hierarchy is an NnkitError with a stable code', () => {
     const all = [
