@@ -49,7 +49,7 @@ export class Replica {
   step(req: StepRequest): StepResult {
     const model = this.model;
     unpackState(model, req.state);
-    model.train();
+    if (!model.training) model.train(); // train() also frees caches: only on a mode change
     manualSeed(req.seed);
     const params = model.parameters();
     for (const p of params) p.setGrad(null);
