@@ -12,6 +12,8 @@ import type { DataParallel } from './data-parallel.js';
 
 const module = fileURLToPath(new URL('./__fixtures__/replica-models.ts', import.meta.url));
 const execArgv = ['--conditions=@nnkit/source', '--import', 'tsx'];
+/** NNKIT_DP_LONG=1: the determinism check runs 300 steps instead of 4. */
+const STEPS = process.env.NNKIT_DP_LONG === '1' ? 300 : 4;
 const start = (workers: number, options: TestModelOptions = {}, exp = 'createModel'): Promise<DataParallel> =>
   startDataParallel({ workers, model: { module, export: exp, options }, execArgv });
 
@@ -95,13 +97,13 @@ describe('DataParallel on worker threads', () => {
     for (const t of [x, y]) t.dispose();
   });
 
-  it('two runs with the same seed and worker count give bit-identical weights (batch norm, dropout)', async () => {
+  it(`two runs with the same seed and worker count give bit-identical weights (batch norm, dropout, ${STEPS} steps)`, async () => {
     const run = async (): Promise<number[][]> => {
       manualSeed(11);
       const m = createModel({ bn: true, dropout: true });
       const opt = new SGD(m.parameters(), { lr: 0.3, momentum: 0.9 });
-      for (let s = 0; s < 4; s++) {
-        const [x, y] = batch(10 + s, s);
+      for (let s = 0; s < STEPS; s++) {
+        const [x, y] = batch(10 + (s % 7), s);
         opt.zeroGrad();
         await dpBn.backward(m, x, y);
         opt.step();
@@ -113,7 +115,7 @@ describe('DataParallel on worker threads', () => {
       return v;
     };
     expect(await run()).toEqual(await run());
-  });
+  }, 600_000);
 
   it('an error in a worker step rejects with a StateError carrying its message', async () => {
     const [x, y] = batch(6); // shards of 3 rows: the tripwire throws

@@ -112,7 +112,7 @@ export class DataParallel implements DataParallelLike {
     const state = packState(model);
     const base = nextSeed();
     let row = 0;
-    const results = await Promise.all(
+    const settled = await Promise.allSettled(
       sizes.map((k, i) => {
         const req: StepRequest = {
           state: i === 0 ? state : state.slice(),
@@ -127,6 +127,10 @@ export class DataParallel implements DataParallelLike {
         return this.channels[i]!.call<StepResult>('step', req, [req.state.buffer, req.x.buffer, req.y.buffer] as ArrayBuffer[]);
       }),
     );
+    // the first failure by worker index (not by time), so the error is the same on every run
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<StepResult>).value);
     return this.reduce(model, sizes, n, results);
   }
 
