@@ -18,13 +18,20 @@ export interface DataParallelLike {
   close(): Promise<void>;
 }
 
-/** Shard sizes of a batch of `n` over `w` workers: contiguous, the first `n % w` one row larger. */
+/**
+ * Shard sizes of a batch of `n` over `w` workers: contiguous, the first `n % w` one row larger
+ * (fewer shards than workers when `n < w`).
+ * @example `shardSizes(13, 2) // [7, 6]`
+ */
 export function shardSizes(n: number, w: number): number[] {
   const k = Math.min(n, w);
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 }
 
-/** The seed of shard `i` for a step whose base seed is `base` (a SplitMix-style mix, 31 bits). */
+/**
+ * The seed of shard `i` for a step whose base seed is `base` (a SplitMix-style mix, 31 bits).
+ * @example `shardSeed(nextSeed(), 1) // replica 1's manualSeed for this step`
+ */
 export function shardSeed(base: number, i: number): number {
   let z = (base + Math.imul(i + 1, 0x9e3779b9)) >>> 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);

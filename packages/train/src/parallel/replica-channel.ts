@@ -55,6 +55,13 @@ interface Pending {
  * One replica worker seen from the main thread: waits for `ready`, sends tasks with their
  * transfer lists, matches answers by id, and turns a worker error, a crash or a `close` into a
  * rejected promise — a {@link StateError} naming the worker — never a hang.
+ *
+ * @example
+ * ```ts
+ * const ch = new ReplicaChannel(webWorkerEndpoint(worker), 'DataParallel worker 0');
+ * await ch.whenReady();
+ * const layout = await ch.call<ReplicaLayout>('layout', null);
+ * ```
  */
 export class ReplicaChannel {
   private readonly pending = new Map<number, Pending>();
