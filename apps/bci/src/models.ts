@@ -10,3 +10,16 @@ export function createModel(name: ModelName, nChans: number, nClasses: number, n
   if (name === 'eeg-inception-tcn') return new EEGInceptionTCN({ nChans, nClasses });
   return new EEGTCNet({ nChans, nClasses });
 }
+
+/** Options of {@link replicaModel}. */
+export interface ReplicaModelOptions {
+  name: ModelName;
+  nChans: number;
+  nClasses: number;
+  nTimes: number;
+}
+
+/** The model factory the data-parallel workers of `bci train --workers N` load (one options object). */
+export function replicaModel(o: ReplicaModelOptions): EegClassifier {
+  return createModel(o.name, o.nChans, o.nClasses, o.nTimes);
+}

@@ -5,17 +5,22 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { trainWithinSubject } from '@nnkit/eeg';
 import { confusionMatrix, confusionMatrixPlot, trainingCurves } from '@nnkit/metrics';
 import { writePlot } from '@nnkit/metrics/plots-node';
 import { saveSafetensors } from '@nnkit/nn';
+import { startDataParallel } from '@nnkit/train/node';
 import { backendName, initBackend } from '@nnkit/tensor';
 import { choiceFlag, defaultOut, intFlag, parseFlags, progressBar, runCommand, sharedData, UsageError, userPath } from '@nnkit/tooling-cli';
 import { DATASETS, type DatasetName, firstTrials, loadSubject } from './datasets.js';
-import { createModel, MODELS, type ModelName } from './models.js';
+import { createModel, MODELS, type ModelName, type ReplicaModelOptions } from './models.js';
+
+/** The module the data-parallel workers load `replicaModel` from (this folder's models.ts or .js). */
+const MODELS_MODULE = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './models.ts' : './models.js', import.meta.url));
 
 export const USAGE = `usage: pnpm bci train [--dataset bciciv2b|bciciv2a|eegmmidb] [--subject N[,N...]] [--model eegtcnet|eegnet|eeg-inception-tcn]
-                      [--epochs N] [--seed N] [--limit N] [--data-dir DIR] [--backend wasm|cpu] [--out DIR] [--json]
+                      [--epochs N] [--seed N] [--limit N] [--workers N] [--data-dir DIR] [--backend wasm|cpu] [--out DIR] [--json]
 
 Within-subject training (z-score per channel, Adam lr 1e-3, batch 64, cross-entropy; the EEG-TCNet
 article's recipe), tested after the last epoch. Writes per subject <dataset>-s<N>-<model>.safetensors
@@ -26,6 +31,9 @@ article's recipe), tested after the last epoch. Writes per subject <dataset>-s<N
   --epochs     training epochs (default 750, the article's)
   --seed       seed of the weights and the shuffling (default: the subject number)
   --limit      keep only the first N training and test trials (smoke runs)
+  --workers    data-parallel training on N worker threads (default 1: this thread); each
+               batch is split into N fixed shards, gradients summed in worker order (reproducible
+               for a given N; batch norm uses per-shard statistics, see @nnkit/train's README)
   --data-dir   the data folder (default ../shared/data/<dataset> or $NNKIT_SHARED_DATA/<dataset>)
   --backend    wasm (default) or cpu
   --out        output folder (default apps/bci/out/train, ignored by git)
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
     epochs: { type: 'string', default: '750' },
     seed: { type: 'string' },
     limit: { type: 'string' },
+    workers: { type: 'string', default: '1' },
     'data-dir': { type: 'string' },
     backend: { type: 'string' },
     out: { type: 'string' },
@@ -65,6 +74,7 @@ async function main(): Promise<void> {
   const epochs = intFlag('epochs', v['epochs'], 1, 100000);
   const seed = v['seed'] !== undefined ? intFlag('seed', v['seed'], 0, 0xffffffff) : undefined;
   const limit = v['limit'] !== undefined ? intFlag('limit', v['limit'], 2) : undefined;
+  const workers = intFlag('workers', v['workers'], 1, 64);
   const backend = v['backend'] !== undefined ? choiceFlag('backend', v['backend'], ['wasm', 'cpu'] as const) : undefined;
   if (subjects.length === 0) throw new UsageError('--subject needs at least one subject');
   const dataDir = v['data-dir'] !== undefined ? userPath(String(v['data-dir'])) : sharedData(dataset);
@@ -73,7 +83,7 @@ async function main(): Promise<void> {
   const say = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   await initBackend(backend);
-  say(`bci train: ${model} on ${dataset}, subject ${subjects.join(',')}, ${epochs} epochs, backend ${backendName()}`);
+  say(`bci train: ${model} on ${dataset}, subject ${subjects.join(',')}, ${epochs} epochs, backend ${backendName()}${workers > 1 ? `, ${workers} data-parallel workers` : ''}`);
   mkdirSync(out, { recursive: true });
   const rows: TrainRow[] = [];
   const files: string[] = [];
@@ -84,6 +94,8 @@ async function main(): Promise<void> {
     say(`subject ${subject}: ${train.shape[0]} train / ${test.shape[0]} test trials of [${d.nChans} channels, ${d.nTimes} samples] (${d.split})`);
     const bar = progressBar(epochs, `subject ${subject}`);
     const evalEvery = Math.max(1, Math.floor(epochs / 30));
+    const modelOptions: ReplicaModelOptions = { name: model, nChans: d.nChans, nClasses: d.nClasses, nTimes: d.nTimes };
+    const dp = workers > 1 ? await startDataParallel({ workers, model: { module: MODELS_MODULE, export: 'replicaModel', options: modelOptions } }) : undefined;
     const r = await trainWithinSubject({
       createModel: () => createModel(model, d.nChans, d.nClasses, d.nTimes),
       train,
@@ -92,7 +104,8 @@ async function main(): Promise<void> {
       seed: seed ?? subject,
       evalEvery,
       onEpoch: (e) => bar.update(e.epoch, `loss ${e.loss.toFixed(4)}`),
-    });
+      ...(dp ? { dataParallel: dp } : {}),
+    }).finally(() => dp?.close());
     bar.done();
     const stem = join(out, `${dataset}-s${subject}-${model}`);
     const sd = r.model.stateDict();

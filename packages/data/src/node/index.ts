@@ -7,4 +7,5 @@ export { loadBCICIV2a, type BCICIV2aOptions } from '../eeg/bciciv2a.js';
 export { loadEEGMMIDB, type EEGMMIDBOptions, type EEGMMIDBTrials } from '../eeg/eegmmidb.js';
 export { datasetWorkers, type DatasetWorkersOptions } from './dataset-workers.js';
 export { ModuleWorkerPool, MODULE_WORKER_URL, type ModuleWorkerPoolOptions } from './module-worker-pool.js';
+export { importModule } from './load-module.js';
 export type { ModuleWorkerInit, WorkerTask, WorkerMessage } from './module-worker-protocol.js';

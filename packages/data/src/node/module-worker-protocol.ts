@@ -17,6 +17,12 @@ export interface ModuleWorkerInit {
   sharedKey?: string | undefined;
   /** The value merged under `sharedKey`. */
   shared?: unknown;
+  /**
+   * Move (transfer) the buffers of typed arrays in task results to the main thread instead of
+   * copying them (top level or one level inside a plain object). Only for results the worker
+   * does not keep: a transferred buffer is empty in the worker afterwards.
+   */
+  transferResults?: boolean | undefined;
   /** What the module is, for messages: `'dataset'`, `'trial'`. */
   what: string;
 }

@@ -11,44 +11,13 @@
 // `{ type: 'result', id, results }`, or `{ type: 'error', id, message }`; `{ type: 'ready' }` once
 // loaded, `{ type: 'fatal', message }` when loading failed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+import { describe, importModule } from './import-module.js';
+
+export { importModule, moduleUrl } from './import-module.js';
 
 /** @typedef {import('./module-worker-protocol.js').ModuleWorkerInit} ModuleWorkerInit */
 /** @typedef {import('./module-worker-protocol.js').WorkerTask} WorkerTask */
 /** @typedef {import('./module-worker-protocol.js').WorkerMessage} WorkerMessage */
-
-/** @param {unknown} e */
-const describe = (e) => String((e && typeof e === 'object' && 'stack' in e && e.stack) || e);
-
-/**
- * A module path or URL as an importable URL (Windows drive letters are paths).
- * @param {string} spec
- */
-export function moduleUrl(spec) {
-  return /^[a-z]+:/i.test(spec) && !/^[a-z]:[\\/]/i.test(spec) ? spec : pathToFileURL(spec).href;
-}
-
-/**
- * Imports `spec`: TypeScript modules through tsx's API (Node does not apply `--import` loaders to
- * every worker), JavaScript directly.
- * @param {string} spec
- * @param {string} what the kind of module, for messages ('trial', 'dataset')
- * @returns {Promise<Record<string, unknown>>}
- */
-export async function importModule(spec, what) {
-  const url = moduleUrl(spec);
-  if (/\.[cm]?ts$/.test(url)) {
-    /** @type {{ tsImport(url: string, parent: string): Promise<Record<string, unknown>> }} */
-    let api;
-    try {
-      api = /** @type {any} */ (await import('tsx/esm/api'));
-    } catch (e) {
-      throw new Error(`a TypeScript ${what} module needs the tsx package (or point to compiled JavaScript): ${describe(e)}`);
-    }
-    return api.tsImport(url, url);
-  }
-  return /** @type {Record<string, unknown>} */ (await import(url));
-}
 
 /**
  * Loads what the tasks run on, as `init` says.
@@ -93,6 +62,26 @@ export function runTask(init, call, task) {
   );
 }
 
+/**
+ * The buffers of the typed arrays in `results` (top level, or one level inside plain objects),
+ * each once: moved to the main thread instead of copied when `init.transferResults` is set.
+ * @param {unknown[]} results
+ * @returns {ArrayBuffer[]}
+ */
+export function transferables(results) {
+  /** @type {Set<ArrayBuffer>} */
+  const out = new Set();
+  /** @param {unknown} v */
+  const add = (v) => {
+    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+  };
+  for (const r of results) {
+    add(r);
+    if (r && typeof r === 'object' && Object.getPrototypeOf(r) === Object.prototype) for (const v of Object.values(r)) add(v);
+  }
+  return [...out];
+}
+
 async function main() {
   const port = parentPort;
   if (!port) return; // imported, not started as a worker (tests of the functions above)
@@ -109,7 +98,8 @@ async function main() {
   }
   port.on('message', async (/** @type {WorkerTask} */ task) => {
     try {
-      post({ type: 'result', id: task.id, results: await runTask(init, call, task) });
+      const results = await runTask(init, call, task);
+      port.postMessage({ type: 'result', id: task.id, results }, init.transferResults ? transferables(results) : []);
     } catch (e) {
       post({ type: 'error', id: task.id, message: describe(e) });
     }

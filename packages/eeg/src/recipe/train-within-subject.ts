@@ -2,7 +2,7 @@ import { gather, softmax, type Tensor, tensor1d, tensor3d, tidy } from '@tensorf
 import { backward, crossEntropy, type Module, type Parameter } from '@nnkit/nn';
 import { manualSeed, seededRandom, ArgumentError } from '@nnkit/tensor';
 import { accuracy, cohenKappa } from '@nnkit/metrics';
-import { Adam } from '@nnkit/train';
+import { Adam, type DataParallelLike } from '@nnkit/train';
 import { applyChannelZScore, type ChannelZScore, fitChannelZScore, type TrialArrays } from './zscore.js';
 
 /** What the recipe needs from an optimizer (`@nnkit/train`'s optimizers fit). */
@@ -52,6 +52,12 @@ export interface WithinSubjectOptions<M extends EegClassifier> {
   evalEvery?: number;
   /** Called after every epoch. */
   onEpoch?: (info: EpochInfo) => void;
+  /**
+   * Compute each batch's gradients on worker replicas (`startDataParallel` from
+   * `@nnkit/train/node`, whose model factory builds the same model; its loss must be
+   * cross-entropy, the replicas' default). The optimizer still steps here.
+   */
+  dataParallel?: Pick<DataParallelLike, 'backward'>;
 }
 
 /** What {@link trainWithinSubject} returns. */
@@ -154,10 +160,16 @@ export async function trainWithinSubject<M extends EegClassifier>(opts: WithinSu
         const xb = gather(x, idx);
         const yb = gather(y, idx);
         opt.zeroGrad();
-        const loss = backward(() => crossEntropy(model.call(xb), yb), model);
+        let value: number;
+        if (opts.dataParallel) value = await opts.dataParallel.backward(model, xb, yb);
+        else {
+          const loss = backward(() => crossEntropy(model.call(xb), yb), model);
+          value = loss.dataSync()[0] ?? Number.NaN;
+          loss.dispose();
+        }
         opt.step();
-        lossSum += (loss.dataSync()[0] ?? Number.NaN) * idx.size;
-        for (const t of [idx, xb, yb, loss]) t.dispose();
+        lossSum += value * idx.size;
+        for (const t of [idx, xb, yb]) t.dispose();
       }
       const info: EpochInfo = { epoch, loss: lossSum / n, seconds: (performance.now() - t0) / 1000 };
       if (opts.evalEvery && epoch % opts.evalEvery === 0 && epoch !== epochs) info.testAccuracy = evaluate().acc;

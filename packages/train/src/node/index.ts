@@ -5,3 +5,5 @@ export { gridSearch, rankTrials, type GridSearchOptions } from '../search/grid-s
 export { TrialWorkerPool } from '../search/worker-pool.js';
 export { ProgressBar, type ProgressBarOptions } from '../callbacks/progress-bar.js';
 export { nodeStorage } from '../runner/storage.js';
+export { startDataParallel, type StartDataParallelOptions, type ReplicaModelSpec } from './data-parallel.js';
+export { createReplica } from './replica-entry.js';

@@ -4,7 +4,7 @@ import { clipGradNorm_, clipGradValue_ } from '../optim/clip-grad.js';
 import { disposeAll, iterate, loaderLength, splitBatch } from './batch.js';
 import type { History } from './history.js';
 import type { Runner } from './runner.js';
-import type { BatchLoader, FitOptions, GradClip, Logs, RngLike } from './types.js';
+import type { BatchLoader, FitOptions, Logs, RngLike } from './types.js';
 import { ArgumentError } from '@nnkit/tensor';
 
 /** Progress of a `fit` (stored in checkpoints). Epochs count from 0, steps from 1. */
@@ -68,13 +68,18 @@ export async function emit<K extends CallbackHook>(callbacks: readonly Callback[
 }
 
 /** One optimisation step of `runner` on a batch (disposed); returns the loss value. */
-async function trainStep(runner: Runner, batch: unknown, gradClip: GradClip | undefined, beforeUpdate: (loss: number) => Promise<boolean>): Promise<number> {
+async function trainStep(runner: Runner, batch: unknown, opts: FitOptions, beforeUpdate: (loss: number) => Promise<boolean>): Promise<number> {
+  const { gradClip, dataParallel } = opts;
   try {
     const { x, y } = splitBatch(batch, 'Runner.fit');
     runner.optimizer.zeroGrad();
-    const loss = backward(() => runner.computeLoss(runner.forward(x), y!), runner.model);
-    const value = loss.dataSync()[0]!;
-    loss.dispose();
+    let value: number;
+    if (dataParallel) value = await dataParallel.backward(runner.model, x, y!);
+    else {
+      const loss = backward(() => runner.computeLoss(runner.forward(x), y!), runner.model);
+      value = loss.dataSync()[0]!;
+      loss.dispose();
+    }
     if (!(await beforeUpdate(value))) return value;
     if (gradClip !== undefined) {
       const params = runner.model.parameters();
@@ -184,7 +189,7 @@ export async function runFit(runner: Runner, loop: LoopState, trainLoader: Batch
       const step = st.step + 1;
       await emit(callbacks, 'onBatchBegin', runner, step);
       let skipped = false as boolean;
-      const value = await trainStep(runner, batch, opts.gradClip, async (loss) => {
+      const value = await trainStep(runner, batch, opts, async (loss) => {
         await emit(callbacks, 'onBackwardEnd', runner, step, { loss, lr: lr() });
         skipped = runner.stoppedBecause !== undefined;
         return !skipped;

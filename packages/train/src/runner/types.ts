@@ -4,6 +4,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Callback } from '../callbacks/callback.js';
 import type { ModelStorage } from './storage.js';
+import type { DataParallelLike } from '../parallel/data-parallel.js';
 
 /**
  * One batch from a loader: a `[x, y]` tuple (what `DataLoader` over a `TensorDataset` yields)
@@ -91,6 +92,14 @@ export interface FitOptions {
    * RNG (`@nnkit/tensor`) always is.
    */
   rngs?: readonly RngLike[];
+  /**
+   * Compute each batch's gradients on worker replicas (data parallel): `startDataParallel` from
+   * `@nnkit/train/node` (worker threads) or `DataParallel.start` (browser Web Workers). The
+   * optimizer, clipping and callbacks run on the main thread as usual; the workers' loss
+   * replaces `lossFn` in training (evaluation still uses `lossFn`). See `DataParallel` for the
+   * batch-norm semantics.
+   */
+  dataParallel?: DataParallelLike;
 }
 
 /** Logs passed to callbacks: `loss` (train), `dev_loss`, `dev_<metric>`, `lr`, ... */
