@@ -67,7 +67,7 @@ function adamUpdate(a: FusedAdamAttrs, t: number, p: Float32Array, g: Float32Arr
       second = xj > vj || Number.isNaN(xj) ? xj : vj;
       xOut![j] = second;
     }
-    const denom = f(f(Math.sqrt(second) / bc2Sqrt) + eps);
+    const denom = f(f(f(Math.sqrt(second)) / bc2Sqrt) + eps);
     mOut[j] = mj;
     vOut[j] = vj;
     pOut[j] = f(pj + f(f(mj / denom) * negStep));
