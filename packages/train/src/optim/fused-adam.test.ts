@@ -40,7 +40,7 @@ describe.each(['wasm', 'cpu'] as const)('fused Adam kernel on %s', (backend) => 
     await initBackend(backend);
     const shapes = [[3, 4], [5], [2, 1, 3]];
     const params = shapes.map((s) => new Parameter(randomNormal(s, 0, 1, 'float32', 7)));
-    const refP = params.map((p) => clone(p.data));
+    const refP: Tensor[] = params.map((p) => clone(p.data));
     const full: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, amsgrad: false, maximize: false, ...opts };
     const refSt = params.map((p) => ({ m: tidy(() => mul(p.data, 0)), v: tidy(() => mul(p.data, 0)), x: tidy(() => mul(p.data, 0)), t: 0 }));
     const before = memory().numTensors;
