@@ -1,8 +1,8 @@
-import { engine, mul, scalar, sum, tensor1d, type Tensor } from '@tensorflow/tfjs-core';
+import { engine, exp, matMul, memory, mul, profile, scalar, sum, tensor1d, tensor2d, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { NotSupportedError } from './errors/errors.js';
-import { checkEngineInternals, isRecordingGradients, withoutGradientTape } from './engine-internals.js';
+import { checkEngineInternals, isRecordingGradients, withoutGradientTape, withSharedSavedTensors } from './engine-internals.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -61,5 +61,33 @@ describe('tfjs engine internals (tfjs-core 4.22.0)', () => {
     } finally {
       st.gradientDepth = depth;
     }
+  });
+
+  it('withSharedSavedTensors: the same gradients without Identity clones, nothing leaks, the engine restored', async () => {
+    const w = tensor2d([[0.5, -1], [2, 0.25]]);
+    const x = tensor2d([[1, 2], [3, -1]]);
+    const f = (): Tensor => sum(exp(matMul(x, w))) as Tensor;
+    const run = (): number[] => {
+      const { value, grads } = engine().gradients(f, [w]);
+      const g = Array.from(grads[0]!.dataSync());
+      value.dispose();
+      grads.forEach((t) => t.dispose());
+      return g;
+    };
+    const plain = run();
+    const before = memory().numTensors;
+    const shared = withSharedSavedTensors(run);
+    expect(shared).toEqual(plain);
+    expect(memory().numTensors).toBe(before);
+    const ids = async (fn: () => void): Promise<number> => (await profile(fn)).kernels.filter((k) => k.name === 'Identity').length;
+    expect(await ids(run)).toBeGreaterThan(0);
+    expect(await ids(() => void withSharedSavedTensors(run))).toBe(0);
+    expect(Object.prototype.hasOwnProperty.call(engine(), 'saveTensorsForBackwardMode')).toBe(false);
+    // nested calls and errors leave the engine as it was
+    expect(() => withSharedSavedTensors(() => withSharedSavedTensors(() => { throw new Error('boom'); }))).toThrow('boom');
+    expect(Object.prototype.hasOwnProperty.call(engine(), 'saveTensorsForBackwardMode')).toBe(false);
+    expect(withSharedSavedTensors(run)).toEqual(plain);
+    w.dispose();
+    x.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { engine } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import { NotSupportedError } from './errors/errors.js';
 
 /**
@@ -8,7 +8,10 @@ import { NotSupportedError } from './errors/errors.js';
  * - `engine().isTapeOn()` — whether a gradient tape is recording (inside `engine().gradients`,
  *   i.e. `grad`, `backward`, `gradCheck`);
  * - `engine().state.gradientDepth` — the nesting depth of gradient tapes; 0 makes the engine
- *   record nothing, which is how `noGrad` pauses a tape.
+ *   record nothing, which is how `noGrad` pauses a tape;
+ * - `engine().saveTensorsForBackwardMode`, `makeTensorFromTensorInfo`, `state.tensorInfo` —
+ *   replaced for the duration of nnkit's `backward`/`grad` by {@link withSharedSavedTensors}
+ *   (optional: without them tfjs's own cloning is kept).
  *
  * Every other package goes through the functions below; `engine-internals.test.ts` fails loudly
  * when a tfjs release renames or changes them.
@@ -65,6 +68,54 @@ export function withoutGradientTape<T>(fn: () => T): T {
     return fn();
   } finally {
     state.gradientDepth = depth;
+  }
+}
+
+interface SavingEngine {
+  state: { tensorInfo?: WeakMap<object, { backend: { incRef?(dataId: object): void } }> };
+  saveTensorsForBackwardMode?(tensors: Tensor[]): Tensor[];
+  makeTensorFromTensorInfo(info: TensorInfo, backend?: unknown): Tensor;
+  keep<T extends Tensor>(t: T): T;
+}
+
+let sharing = false;
+
+/**
+ * Runs `fn` (typically `engine().gradients(...)`) with the tape saving the tensors each kernel's
+ * gradient needs as new references to the same data instead of clones through the `Identity`
+ * kernel. tfjs-core's `Engine.saveTensorsForBackwardMode` clones every saved input and output of
+ * every recorded kernel (a kernel launch, a tape node and, on tfjs-backend-wasm, a copy each:
+ * 574 per EEG-TCNet training step); tfjs data is immutable, so a shared reference is
+ * indistinguishable from a copy and is freed the same way after the backward pass. Strings and
+ * complex tensors, or a tfjs-core without that method, keep tfjs's own behaviour. Nested calls
+ * share one installation.
+ *
+ * @example
+ * ```ts
+ * const { value, grads } = withSharedSavedTensors(() => engine().gradients(() => sum(square(w)), [w]));
+ * ```
+ */
+export function withSharedSavedTensors<T>(fn: () => T): T {
+  const e = engine() as unknown as SavingEngine;
+  const original = e.saveTensorsForBackwardMode;
+  const infos = e.state.tensorInfo;
+  if (sharing || typeof original !== 'function' || typeof e.makeTensorFromTensorInfo !== 'function' || typeof infos?.get !== 'function') return fn();
+  const own = Object.prototype.hasOwnProperty.call(e, 'saveTensorsForBackwardMode');
+  const share = (t: Tensor): Tensor => {
+    const backend = t.dtype === 'string' || t.dtype === 'complex64' ? undefined : infos.get(t.dataId)?.backend;
+    if (backend === undefined || typeof backend.incRef !== 'function') return original.call(e, [t])[0]!;
+    const copy = e.makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, backend);
+    backend.incRef(t.dataId);
+    return e.keep(copy);
+  };
+  e.saveTensorsForBackwardMode = (tensors: Tensor[]): Tensor[] => tensors.map(share);
+  sharing = true;
+  try {
+    return fn();
+  } finally {
+    sharing = false;
+    if (own) e.saveTensorsForBackwardMode = original;
+    else delete e.saveTensorsForBackwardMode;
   }
 }
 

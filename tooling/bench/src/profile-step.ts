@@ -1,6 +1,7 @@
 /**
  * Kernel launches per EEG-TCNet training step (3 channels, 2 classes, batch 64, Adam) and per
- * one-trial eval forward, by kernel name (tf.profile): where launch overhead goes.
+ * one-trial eval forward, by kernel name (tf.profile), with the summed kernel time of each name
+ * (wall time inside the kernel, so noisy on a loaded machine): where launch overhead goes.
  * `node --conditions=@nnkit/source --import tsx src/profile-step.ts`
  */
 import { EEGTCNet } from '@nnkit/eeg';
@@ -21,10 +22,16 @@ const step = (): void => {
   opt.step();
 };
 step();
-const count = (ks: { name: string }[]): string => {
-  const by = new Map<string, number>();
-  for (const k of ks) by.set(k.name, (by.get(k.name) ?? 0) + 1);
-  return [...by].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}`).join(', ');
+const count = (ks: { name: string; kernelTimeMs: unknown }[]): string => {
+  const by = new Map<string, [number, number]>();
+  for (const k of ks) {
+    const [n, ms] = by.get(k.name) ?? [0, 0];
+    by.set(k.name, [n + 1, ms + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0)]);
+  }
+  return [...by]
+    .sort((a, b) => b[1][0] - a[1][0])
+    .map(([n, [c, ms]]) => `${n} ${c} (${ms.toFixed(1)} ms)`)
+    .join(', ');
 };
 const p = await profile(step);
 console.log(`train step: ${p.kernels.length} kernels (${model.parameters().length} parameters): ${count(p.kernels)}`);

@@ -1,4 +1,4 @@
-import { add, concat, cumsum, matMul, mean, mul, ones, pad, reshape, slice, square, sub, sum, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
+import { add, concat, cumsum, eye, matMul, mean, mul, ones, pad, reshape, slice, square, sub, sum, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import { conv2dNhwc } from '@nnkit/tensor';
 import { checkShape, checkShapes, temporalPads, type TemporalSpatialConvOptions } from './temporal-spatial.js';
 
@@ -23,12 +23,12 @@ function patchGram(xq: Tensor, R: number, start: number, nblk: number, S: number
     const bottom = concat([transpose(an), matMul(transpose(n), n)], 1);
     h = concat([top, bottom], 0); // [2S, 2S]
   }
-  let g: Tensor | undefined;
-  for (let s = 0; s < S; s++) {
-    const part = slice(h, [s, s], [K, K]);
-    g = g === undefined ? part : add(g, part);
-  }
-  return g!;
+  // Σ_s h[s:s+K, s:s+K] in one kernel: a 'valid' correlation of h with the S×S identity gives
+  // out[i, j] = Σ_s h[i+s, j+s] (S·2 slices and adds before, launch overhead in a training step).
+  const n = h.shape[0]!;
+  const diag = reshape(eye(S), [S, S, 1, 1]);
+  const sums = conv2dNhwc(reshape(h, [1, n, n, 1]), diag, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false });
+  return reshape(slice(sums, [0, 0, 0, 0], [1, K, K, 1]), [K, K]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { add, engine, keep, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
-import { ShapeError, ArgumentError } from '@nnkit/tensor';
+import { ShapeError, ArgumentError, withSharedSavedTensors } from '@nnkit/tensor';
 
 /** What {@link backward} and {@link zeroGrad} accept: a module (all its parameters) or a list of parameters. */
 export type ModelOrParams = Module | Iterable<Parameter>;
@@ -53,7 +53,8 @@ export function backward(lossFn: () => Tensor, modelOrParams: ModelOrParams): Te
     return keep(value);
   }
   const vars = params.map((p) => p.data);
-  const { value, grads } = engine().gradients(() => checkScalar(lossFn()), vars, undefined, true);
+  // The tape keeps the tensors each gradient needs as shared references, not Identity-kernel copies.
+  const { value, grads } = withSharedSavedTensors(() => engine().gradients(() => checkScalar(lossFn()), vars, undefined, true));
   params.forEach((p, i) => {
     const g = grads[i];
     if (g === undefined || g === null) return;

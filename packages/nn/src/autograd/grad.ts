@@ -1,4 +1,4 @@
-import { withoutGradientTape } from '@nnkit/tensor';
+import { withoutGradientTape, withSharedSavedTensors } from '@nnkit/tensor';
 import { clone, engine, keep, type Tensor, type TensorContainer, tidy, zerosLike } from '@tensorflow/tfjs-core';
 import { ShapeError, ArgumentError } from '@nnkit/tensor';
 
@@ -33,7 +33,7 @@ export interface GradOptions {
 export function grad(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradOptions = {}): Tensor[] {
   if (inputs.length === 0) throw new ArgumentError('grad', 'inputs must contain at least one tensor');
   const dy = opts.gradOutputs;
-  const { value, grads } = engine().gradients(
+  const { value, grads } = withSharedSavedTensors(() => engine().gradients(
     () => {
       const y = fn(...inputs);
       if (dy === undefined && y.rank !== 0) {
@@ -47,7 +47,7 @@ export function grad(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: Gr
     inputs,
     dy,
     true,
-  );
+  ));
   value.dispose();
   const out: Tensor[] = [];
   for (let i = 0; i < inputs.length; i++) {
