@@ -114,7 +114,7 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w1, w2]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 
   it('2 worker processes run trials at the same time: trials of different workers overlap (a rendezvous that serialized trials never meet)', async () => {
     const w1 = await startWorker(redis.url, 'overlap');
@@ -138,7 +138,7 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w1, w2]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 
   it('a trial that throws on every attempt is recorded as failed with its error; the search completes', async () => {
     const w = await startWorker(redis.url, 'fail');
@@ -158,7 +158,7 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 
   it('a coordinator killed mid-search and started again picks up where it was: no trial runs twice', async () => {
     const space = { lr: [0.05, 0.2, 0.5], epochs: [4], sleepMs: [150] };
@@ -187,7 +187,7 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 });
 
 describe('queue errors', () => {
