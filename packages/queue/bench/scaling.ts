@@ -54,14 +54,16 @@ function childrenCpuMs(pid: number): number {
   }
 }
 
-function startWorker(url: string, queue: string): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, ...(values['progress-ms'] !== undefined ? ['--progress-ms', values['progress-ms']] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (b: Buffer) => {
-      if (b.toString().includes(' ready on ')) resolve(proc);
-    });
-    proc.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
-  });
+async function startWorkers(url: string, port: number, queue: string, n: number): Promise<ChildProcess[]> {
+  const flags = values['progress-ms'] !== undefined ? ['--progress-ms', values['progress-ms']] : [];
+  const procs = Array.from({ length: n }, () => spawn(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port } });
+  while ((await q.getWorkers()).length < n) {
+    if (procs.some((p) => p.exitCode !== null)) throw new Error('a worker exited at start-up');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await q.close();
+  return procs;
 }
 
 interface Run {
@@ -75,7 +77,7 @@ const redis = await startRedisServer();
 const procs: Record<number, ChildProcess[]> = { 1: [], 2: [] };
 const runs: Record<string, Run[]> = {};
 try {
-  for (const n of [1, 2]) procs[n] = await Promise.all(Array.from({ length: n }, () => startWorker(redis.url, `bench-${n}`)));
+  for (const n of [1, 2]) procs[n] = await startWorkers(redis.url, redis.port, `bench-${n}`, n);
   const search = async (kind: 'sleep' | 'cpu', n: number, name: string, space = trials[kind].space): Promise<Run> => {
     const queue = `bench-${n}`;
     const received = new Map<string, number>();
