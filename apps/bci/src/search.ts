@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     const total = gridPoints(space).length * folds;
     log(`subject ${subject}: ${total} training runs (${gridPoints(space).length} configurations × ${folds} folds, ${epochs} epochs, ${n} trials)${str('queue') ? ` on ${str('queue')}` : ''}`);
     const done: TrialRecord[] = [];
+    const logged = new Map<string, number>();
     const points = gridPoints(space);
     const res = await gridSearch({
       space,
@@ -123,7 +124,12 @@ async function main(): Promise<void> {
               ...(str('storage') ? { checkpointRoot: userPath(str('storage')!) } : {}),
               search: `bciciv2b-s${subject}-e${epochs}`,
               onProgress: (p) => {
-                if (Number(p.info['epoch']) % Math.max(1, Math.floor(epochs / 5)) === 0) log(`  ${p.worker}: ${p.key} fold ${p.fold + 1} epoch ${p.info['epoch']}/${epochs} loss ${p.info['loss']}`);
+                // workers coalesce reports (at most one a second), so log when a fifth of the epochs is passed, not at exact epochs
+                const step = Math.max(1, Math.floor(epochs / 5));
+                const id = `${p.key}#${p.fold}`;
+                const epoch = Number(p.info['epoch']);
+                if (Math.floor(epoch / step) > Math.floor((logged.get(id) ?? 0) / step)) log(`  ${p.worker}: ${p.key} fold ${p.fold + 1} epoch ${epoch}/${epochs} loss ${p.info['loss']}`);
+                logged.set(id, epoch);
               },
             }),
           }

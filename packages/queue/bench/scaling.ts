@@ -1,48 +1,145 @@
-// Speed of the queue executor: a 6-trial search (2 configurations × 3 folds of a CPU-bound trial)
-// with 1 and with 2 worker processes on this machine, each repeated; medians and the ratio.
-// Run: pnpm --filter @nnkit/queue bench  [REPEATS]   (needs Debian's redis-server)
+// Speed of the queue executor: a 6-trial search (2 configurations × 3 folds) with 1 and with 2
+// worker processes on this machine, interleaved A/B, each repeated; medians, the ratio, and the CPU
+// time of every process involved (coordinator, Redis, workers, trial processes).
+//   sleep: a trial that only waits (no CPU) — measures how trials are spread over the workers,
+//          whatever the machine's load: 2 workers must take about half the time of 1.
+//   cpu:   a real small-model training (softmax regression, 4000 full-batch SGD epochs on 267
+//          rows, progress reported every epoch) — on an otherwise idle 2-core machine, 2 workers
+//          must take ≤ 0.6× the time of 1.
+// Run: pnpm --filter @nnkit/queue bench [REPEATS] [--trial sleep|cpu|both] [--timeline] [--progress-ms MS]
+//      (--progress-ms 0: the workers forward every progress report, as before the throttle)
+//      (needs Debian's redis-server; Linux for the CPU columns)
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { TrialModule, TrialRecord } from '@nnkit/train';
 import { gridSearch } from '@nnkit/train/node';
+import { Queue } from 'bullmq';
 import { blobs } from '../src/node/__fixtures__/blobs.js';
 import { queueExecutor } from '../src/node/executor.js';
 import { startRedisServer } from '../src/node/redis-server.js';
 
-const repeats = Number(process.argv[2] ?? 3);
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
+const repeats = Number(positionals[0] ?? 3);
+const kinds = (values.trial === 'both' ? ['sleep', 'cpu'] : [values.trial]) as Array<'sleep' | 'cpu'>;
+const fixture = (f: string): string => fileURLToPath(new URL(`../src/node/__fixtures__/${f}`, import.meta.url));
 const cli = fileURLToPath(new URL('../src/node/cli.ts', import.meta.url));
-const module = fileURLToPath(new URL('../src/node/__fixtures__/mlp-trial.ts', import.meta.url));
-const trial = { module, export: 'trial', setup: 'setup' };
+const trials: Record<'sleep' | 'cpu', { trial: TrialModule; space: Record<string, unknown[]> }> = {
+  sleep: { trial: { module: fixture('sleep-trial.ts'), export: 'trial' }, space: { sleepMs: [2000], id: [1, 2] } },
+  cpu: { trial: { module: fixture('mlp-trial.ts'), export: 'trial', setup: 'setup' }, space: { lr: [0.05, 0.2], epochs: [4000] } },
+};
 const data = blobs(400, 16, 1);
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const s = (ms: number): string => (ms / 1000).toFixed(2);
 
-async function startWorker(url: string, queue: string): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => setTimeout(resolve, 200));
-  return proc;
+/** CPU ms (user + system) a process has used so far; 0 off Linux. */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+/** CPU ms of a process's children so far (a worker's trial processes and their esbuild helpers). */
+function childrenCpuMs(pid: number): number {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    return kids.reduce((a, k) => a + cpuMs(k) + childrenCpuMs(k), 0);
+  } catch {
+    return 0;
+  }
 }
 
+async function startWorkers(url: string, port: number, queue: string, n: number): Promise<ChildProcess[]> {
+  const flags = values['progress-ms'] !== undefined ? ['--progress-ms', values['progress-ms']] : [];
+  const procs = Array.from({ length: n }, () => spawn(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port } });
+  while ((await q.getWorkers()).length < n) {
+    if (procs.some((p) => p.exitCode !== null)) throw new Error('a worker exited at start-up');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await q.close();
+  return procs;
+}
+
+interface Run {
+  wall: number;
+  cpu: { coordinator: number; redis: number; workers: number; trials: number };
+  timeline: string[];
+}
+
+const meetRoot = mkdtempSync(join(tmpdir(), 'nnkit-queue-bench-'));
 const redis = await startRedisServer();
-const times: Record<number, number[]> = { 1: [], 2: [] };
+const procs: Record<number, ChildProcess[]> = { 1: [], 2: [] };
+const runs: Record<string, Run[]> = {};
 try {
-  for (const workers of [1, 2] as const) {
-    const queue = `bench-${workers}`;
-    const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(redis.url, queue)));
-    const run = (search: string, epochs: number, sleepMs = 0) =>
-      gridSearch({ space: { lr: [0.05, 0.2], epochs: [epochs], sleepMs: [sleepMs] }, cv: 3, trial, data, executor: queueExecutor({ connection: redis.url, queue, search, pollMs: 100 }) });
-    await run('warm-up', 1, 1000); // slow jobs, so every worker takes some: each forks its trial process and loads the module
-    for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
-      await run(`timed-${r}`, 4000);
-      times[workers]!.push(performance.now() - t0);
-      process.stderr.write(`${workers} worker(s), run ${r + 1}: ${(times[workers]!.at(-1)! / 1000).toFixed(2)} s\n`);
+  for (const n of [1, 2]) procs[n] = await startWorkers(redis.url, redis.port, `bench-${n}`, n);
+  const search = async (kind: 'sleep' | 'cpu', n: number, name: string, space = trials[kind].space): Promise<Run> => {
+    const queue = `bench-${n}`;
+    const received = new Map<string, number>();
+    const ws = procs[n]!.map((p) => p.pid!);
+    const sum = (f: (pid: number) => number): number => ws.reduce((a, p) => a + f(p), 0);
+    const cpu0 = { coordinator: process.cpuUsage(), redis: cpuMs(redis.pid), workers: sum(cpuMs), trials: sum(childrenCpuMs) };
+    const t0 = Date.now();
+    const res = await gridSearch({
+      space,
+      cv: 3,
+      trial: trials[kind].trial,
+      data,
+      executor: queueExecutor({ connection: redis.url, queue, search: name, pollMs: 100 }),
+      onTrial: (r: TrialRecord) => void received.set(`${r.key}#${r.fold}`, Date.now() - t0),
+    });
+    const wall = Date.now() - t0;
+    const c = process.cpuUsage(cpu0.coordinator);
+    const cpu = { coordinator: (c.user + c.system) / 1000, redis: cpuMs(redis.pid) - cpu0.redis, workers: sum(cpuMs) - cpu0.workers, trials: sum(childrenCpuMs) - cpu0.trials };
+    // per job: enqueued, picked (by which worker), [trial process start, trial start, trial end: sleep trial], finished, received by the coordinator
+    const q = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
+    const timeline: string[] = [];
+    const jobs = await q.getJobs(['completed']);
+    for (const t of res.trials) {
+      const job = jobs.find((j) => j.data.key === t.key && j.data.ctx.fold === t.fold);
+      if (!job) continue;
+      const rel = (ms: number | undefined): string => (ms === undefined ? '—' : s(ms - t0).padStart(6));
+      const sc = t.scores;
+      timeline.push(
+        `${t.key} fold ${t.fold + 1}: enqueued ${rel(job.timestamp)}  picked ${rel(job.processedOn)} by ${job.returnvalue.worker.split(':')[1]}` +
+          (kind === 'sleep' ? `  trial process started ${sc['processStart']! < t0 ? ' before' : rel(sc['processStart'])}  trial ${rel(sc['start'])} → ${rel(sc['end'])}` : '') +
+          `  finished ${rel(job.finishedOn)}  received ${s(received.get(`${t.key}#${t.fold}`) ?? Number.NaN).padStart(6)}`,
+      );
     }
-    for (const p of procs) p.kill('SIGKILL');
+    await q.close();
+    return { wall, cpu, timeline };
+  };
+  // warm-up: every worker's trial processes start and import both trial modules (a rendezvous makes each worker take one)
+  for (const n of [1, 2]) {
+    await search('sleep', n, `warm-${Date.now()}`, { sleepMs: [0], meetDir: [join(meetRoot, String(n))], meet: [n], meetTimeoutMs: [30_000], id: [1, 2] });
+    await search('cpu', n, `warm-cpu-${Date.now()}`, { lr: [0.1], epochs: [1], sleepMs: [1500] });
+  }
+  for (let r = 0; r < repeats; r++) {
+    for (const kind of kinds) {
+      for (const n of [1, 2]) {
+        const run = await search(kind, n, `timed-${kind}-${Date.now()}-${r}`);
+        (runs[`${kind}-${n}`] ??= []).push(run);
+        process.stderr.write(`${kind} trial, ${n} worker(s), run ${r + 1}: ${s(run.wall)} s (CPU s: coordinator ${s(run.cpu.coordinator)}, redis ${s(run.cpu.redis)}, workers ${s(run.cpu.workers)}, trial processes ${s(run.cpu.trials)})\n`);
+        if (values.timeline && r === repeats - 1) process.stderr.write(`${run.timeline.map((l) => `  ${l}`).join('\n')}\n`);
+      }
+    }
   }
 } finally {
+  for (const p of [...procs[1]!, ...procs[2]!]) p.kill('SIGKILL');
   await redis.stop();
+  rmSync(meetRoot, { recursive: true, force: true });
 }
-const m1 = median(times[1]!);
-const m2 = median(times[2]!);
-console.log('| workers | 6-trial search (median of %d) |\n| --- | --- |\n| 1 | %s s |\n| 2 | %s s |', repeats, (m1 / 1000).toFixed(2), (m2 / 1000).toFixed(2));
-console.log(`2 workers / 1 worker: ${(m2 / m1).toFixed(2)}× the time (pairs: ${times[2]!.map((t, i) => (t / times[1]![i]!).toFixed(2)).join(', ')})`);
+console.log(`| trial | 1 worker (median of ${repeats}) | 2 workers | 2 / 1 | pairs | CPU s per search, 1 → 2 workers (coordinator + redis + workers + trial processes) |`);
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const kind of kinds) {
+  const [a, b] = [runs[`${kind}-1`]!, runs[`${kind}-2`]!];
+  const [m1, m2] = [median(a.map((x) => x.wall)), median(b.map((x) => x.wall))];
+  const cpu = (v: Run[]): string => { const m = (k: keyof Run['cpu']): number => median(v.map((x) => x.cpu[k])); return `${s(m('coordinator'))} + ${s(m('redis'))} + ${s(m('workers'))} + ${s(m('trials'))}`; };
+  console.log(`| ${kind} | ${s(m1)} s | ${s(m2)} s | ${(m2 / m1).toFixed(2)}× | ${b.map((x, i) => (x.wall / a[i]!.wall).toFixed(2)).join(', ')} | ${cpu(a)} → ${cpu(b)} |`);
+}
 process.exit(0);

@@ -6,7 +6,7 @@ import { NnkitError } from '@nnkit/tensor';
 import { startQueueWorker } from './worker.js';
 
 const USAGE = `usage: nnkit-worker --queue redis://HOST:PORT [--name QUEUE] [--trial MODULE] [--export NAME] [--setup NAME]
-                    [--concurrency N] [--storage DIR] [--lock-ms MS] [--stalled-ms MS] [--quiet]
+                    [--concurrency N] [--storage DIR] [--lock-ms MS] [--stalled-ms MS] [--progress-ms MS] [--quiet]
 
 Runs grid-search trials queued by gridSearch({ executor: queueExecutor(...) }), one trial per process.
   --queue        Redis address (required), e.g. redis://10.0.0.5:6379
@@ -18,6 +18,7 @@ Runs grid-search trials queued by gridSearch({ executor: queueExecutor(...) }), 
   --storage      shared folder for trial checkpoints, so a retried trial resumes (default: the coordinator's)
   --lock-ms      job lock time; a dead worker's trial is retried after about this long (default 30000)
   --stalled-ms   how often to look for trials of dead workers (default 30000)
+  --progress-ms  forward a trial's progress at most once per MS, the latest winning (default 1000; 0: every report)
   --quiet        print only errors
   --help         this text`;
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
         storage: { type: 'string' },
         'lock-ms': { type: 'string' },
         'stalled-ms': { type: 'string' },
+        'progress-ms': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   const concurrency = int('concurrency', str('concurrency'), 1);
   const lockMs = int('lock-ms', str('lock-ms'), 100);
   const stalledIntervalMs = int('stalled-ms', str('stalled-ms'), 100);
+  const progressMs = int('progress-ms', str('progress-ms'), 0);
   const worker = await startQueueWorker({
     connection: queue,
     ...(str('name') ? { queue: str('name')! } : {}),
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
     ...(str('storage') ? { storage: str('storage')! } : {}),
     ...(lockMs !== undefined ? { lockMs } : {}),
     ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
+    ...(progressMs !== undefined ? { progressMs } : {}),
     log: (line) => {
       if (!quiet || line.startsWith('failed') || line.startsWith('queue error')) process.stdout.write(`${new Date().toISOString()} ${line}\n`);
     },

@@ -112,9 +112,11 @@ export function queueExecutor(opts: QueueExecutorOptions): TrialExecutor {
         const settle = async (id: string): Promise<void> => {
           const t = pending.get(id);
           if (!t) return;
+          // the state first, then the job: a job read before it finishes has no return value yet
+          const state = await queue.getJobState(id);
+          if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
           const job = await Job.fromId<TrialJobPayload, TrialJobResult>(queue, id);
           if (!job) return add(id, t); // removed from outside: queue it again
-          const state = await job.getState();
           const started = (job as { attemptsStarted?: number }).attemptsStarted ?? job.attemptsMade + 1;
           if (state === 'completed') {
             pending.delete(id);

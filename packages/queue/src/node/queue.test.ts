@@ -17,6 +17,7 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const module = fileURLToPath(new URL('./__fixtures__/mlp-trial.ts', import.meta.url));
 const coordinator = fileURLToPath(new URL('./__fixtures__/coordinator.ts', import.meta.url));
+const sleepModule = fileURLToPath(new URL('./__fixtures__/sleep-trial.ts', import.meta.url));
 const nodeArgs = ['--conditions=@nnkit/source', '--import', 'tsx'];
 const trial = { module, export: 'trial', setup: 'setup' };
 const data = blobs(60, 4, 7);
@@ -28,7 +29,7 @@ interface WorkerProc {
 }
 
 function startWorker(url: string, queue: string, extra: string[] = []): Promise<WorkerProc> {
-  const proc = spawn(process.execPath, [...nodeArgs, cli, '--queue', url, '--name', queue, '--lock-ms', '1500', '--stalled-ms', '500', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, cli, '--queue', url, '--name', queue, '--lock-ms', '1500', '--stalled-ms', '500', '--progress-ms', '50', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out: string[] = [];
   return new Promise((resolve, reject) => {
     const onLine = (b: Buffer): void => {
@@ -113,7 +114,31 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w1, w2]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
+
+  it('2 worker processes run trials at the same time: trials of different workers overlap (a rendezvous that serialized trials never meet)', async () => {
+    const w1 = await startWorker(redis.url, 'overlap');
+    const w2 = await startWorker(redis.url, 'overlap');
+    try {
+      const res = await gridSearch({
+        space: { sleepMs: [200], meetDir: [join(tmp, 'meet')], meet: [2], id: [1, 2] },
+        cv: 3,
+        trial: { module: sleepModule, export: 'trial' },
+        data,
+        executor: queueExecutor({ connection: redis.url, queue: 'overlap', pollMs: 200 }),
+      });
+      expect(res.failed).toEqual([]);
+      expect(res.trials.length).toBe(6);
+      // each trial waited until trials in 2 different processes had started: none gave up
+      expect(res.trials.map((t) => t.scores['met'])).toEqual([1, 1, 1, 1, 1, 1]);
+      const runs = res.trials.map((t) => ({ pid: t.scores['pid']!, start: t.scores['start']!, end: t.scores['end']! }));
+      expect(new Set(runs.map((r) => r.pid)).size).toBe(2);
+      const overlapping = runs.flatMap((a, i) => runs.slice(i + 1).filter((b) => b.pid !== a.pid && a.start < b.end && b.start < a.end));
+      expect(overlapping.length).toBeGreaterThan(0);
+    } finally {
+      await stopWorkers([w1, w2]);
+    }
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 
   it('a trial that throws on every attempt is recorded as failed with its error; the search completes', async () => {
     const w = await startWorker(redis.url, 'fail');
@@ -133,7 +158,7 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 
   it('a coordinator killed mid-search and started again picks up where it was: no trial runs twice', async () => {
     const space = { lr: [0.05, 0.2, 0.5], epochs: [4], sleepMs: [150] };
@@ -162,7 +187,7 @@ describe.skipIf(!hasRedis)('queueExecutor on a real redis-server (skipped: Debia
     } finally {
       await stopWorkers([w]);
     }
-  }, 120_000);
+  }, 300_000); // a hang guard: on a loaded 2-core machine one worker start-up alone can take 20 s
 });
 
 describe('queue errors', () => {

@@ -8,6 +8,8 @@ export interface RedisServerHandle {
   /** `redis://127.0.0.1:PORT`. */
   readonly url: string;
   readonly port: number;
+  /** Process id of the server (e.g. to read its CPU time). */
+  readonly pid: number;
   /** Stops the server (SIGTERM, then SIGKILL after 2 s). */
   stop(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function startRedisServer(opts: { binary?: string; port?: number } 
   return {
     url,
     port,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise<void>((res) => child.once('exit', () => res()));

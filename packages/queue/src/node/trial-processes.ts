@@ -10,6 +10,8 @@ export type ParentMessage = {
   ctx: Omit<TrialContext, 'data' | 'checkpointDir' | 'progress'>;
   data: unknown;
   checkpointDir?: string;
+  /** At most one progress report per this many ms (the trial process coalesces them). */
+  progressMs: number;
 };
 /** Trial process → parent. */
 export type ChildMessage =
@@ -24,6 +26,8 @@ export interface TrialRun {
   ctx: ParentMessage['ctx'];
   data: unknown;
   checkpointDir?: string;
+  /** At most one progress report per this many ms, the latest winning; 0: every report. */
+  progressMs: number;
 }
 
 interface Slot {
@@ -100,7 +104,7 @@ export class TrialProcesses {
         };
         child.on('message', onMsg);
         child.once('exit', onExit);
-        const msg: ParentMessage = { type: 'run', id, trial: t.trial, ctx: t.ctx, data: t.data, ...(t.checkpointDir !== undefined ? { checkpointDir: t.checkpointDir } : {}) };
+        const msg: ParentMessage = { type: 'run', id, trial: t.trial, ctx: t.ctx, data: t.data, progressMs: t.progressMs, ...(t.checkpointDir !== undefined ? { checkpointDir: t.checkpointDir } : {}) };
         child.send(msg);
       });
     } finally {
