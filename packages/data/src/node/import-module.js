@@ -16,23 +16,27 @@ export function moduleUrl(spec) {
 }
 
 /**
- * Imports `spec`: TypeScript modules through tsx's API (Node does not apply `--import` loaders to
- * every worker), JavaScript directly.
+ * Imports `spec`. A plain `import()` first: in the same module graph as the caller, so a module run
+ * under tsx shares the caller's instances of nnkit and tfjs. A TypeScript module in a thread started
+ * without a TypeScript loader (Node does not apply `--import` loaders to every worker) goes through
+ * tsx's API instead.
  * @param {string} spec
- * @param {string} what the kind of module, for messages ('trial', 'dataset')
+ * @param {string} what the kind of module, for messages ('trial', 'dataset', 'model')
  * @returns {Promise<Record<string, unknown>>}
  */
 export async function importModule(spec, what) {
   const url = moduleUrl(spec);
-  if (/\.[cm]?ts$/.test(url)) {
-    /** @type {{ tsImport(url: string, parent: string): Promise<Record<string, unknown>> }} */
-    let api;
-    try {
-      api = /** @type {any} */ (await import('tsx/esm/api'));
-    } catch (e) {
-      throw new Error(`a TypeScript ${what} module needs the tsx package (or point to compiled JavaScript): ${describe(e)}`);
-    }
-    return api.tsImport(url, url);
+  try {
+    return /** @type {Record<string, unknown>} */ (await import(url));
+  } catch (e) {
+    if (/** @type {{ code?: string }} */ (e)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
   }
-  return /** @type {Record<string, unknown>} */ (await import(url));
+  /** @type {{ tsImport(url: string, parent: string): Promise<Record<string, unknown>> }} */
+  let api;
+  try {
+    api = /** @type {any} */ (await import('tsx/esm/api'));
+  } catch (e) {
+    throw new Error(`the ${what} module ${spec} is TypeScript: install tsx, or point to compiled JavaScript (${describe(e)})`);
+  }
+  return api.tsImport(url, url);
 }
