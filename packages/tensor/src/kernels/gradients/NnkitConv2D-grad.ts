@@ -1,4 +1,4 @@
-import { add, concat, gather, mul, pad, reshape, slice, sum, tensor1d, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { add, concat, mul, pad, reshape, slice, sum, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 
@@ -12,7 +12,7 @@ import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2
  * | gradient | strategy | shapes | how |
  * | --- | --- | --- | --- |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
- * | input | `'col2im'` | plain, a stride > 1 or fewer than {@link COL2IM_MAX_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 layers and stem, LeNet's first layer) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`, no convolution with few output channels) |
+ * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter |
  * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel |
  * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8) | `colsᵀ · dy` GEMMs over chunks of the batch |
@@ -23,8 +23,11 @@ export type ConvInputGradStrategy = 'depthwise-broadcast' | 'col2im' | 'generic'
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
 export type ConvFilterGradStrategy = 'chunked-depthwise-filter' | 'im2col' | 'generic';
 
-/** Input channels below which a stride-1 plain convolution's input gradient takes `'col2im'` (the transposed convolution would have this few output channels). */
-export const COL2IM_MAX_CIN = 8;
+/**
+ * Fewest input channels for the `'col2im'` input gradient: with fewer, its per-tap placement
+ * (wasm pads with short innermost runs) costs more than the zero-inserted convolution saves.
+ */
+export const COL2IM_MIN_CIN = 8;
 
 /** Batch sizes below which a plain convolution's filter gradient takes `'im2col'` (the batch-as-channels convolution would have this few input channels). */
 export const IM2COL_MIN_BATCH_BELOW = 16;
@@ -54,7 +57,7 @@ export function convGradStrategy(
   const chunked = a.depthwise && Ho === 1 && a.strides[1] === 1 && Wo > FAST_DEPTHWISE_TAPS;
   const [B, , , Cin] = x as [number, number, number, number];
   const dcols = dy[0]! * Ho * Wo * kH * kW * Cin;
-  const col2im = !a.depthwise && (a.strides[0] > 1 || a.strides[1] > 1 || Cin < COL2IM_MAX_CIN) && dcols <= IM2COL_MAX_VALUES;
+  const col2im = !a.depthwise && (a.strides[0] > 1 || a.strides[1] > 1) && Cin >= COL2IM_MIN_CIN && dcols <= IM2COL_MAX_VALUES;
   const im2col = !a.depthwise && B < IM2COL_MIN_BATCH_BELOW;
   return {
     input: broadcast ? 'depthwise-broadcast' : col2im ? 'col2im' : 'generic',
@@ -259,13 +262,14 @@ function sumInnerAxis(t: Tensor, M: number): Tensor {
 
 /**
  * The filter `[kH, kW, I, O]` flipped in both spatial axes (the transposed convolution's filter):
- * one gather of the kH·kW rows in reverse order (tfjs-backend-wasm's `Reverse` is slow).
+ * its kH·kW contiguous rows concatenated in reverse order (tfjs-backend-wasm's `Reverse` and
+ * `GatherV2` copy element by element: 10–50× slower).
  */
 export function flipSpatial(f: Tensor): Tensor {
   const [kH, kW, I, O] = f.shape as [number, number, number, number];
   const n = kH * kW;
   if (n === 1) return f;
-  const idx = tensor1d(Array.from({ length: n }, (_, i) => n - 1 - i), 'int32');
-  return reshape(gather(reshape(f, [n, I * O]), idx, 0), [kH, kW, I, O]);
+  const rows = reshape(f, [n, I * O]);
+  return reshape(concat(Array.from({ length: n }, (_, i) => slice(rows, [n - 1 - i, 0], [1, I * O])), 0), [kH, kW, I, O]);
 }
 

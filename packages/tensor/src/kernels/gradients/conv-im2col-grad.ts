@@ -1,4 +1,4 @@
-import { add, concat, matMul, pad, reshape, slice, stridedSlice, transpose, type Tensor } from '@tensorflow/tfjs-core';
+import { add, concat, matMul, pad, reshape, slice, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 
 /**
@@ -21,21 +21,37 @@ function paddedInput(x: Tensor, kH: number, kW: number, Ho: number, Wo: number, 
   return p.every((v) => v === 0) ? xx : pad(xx, [[0, 0], [p[0]!, p[1]!], [p[2]!, p[3]!], [0, 0]]);
 }
 
-/** The window of tap (i, j) over the padded input: `[B, Ho, Wo, C]`. */
-function tap(xp: Tensor, i: number, j: number, Ho: number, Wo: number, a: NnkitConvAttrs): Tensor {
-  const [B, , , C] = xp.shape as [number, number, number, number];
+/**
+ * The taps' windows over the padded input, channels first: `xc` is the padded input as
+ * `[C, B, Hp, Wp]`; `tap(i, j)` is `[C, B·Ho·Wo]`. Channels-first keeps every copy a run of
+ * whole rows (wasm's `Concat`, `Slice` and `StridedSlice` copy short innermost runs element by
+ * element). With a stride, `xc` is split once into its stride phases (one transpose) and each
+ * tap is a plain slice of one phase.
+ */
+function taps(xc: Tensor, Ho: number, Wo: number, a: NnkitConvAttrs): (i: number, j: number) => Tensor {
+  const [C, B, hp, wp] = xc.shape as [number, number, number, number];
   const [sh, sw] = a.strides;
-  const h0 = i * a.dilations[0];
-  const w0 = j * a.dilations[1];
-  if (sh === 1 && sw === 1) return slice(xp, [0, h0, w0, 0], [B, Ho, Wo, C]);
-  return stridedSlice(xp, [0, h0, w0, 0], [B, h0 + (Ho - 1) * sh + 1, w0 + (Wo - 1) * sw + 1, C], [1, sh, sw, 1]);
+  const [dh, dw] = a.dilations;
+  const M = B * Ho * Wo;
+  if (sh === 1 && sw === 1) return (i, j) => reshape(slice(xc, [0, 0, i * dh, j * dw], [C, B, Ho, Wo]), [C, M]);
+  // Pad to multiples of the stride; [C·B·Hq, sh, Wq, sw] → [sh, sw, C·B·Hq, Wq]: phase (ph, pw) is one block.
+  const hq = Math.ceil(hp / sh);
+  const wq = Math.ceil(wp / sw);
+  const full = hq * sh === hp && wq * sw === wp ? xc : pad(xc, [[0, 0], [0, 0], [0, hq * sh - hp], [0, wq * sw - wp]]);
+  const ph4 = transpose(reshape(full, [C * B * hq, sh, wq, sw]), [1, 3, 0, 2]);
+  return (i, j) => {
+    const h0 = i * dh;
+    const w0 = j * dw;
+    const phase = reshape(slice(ph4, [h0 % sh, w0 % sw, 0, 0], [1, 1, C * B * hq, wq]), [C, B, hq, wq]);
+    return reshape(slice(phase, [0, 0, Math.floor(h0 / sh), Math.floor(w0 / sw)], [C, B, Ho, Wo]), [C, M]);
+  };
 }
 
 /**
- * The `'im2col'` filter gradient of a plain NHWC convolution: `dW = colsᵀ · dy` with `cols`
- * the `[B·Ho·Wo, kH·kW·Cin]` matrix of input windows (taps in HWIO order), one GEMM per chunk
- * of the batch (at most {@link IM2COL_MAX_VALUES} values of `cols` at once). Every operand of
- * the GEMM is laid out for wasm's fast untransposed `matMul`.
+ * The `'im2col'` filter gradient of a plain NHWC convolution: `dW = colsᵀ · dy` with `colsᵀ`
+ * the `[kH·kW·Cin, B·Ho·Wo]` matrix of input windows (rows in HWIO order), built channels-first,
+ * one GEMM per chunk of the batch (at most `maxValues` values of `cols` at once). The GEMM's
+ * operands are laid out for wasm's fast untransposed `matMul`, and its result is the HWIO filter.
  *
  * @param dy `[B, Ho, Wo, Cout]`; x `[B, H, W, Cin]`
  * @param maxValues the most values of `cols` built at once (tests use a small one to exercise the chunking)
@@ -50,20 +66,22 @@ export function im2colFilterGrad(dy: Tensor, x: Tensor, kH: number, kW: number, 
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
   const xp = paddedInput(x, kH, kW, Ho, Wo, a);
   const [, hp, wp] = xp.shape as [number, number, number, number];
+  const xc = C === 1 ? reshape(xp, [1, B, hp, wp]) : transpose(xp, [3, 0, 1, 2]); // [C, B, Hp, Wp]
   const perImage = Ho * Wo * kH * kW * C;
   const chunk = Math.max(1, Math.floor(maxValues / perImage));
   let acc: Tensor | null = null;
   for (let b0 = 0; b0 < B; b0 += chunk) {
     const nb = Math.min(chunk, B - b0);
-    const xb = nb === B ? xp : slice(xp, [b0, 0, 0, 0], [nb, hp, wp, C]);
+    const xb = nb === B ? xc : slice(xc, [0, b0, 0, 0], [C, nb, hp, wp]);
     const dyb = nb === B ? dy : slice(dy, [b0, 0, 0, 0], [nb, Ho, Wo, Co]);
+    const tap = taps(xb, Ho, Wo, a);
     const pieces: Tensor[] = [];
-    for (let i = 0; i < kH; i++) for (let j = 0; j < kW; j++) pieces.push(tap(xb, i, j, Ho, Wo, a));
-    const cols = reshape(pieces.length === 1 ? pieces[0]! : concat(pieces, 3), [nb * Ho * Wo, kH * kW * C]);
-    const g = matMul(transpose(reshape(dyb, [nb * Ho * Wo, Co])), cols); // [Cout, K]
+    for (let i = 0; i < kH; i++) for (let j = 0; j < kW; j++) pieces.push(tap(i, j));
+    const colsT = pieces.length === 1 ? pieces[0]! : concat(pieces, 0); // [K, M]
+    const g = matMul(colsT, reshape(dyb, [nb * Ho * Wo, Co])); // [K, Cout]
     acc = acc === null ? g : add(acc, g);
   }
-  return reshape(transpose(acc!), [kH, kW, C, Co]);
+  return reshape(acc!, [kH, kW, C, Co]);
 }
 
 /** Rows i·s of an axis of length n·s − (s − 1) filled from `t`'s n rows, zeros between (axes 1 and 2 of NHWC). */
