@@ -9,8 +9,8 @@
  *   node --conditions=@nnkit/source --import tsx src/conv-shapes.ts            # all shapes
  *   CONV_RUNS=9 CONV_FILTER=eegnet node --conditions=@nnkit/source --import tsx src/conv-shapes.ts
  *
- * CONV_RUNS: timed runs per shape (default 7, after 2 warm-ups); CONV_FILTER: substring of the
- * shape names to keep; CONV_JSON=path writes the rows as JSON.
+ * CONV_RUNS: timed runs per shape (default 7, after 2 warm-ups); CONV_FILTER / CONV_SKIP: substring of
+ * the shape names to keep / to leave out (e.g. CONV_SKIP=temporal: the two largest); CONV_JSON=path writes the rows as JSON.
  */
 import { writeFileSync } from 'node:fs';
 import { conv2d, initBackend, resolveConvPadding } from '@nnkit/tensor';
@@ -65,6 +65,7 @@ const SHAPES: Shape[] = [
 
 const runs = Number(process.env.CONV_RUNS ?? 7);
 const filter = (process.env.CONV_FILTER ?? '').toLowerCase();
+const skip = (process.env.CONV_SKIP ?? '').toLowerCase();
 
 interface Timer {
   wall: number[];
@@ -105,9 +106,9 @@ function measure(s: Shape): Row {
   const groups = s.groups ?? 1;
   const stride = s.stride ?? 1;
   const padding = s.padding ?? 0;
-  const [[t, b], [l, r]] = resolveConvPadding(padding, s.k, [1, 1], [stride, stride], s.name);
-  const Ho = Math.floor((H + t! + b! - s.k[0]) / stride) + 1;
-  const Wo = Math.floor((W + l! + r! - s.k[1]) / stride) + 1;
+  const [[t, b], [l, r]] = resolveConvPadding(padding, s.k, [1, 1], [stride, stride], s.name) as [[number, number], [number, number]];
+  const Ho = Math.floor((H + t + b - s.k[0]) / stride) + 1;
+  const Wo = Math.floor((W + l + r - s.k[1]) / stride) + 1;
   const M = B * Ho * Wo;
   const K = (C / groups) * s.k[0] * s.k[1];
   const N = s.cout;
@@ -173,7 +174,7 @@ console.log(`conv shapes vs same-MAC wasm GEMM (median of ${runs} runs, ms; CPU 
 console.log('GEMM = im2col-shaped [M, K] × [K, N]; 3 GEMMs = forward + the two gradients\' GEMMs; rate = [m, 256] × [256, 64] of the same MACs (3× for fwd+bwd).\n');
 console.log('| shape | GMAC | fwd ms | GEMM ms | fwd / GEMM | fwd CPU / GEMM CPU | fwd / rate | fwd+bwd ms | 3 GEMMs ms | fwd+bwd / 3 GEMMs | fwd+bwd CPU / GEMMs CPU | fwd+bwd / rate |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const s of SHAPES.filter((v) => v.name.toLowerCase().includes(filter))) {
+for (const s of SHAPES.filter((v) => v.name.toLowerCase().includes(filter) && !(skip !== '' && v.name.toLowerCase().includes(skip)))) {
   const r = measure(s);
   rows.push(r);
   console.log(
