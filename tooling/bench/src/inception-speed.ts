@@ -7,7 +7,7 @@
  *
  *   node --conditions=@nnkit/source --import tsx src/inception-speed.ts
  *
- * INCEPTION_RUNS: timed runs of each (default 3, after 1 warm-up). Prints a markdown table;
+ * INCEPTION_RUNS: timed runs of each (default 3, after 1 warm-up); INCEPTION_TORCH=0 skips PyTorch. Prints a markdown table;
  * median wall ms and mean CPU ms (process.cpuUsage) per run.
  */
 import { execFileSync } from 'node:child_process';
@@ -32,7 +32,7 @@ interface TorchInception {
 
 function torchPeer(): TorchInception | null {
   const py = '/usr/bin/python3';
-  if (!existsSync(py)) return null;
+  if (!existsSync(py) || process.env.INCEPTION_TORCH === '0') return null;
   try {
     const out = execFileSync(py, [join(here, '..', 'torch_inception.py')], {
       encoding: 'utf8',

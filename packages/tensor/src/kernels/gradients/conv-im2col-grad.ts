@@ -1,4 +1,4 @@
-import { add, concat, matMul, pad, reshape, slice, transpose, type Tensor } from '@tensorflow/tfjs-core';
+import { add, concat, matMul, pad, reshape, slice, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 
 /**
@@ -62,26 +62,34 @@ function taps(xc: Tensor, Ho: number, Wo: number, a: NnkitConvAttrs): (i: number
  * ```
  */
 export function im2colFilterGrad(dy: Tensor, x: Tensor, kH: number, kW: number, a: NnkitConvAttrs, maxValues = IM2COL_MAX_VALUES): Tensor {
-  const [B, , , C] = x.shape as [number, number, number, number];
-  const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
-  const xp = paddedInput(x, kH, kW, Ho, Wo, a);
-  const [, hp, wp] = xp.shape as [number, number, number, number];
-  const xc = C === 1 ? reshape(xp, [1, B, hp, wp]) : transpose(xp, [3, 0, 1, 2]); // [C, B, Hp, Wp]
-  const perImage = Ho * Wo * kH * kW * C;
-  const chunk = Math.max(1, Math.floor(maxValues / perImage));
-  let acc: Tensor | null = null;
-  for (let b0 = 0; b0 < B; b0 += chunk) {
-    const nb = Math.min(chunk, B - b0);
-    const xb = nb === B ? xc : slice(xc, [0, b0, 0, 0], [C, nb, hp, wp]);
-    const dyb = nb === B ? dy : slice(dy, [b0, 0, 0, 0], [nb, Ho, Wo, Co]);
-    const tap = taps(xb, Ho, Wo, a);
-    const pieces: Tensor[] = [];
-    for (let i = 0; i < kH; i++) for (let j = 0; j < kW; j++) pieces.push(tap(i, j));
-    const colsT = pieces.length === 1 ? pieces[0]! : concat(pieces, 0); // [K, M]
-    const g = matMul(colsT, reshape(dyb, [nb * Ho * Wo, Co])); // [K, Cout]
-    acc = acc === null ? g : add(acc, g);
-  }
-  return reshape(acc!, [kH, kW, C, Co]);
+  // Scoped: the tape keeps every tensor a gradient function leaves behind until the whole
+  // backward pass ends, so the windows of each chunk are freed here (Inception b8: gigabytes).
+  return tidy(() => {
+    const [B, , , C] = x.shape as [number, number, number, number];
+    const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
+    const xp = paddedInput(x, kH, kW, Ho, Wo, a);
+    const [, hp, wp] = xp.shape as [number, number, number, number];
+    const xc = C === 1 ? reshape(xp, [1, B, hp, wp]) : transpose(xp, [3, 0, 1, 2]); // [C, B, Hp, Wp]
+    const perImage = Ho * Wo * kH * kW * C;
+    const chunk = Math.max(1, Math.floor(maxValues / perImage));
+    let acc: Tensor | null = null;
+    for (let b0 = 0; b0 < B; b0 += chunk) {
+      const nb = Math.min(chunk, B - b0);
+      const prev: Tensor | null = acc;
+      acc = tidy((): Tensor => {
+        const xb = nb === B ? xc : slice(xc, [0, b0, 0, 0], [C, nb, hp, wp]);
+        const dyb = nb === B ? dy : slice(dy, [b0, 0, 0, 0], [nb, Ho, Wo, Co]);
+        const tap = taps(xb, Ho, Wo, a);
+        const pieces: Tensor[] = [];
+        for (let i = 0; i < kH; i++) for (let j = 0; j < kW; j++) pieces.push(tap(i, j));
+        const colsT = pieces.length === 1 ? pieces[0]! : concat(pieces, 0); // [K, M]
+        const g = matMul(colsT, reshape(dyb, [nb * Ho * Wo, Co])); // [K, Cout]
+        return prev === null ? g : add(prev, g);
+      });
+      prev?.dispose();
+    }
+    return reshape(acc!, [kH, kW, C, Co]);
+  });
 }
 
 /** Rows i·s of an axis of length n·s − (s − 1) filled from `t`'s n rows, zeros between (axes 1 and 2 of NHWC). */
@@ -108,6 +116,10 @@ function spread(t: Tensor, sh: number, sw: number): Tensor {
  * ```
  */
 export function col2imInputGrad(dy: Tensor, xShape: readonly number[], f: Tensor, a: NnkitConvAttrs): Tensor {
+  return tidy(() => col2im(dy, xShape, f, a));
+}
+
+function col2im(dy: Tensor, xShape: readonly number[], f: Tensor, a: NnkitConvAttrs): Tensor {
   const [B, H, W, C] = xShape as [number, number, number, number];
   const [kH, kW, , Co] = f.shape as [number, number, number, number];
   const [, Ho, Wo] = dy.shape as [number, number, number, number];
