@@ -33,8 +33,9 @@ m.eval()
 with torch.no_grad():
     fwd = median_ms(lambda: m(x1), runs)
 
-x8 = torch.randn(8, 3, 299, 299)
-y8 = torch.randint(0, 1000, (8,))
+tb = int(os.environ.get("INCEPTION_TRAIN_BATCH", "8"))
+x8 = torch.randn(tb, 3, 299, 299)
+y8 = torch.randint(0, 1000, (tb,))
 
 
 def make_step(params):

@@ -7,7 +7,9 @@
  *
  *   node --conditions=@nnkit/source --import tsx src/inception-speed.ts
  *
- * INCEPTION_RUNS: timed runs of each (default 3, after 1 warm-up); INCEPTION_TORCH=0 skips PyTorch. Prints a markdown table;
+ * INCEPTION_RUNS: timed runs of each (default 3, after 1 warm-up); INCEPTION_TORCH=0 skips PyTorch;
+ * INCEPTION_TRAIN_BATCH: the train steps' batch (default 8). A workload that fails (wasm out of
+ * memory) is reported as failed and the next one runs. Prints a markdown table;
  * median wall ms and mean CPU ms (process.cpuUsage) per run.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,6 +25,7 @@ import { median } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.INCEPTION_RUNS ?? 3);
+const tb = Number(process.env.INCEPTION_TRAIN_BATCH ?? 8);
 
 interface TorchInception {
   forwardB1Ms: number;
@@ -37,7 +40,7 @@ function torchPeer(): TorchInception | null {
     const out = execFileSync(py, [join(here, '..', 'torch_inception.py')], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, INCEPTION_RUNS: String(runs), PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...process.env, INCEPTION_RUNS: String(runs), INCEPTION_TRAIN_BATCH: String(tb), PYTHONDONTWRITEBYTECODE: '1' },
     });
     return JSON.parse(out.trim().split('\n').pop()!) as TorchInception;
   } catch {
@@ -64,8 +67,8 @@ const torch = torchPeer();
 await initBackend('wasm');
 const model = new Inception3({ auxLogits: true, initWeights: false });
 const x1 = randomNormal([1, 3, 299, 299]);
-const x8 = randomNormal([8, 3, 299, 299]);
-const y8 = tensor1d([1, 5, 9, 200, 3, 999, 0, 42], 'int32');
+const x8 = randomNormal([tb, 3, 299, 299]);
+const y8 = tensor1d(Array.from({ length: tb }, (_, i) => (i * 37) % 1000), 'int32');
 const loss = (): Tensor => {
   const { logits, auxLogits } = model.call(x8) as unknown as { logits: Tensor; auxLogits: Tensor };
   return add(crossEntropy(logits, y8), mul(crossEntropy(auxLogits, y8), 0.4));
@@ -77,21 +80,25 @@ const stepOf = (opt: SGD) => (): void => {
   for (const p of model.parameters()) p.data.dataSync();
 };
 
-model.eval();
-const fwd = time(() => tidy(() => void (model.call(x1) as Tensor).dataSync()));
-model.train();
-const train = time(stepOf(new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 })));
-freezeAllBut(model, ['fc', 'AuxLogits.fc']);
-const frozen = time(stepOf(new SGD(model.parameters().filter((p) => p.requiresGrad), { lr: 0.01, momentum: 0.9 })));
-// the frozen step's forward alone (train mode, no tape)
-const taped = time(() => tidy(() => void loss().dataSync()));
-
-const row = (name: string, n: { ms: number; cpu: number }, t: number | undefined): string =>
-  `| ${name} | ${n.ms.toFixed(0)} | ${n.cpu.toFixed(0)} | ${t === undefined ? '–' : t.toFixed(0)} | ${t === undefined ? '–' : (n.ms / t).toFixed(2)} |`;
-console.log(`Inception v3 on wasm vs PyTorch CPU 1 thread (median of ${runs} runs, ms)\n`);
+const row = (name: string, n: { ms: number; cpu: number } | string, t: number | undefined): string =>
+  typeof n === 'string'
+    ? `| ${name} | failed: ${n} | | ${t === undefined ? '–' : t.toFixed(0)} | |`
+    : `| ${name} | ${n.ms.toFixed(0)} | ${n.cpu.toFixed(0)} | ${t === undefined ? '–' : t.toFixed(0)} | ${t === undefined ? '–' : (n.ms / t).toFixed(2)} |`;
+const attempt = (fn: () => void): { ms: number; cpu: number } | string => {
+  try {
+    return time(fn);
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
+  }
+};
+console.log(`Inception v3 on wasm vs PyTorch CPU 1 thread (median of ${runs} runs, ms; train batch ${tb})\n`);
 console.log('| workload | nnkit ms | nnkit CPU ms | PyTorch ms | ratio |');
 console.log('| --- | --- | --- | --- | --- |');
-console.log(row('forward b1 299², eval', fwd, torch?.forwardB1Ms));
-console.log(row('train step b8 (SGD)', train, torch?.trainStepB8Ms));
-console.log(row('train step b8, frozen backbone', frozen, torch?.frozenStepB8Ms));
-console.log(row('its forward alone (train mode, no tape)', taped, undefined));
+model.eval();
+console.log(row('forward b1 299², eval', attempt(() => tidy(() => void (model.call(x1) as Tensor).dataSync())), torch?.forwardB1Ms));
+model.train();
+console.log(row(`train step b${tb} (SGD)`, attempt(stepOf(new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }))), torch?.trainStepB8Ms));
+freezeAllBut(model, ['fc', 'AuxLogits.fc']);
+console.log(row(`train step b${tb}, frozen backbone`, attempt(stepOf(new SGD(model.parameters().filter((p) => p.requiresGrad), { lr: 0.01, momentum: 0.9 }))), torch?.frozenStepB8Ms));
+// the frozen step's forward alone (train mode, no tape)
+console.log(row('its forward alone (train mode, no tape)', attempt(() => tidy(() => void loss().dataSync())), undefined));
