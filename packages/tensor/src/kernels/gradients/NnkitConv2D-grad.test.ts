@@ -13,15 +13,19 @@ interface Case {
   w: [number, number, number, number];
   groups: number;
   padding: 'same' | number;
-  input: 'depthwise-broadcast' | 'generic';
-  filter: 'chunked-depthwise-filter' | 'generic';
+  stride?: number;
+  input: 'depthwise-broadcast' | 'col2im' | 'generic';
+  filter: 'chunked-depthwise-filter' | 'im2col' | 'generic';
 }
 
 const cases: Case[] = [
   { name: 'EEGNet spatial filter (C, 1) over all rows', x: [2, 3, 5, 7], w: [6, 1, 5, 1], groups: 3, padding: 0, input: 'depthwise-broadcast', filter: 'generic' },
   { name: 'long one-row depthwise [1, 5] (temporal filter)', x: [2, 2, 1, 40], w: [2, 1, 1, 5], groups: 2, padding: 'same', input: 'generic', filter: 'chunked-depthwise-filter' },
   { name: 'spatial filter over a long row: both fast paths', x: [1, 2, 3, 30], w: [4, 1, 3, 1], groups: 2, padding: 0, input: 'depthwise-broadcast', filter: 'chunked-depthwise-filter' },
-  { name: 'plain convolution', x: [2, 3, 4, 6], w: [4, 3, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'generic' },
+  { name: 'plain, few channels, small batch', x: [2, 3, 4, 6], w: [4, 3, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col' },
+  { name: 'plain, stride 2, 8 channels (Inception reduction)', x: [1, 8, 7, 6], w: [3, 8, 3, 3], groups: 1, padding: 0, stride: 2, input: 'col2im', filter: 'im2col' },
+  { name: 'plain, 8 channels, batch 16', x: [16, 8, 3, 3], w: [2, 8, 2, 2], groups: 1, padding: 0, input: 'generic', filter: 'generic' },
+  { name: 'plain, 8 channels, batch 2', x: [2, 8, 5, 4], w: [3, 8, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col' },
   { name: 'depthwise with several output rows', x: [2, 2, 4, 30], w: [2, 1, 2, 3], groups: 2, padding: 0, input: 'generic', filter: 'generic' },
 ];
 
@@ -29,12 +33,13 @@ const cases: Case[] = [
 function kernelShapes(c: Case) {
   const [B, Cin, H, W] = c.x;
   const [Cout, , kH, kW] = c.w;
-  const [[t, b], [l, r]] = resolveConvPadding(c.padding, [kH, kW], [1, 1], [1, 1], 'test') as [[number, number], [number, number]];
-  const Ho = H + t + b - kH + 1;
-  const Wo = W + l + r - kW + 1;
+  const s = c.stride ?? 1;
+  const [[t, b], [l, r]] = resolveConvPadding(c.padding, [kH, kW], [1, 1], [s, s], 'test') as [[number, number], [number, number]];
+  const Ho = Math.floor((H + t + b - kH) / s) + 1;
+  const Wo = Math.floor((W + l + r - kW) / s) + 1;
   const depthwise = c.groups !== 1;
   const filter = depthwise ? [kH, kW, Cin, Cout / Cin] : [kH, kW, Cin, Cout];
-  const attrs = { strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], pad: [t, b, l, r] as [number, number, number, number], depthwise };
+  const attrs = { strides: [s, s] as [number, number], dilations: [1, 1] as [number, number], pad: [t, b, l, r] as [number, number, number, number], depthwise };
   return { x: [B, H, W, Cin], filter, dy: [B, Ho, Wo, Cout], attrs };
 }
 
@@ -56,7 +61,7 @@ describe('NnkitConv2D gradient strategies', () => {
         tidy(() => {
           const x = randomNormal(c.x, 0, 1, 'float32', 1);
           const w = randomNormal(c.w, 0, 1, 'float32', 2);
-          report = gradCheck((xx, ww) => conv2d(xx, ww, null, { groups: c.groups, padding: c.padding }), [x, w], { maxElements: 48 });
+          report = gradCheck((xx, ww) => conv2d(xx, ww, null, { groups: c.groups, padding: c.padding, stride: c.stride ?? 1 }), [x, w], { maxElements: 48 });
         });
         expect(report?.ok, JSON.stringify(report?.worst)).toBe(true);
         expect(memory().numTensors).toBe(before);

@@ -1,5 +1,6 @@
-import { concat, mul, pad, reshape, reverse, slice, sum, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { add, concat, mul, pad, reshape, slice, sum, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
+import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 
 /**
  * The gradient of nnkit's `NnkitConv2D` kernel (plain and depthwise NHWC convolution, any
@@ -11,14 +12,25 @@ import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '.
  * | gradient | strategy | shapes | how |
  * | --- | --- | --- | --- |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
+ * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter |
  * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel |
- * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` |
+ * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8) | `colsᵀ · dy` GEMMs over chunks of the batch |
+ * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
  */
-export type ConvInputGradStrategy = 'depthwise-broadcast' | 'generic';
+export type ConvInputGradStrategy = 'depthwise-broadcast' | 'col2im' | 'generic';
 
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
-export type ConvFilterGradStrategy = 'chunked-depthwise-filter' | 'generic';
+export type ConvFilterGradStrategy = 'chunked-depthwise-filter' | 'im2col' | 'generic';
+
+/**
+ * Fewest input channels for the `'col2im'` input gradient: with fewer, its per-tap placement
+ * (wasm pads with short innermost runs) costs more than the zero-inserted convolution saves.
+ */
+export const COL2IM_MIN_CIN = 8;
+
+/** Batch sizes below which a plain convolution's filter gradient takes `'im2col'` (the batch-as-channels convolution would have this few input channels). */
+export const IM2COL_MIN_BATCH_BELOW = 16;
 
 /**
  * The strategies the `NnkitConv2D` gradient takes for these shapes (all NHWC / kernel layout).
@@ -43,7 +55,14 @@ export function convGradStrategy(
   const broadcast =
     a.depthwise && Ho === 1 && kW === 1 && a.strides[1] === 1 && a.pad[2] === 0 && a.pad[3] === 0 && (a.dilations[0] === 1 || kH === 1) && x[2] === Wo;
   const chunked = a.depthwise && Ho === 1 && a.strides[1] === 1 && Wo > FAST_DEPTHWISE_TAPS;
-  return { input: broadcast ? 'depthwise-broadcast' : 'generic', filter: chunked ? 'chunked-depthwise-filter' : 'generic' };
+  const [B, , , Cin] = x as [number, number, number, number];
+  const dcols = dy[0]! * Ho * Wo * kH * kW * Cin;
+  const col2im = !a.depthwise && (a.strides[0] > 1 || a.strides[1] > 1) && Cin >= COL2IM_MIN_CIN && dcols <= IM2COL_MAX_VALUES;
+  const im2col = !a.depthwise && B < IM2COL_MIN_BATCH_BELOW;
+  return {
+    input: broadcast ? 'depthwise-broadcast' : col2im ? 'col2im' : 'generic',
+    filter: chunked ? 'chunked-depthwise-filter' : im2col ? 'im2col' : 'generic',
+  };
 }
 
 /** `NnkitConv2D`'s gradient config (registered with nnkit's other gradients by `installKernels`). */
@@ -78,7 +97,9 @@ function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
 
 /** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
 export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
-  if (convGradStrategy(x.shape, f.shape, dy.shape, a).input === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
+  const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).input;
+  if (strategy === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
+  if (strategy === 'col2im') return col2imInputGrad(dy, x.shape, f, a);
   const [, H, W] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
   const [sh, sw] = a.strides;
@@ -103,14 +124,12 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
     [, lh, lw] = d.shape as [number, number, number, number];
   }
   const p = [Math.max(0, pt), Math.max(0, pb), Math.max(0, pl), Math.max(0, pr)];
-  const flipped = reverse(f, [0, 1]);
+  const flipped = flipSpatial(f);
   if (a.depthwise) {
     const [, , C, M] = f.shape as [number, number, number, number];
     const fd = reshape(flipped, [kH, kW, C * M, 1]);
     const g = rawConv(d, fd, [1, 1], [dh, dw], p, true);
-    if (M === 1) return g;
-    const [b] = g.shape;
-    return sum(reshape(g, [b, H, W, C, M]), 4);
+    return M === 1 ? g : sumInnerAxis(g, M);
   }
   return rawConv(d, transpose(flipped, [0, 1, 3, 2]), [1, 1], [dh, dw], p, false);
 }
@@ -123,6 +142,7 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
+  if (convGradStrategy(x.shape, f.shape, dy.shape, a).filter === 'im2col') return im2colFilterGrad(dy, x, kH, kW, a);
   // Use only as much bottom/right padding as the last window needs.
   const needH = (kH - 1) * a.dilations[0] + (Ho - 1) * a.strides[0] + 1;
   const needW = (kW - 1) * a.dilations[1] + (Wo - 1) * a.strides[1] + 1;
@@ -213,6 +233,43 @@ function depthwiseBroadcastInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitC
   const M = f.shape[3]!;
   const fr = filterRows(f, H, a.pad[0]);
   if (M === 1) return mul(reshape(dy, [B, 1, W, C]), reshape(fr, [1, H, 1, C]));
-  return sum(mul(reshape(dy, [B, 1, W, C, M]), reshape(fr, [1, H, 1, C, M])), 4);
+  // Σ_m as M broadcast products of contiguous planes (a sum over a short innermost axis is slow).
+  const dyM = transpose(reshape(dy, [B * W * C, M])); // [M, B·W·C]
+  const frM = transpose(reshape(fr, [H * C, M])); // [M, H·C]
+  let dx: Tensor | null = null;
+  for (let m = 0; m < M; m++) {
+    const t = mul(reshape(slice(dyM, [m, 0], [1, B * W * C]), [B, 1, W, C]), reshape(slice(frM, [m, 0], [1, H * C]), [1, H, 1, C]));
+    dx = dx === null ? t : add(dx, t);
+  }
+  return dx!;
+}
+
+/**
+ * Sum over the innermost `M` values of each channel group: `[..., C·M]` → `[..., C]`. As `M`
+ * contiguous planes added (a reduction over a short innermost axis is slow on wasm).
+ */
+function sumInnerAxis(t: Tensor, M: number): Tensor {
+  const outShape = [...t.shape.slice(0, -1), t.shape[t.rank - 1]! / M];
+  const n = t.size / M;
+  const planes = transpose(reshape(t, [n, M])); // [M, n]
+  let acc: Tensor | null = null;
+  for (let m = 0; m < M; m++) {
+    const p = slice(planes, [m, 0], [1, n]);
+    acc = acc === null ? p : add(acc, p);
+  }
+  return reshape(acc!, outShape);
+}
+
+/**
+ * The filter `[kH, kW, I, O]` flipped in both spatial axes (the transposed convolution's filter):
+ * its kH·kW contiguous rows concatenated in reverse order (tfjs-backend-wasm's `Reverse` and
+ * `GatherV2` copy element by element: 10–50× slower).
+ */
+export function flipSpatial(f: Tensor): Tensor {
+  const [kH, kW, I, O] = f.shape as [number, number, number, number];
+  const n = kH * kW;
+  if (n === 1) return f;
+  const rows = reshape(f, [n, I * O]);
+  return reshape(concat(Array.from({ length: n }, (_, i) => slice(rows, [n - 1 - i, 0], [1, I * O])), 0), [kH, kW, I, O]);
 }
 
