@@ -1,5 +1,5 @@
 // Timing and memory of one nnkit workload: the warm-up doubles as the tf.profile (peak bytes) call.
-import { profile } from '@tensorflow/tfjs-core';
+import { memory, profile } from '@tensorflow/tfjs-core';
 import { median } from './stats.js';
 
 /** Peak RSS of this process so far, MiB (ru_maxrss). */
@@ -17,14 +17,30 @@ export interface Measured {
   rssMb: number;
 }
 
+let sampled = 0;
 /**
- * Calls `fn` `warmup` times (the first under tf.profile for the peak tfjs bytes; at least one),
+ * Notes the live tfjs bytes now (call it where a step holds the most, e.g. at the end of the
+ * forward inside `backward`): the peak of {@link measure} with `profile: false`, a lower bound.
+ */
+export function notePeak(): void {
+  sampled = Math.max(sampled, memory().numBytes);
+}
+
+/**
+ * Calls `fn` `warmup` times (at least one; the first under tf.profile for the peak tfjs bytes,
+ * or with `profile: false` the peak of the {@link notePeak} calls — for workloads tf.profile
+ * cannot trace: on wasm, profiling a backward pass through `maxPool2d` throws in tfjs's engine),
  * then `runs` timed times; every call must end with a `dataSync()` of its result.
  */
-export async function measure(fn: () => unknown, runs: number, warmup = 1): Promise<Measured> {
-  let peakTfjsBytes = 0;
-  const prof = await profile(async () => void (await fn()));
-  peakTfjsBytes = prof.peakBytes;
+export async function measure(fn: () => unknown, runs: number, warmup = 1, opts: { profile?: boolean } = {}): Promise<Measured> {
+  let peakTfjsBytes: number;
+  if (opts.profile === false) {
+    sampled = 0;
+    await fn();
+    peakTfjsBytes = sampled;
+  } else {
+    peakTfjsBytes = (await profile(async () => void (await fn()))).peakBytes;
+  }
   for (let i = 1; i < warmup; i++) await fn();
   const wall: number[] = [];
   const cpu: number[] = [];

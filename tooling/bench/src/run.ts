@@ -37,12 +37,30 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let backend = '?';
   let peerSeen = false;
+  const failed: string[] = [];
+  const write = (): string =>
+    writeResults(join(here, '..', 'results'), rows, {
+      date: new Date().toISOString(),
+      backend,
+      runs: args.runs,
+      peer: peerSeen ? `CPU 1 thread (${PYTHON}), ${args.peerTwice ? 'mean of a run before and after nnkit' : 'one run before nnkit'}` : `not available (${PYTHON} with torch)`,
+      only: args.only?.source,
+      wallS: (performance.now() - t0) / 1000,
+      ...(failed.length > 0 ? { failed } : {}),
+    });
   for (const { group, workloads } of sel) {
     const ids = workloads.map((x) => x.id);
     const g0 = performance.now();
     console.log(`${group.name}: ${ids.join(', ')}`);
     const before = group.torch !== undefined ? torchPeer(group.torch, ids, args.runs) : null;
-    const nn = nnkitGroup(group.name, ids, args.runs);
+    let nn: ReturnType<typeof nnkitGroup>;
+    try {
+      nn = nnkitGroup(group.name, ids, args.runs);
+    } catch (e) {
+      failed.push(group.name);
+      console.error(`${group.name}: the nnkit process failed (${(e as Error).message.split('\n')[0]}); its rows are left out`);
+      continue;
+    }
     backend = nn.backend;
     const after = group.torch !== undefined && args.peerTwice ? torchPeer(group.torch, ids, args.runs) : null;
     const torch = meanPeer(before, after);
@@ -56,16 +74,10 @@ async function main(): Promise<void> {
       rows.push(row);
     }
     console.log(`${group.name}: done in ${((performance.now() - g0) / 1000).toFixed(0)} s`);
+    write(); // after every group, so an interrupted run keeps what it measured
   }
-  const peer = peerSeen ? `CPU 1 thread (${PYTHON}), ${args.peerTwice ? 'mean of a run before and after nnkit' : 'one run before nnkit'}` : `not available (${PYTHON} with torch)`;
-  const md = writeResults(join(here, '..', 'results'), rows, {
-    date: new Date().toISOString(),
-    backend,
-    runs: args.runs,
-    peer,
-    only: args.only?.source,
-    wallS: (performance.now() - t0) / 1000,
-  });
+  const md = write();
+  if (failed.length > 0) process.exitCode = 1;
   console.log(`\n${md}\n\nwrote tooling/bench/results/latest.md and latest.json`);
 }
 

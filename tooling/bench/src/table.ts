@@ -12,6 +12,8 @@ export interface TableMeta {
   peer: string;
   only: string | undefined;
   wallS: number;
+  /** Groups whose nnkit process failed (their rows are missing). */
+  failed?: string[];
 }
 
 const f = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
@@ -27,7 +29,7 @@ const rate = (row: Row): string => {
 /** The markdown table (medians in ms). */
 export function toMarkdown(rows: readonly Row[], meta: TableMeta): string {
   return [
-    `nnkit bench — ${meta.date}, backend ${meta.backend}, ${meta.runs} runs, medians (ms); PyTorch ${meta.peer}${meta.only ? `; --only ${meta.only}` : ''}; ${meta.wallS.toFixed(0)} s`,
+    `nnkit bench — ${meta.date}, backend ${meta.backend}, ${meta.runs} runs, medians (ms); PyTorch ${meta.peer}${meta.only ? `; --only ${meta.only}` : ''}; ${meta.wallS.toFixed(0)} s${meta.failed ? `; FAILED groups: ${meta.failed.join(', ')}` : ''}`,
     '',
     '| workload | nnkit | PyTorch | tfjs-layers | same-MAC wasm GEMM | nnkit / PyTorch | nnkit / tfjs-layers | nnkit / GEMM | peak tfjs MiB | nnkit RSS MiB | PyTorch RSS MiB | notes |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -11,10 +11,12 @@ import { sharedData } from '@nnkit/tooling-cli';
 import { digitsToImages, Inception3, type InceptionOutputs, LeNet, parseDigitsCsv } from '@nnkit/vision';
 import { add, gather, mul, randomNormal, slice, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { GroupContext } from '../group-main.js';
-import { measure, rest } from '../harness.js';
+import { measure, notePeak, rest } from '../harness.js';
 import { forwardMacs, gemmMs } from '../measure.js';
 import type { Row } from '../row.js';
 import { layersLeNetEpoch } from '../tfjs-layers-lenet.js';
+
+const peakNote = 'peak tfjs MiB: live bytes at the end of the forward (tf.profile fails through maxPool2d backward)';
 
 async function inception(runs: number, ids: ReadonlySet<string>, log: (l: string) => void, rows: Row[]): Promise<void> {
   if (ids.has('inception-v3-fwd-b1')) {
@@ -37,17 +39,18 @@ async function inception(runs: number, ids: ReadonlySet<string>, log: (l: string
       opt.zeroGrad();
       const loss = backward(() => {
         const o = m.call(x) as InceptionOutputs;
+        notePeak();
         return add(crossEntropy(o.logits, y), mul(crossEntropy(o.auxLogits, y), 0.4));
       }, m);
       opt.step();
       loss.dataSync();
       loss.dispose();
-    }, runs, 1);
+    }, runs, 1, { profile: false });
     opt.zeroGrad();
     opt.dispose();
     const x2 = slice(x, 0, 2); // MACs counted on 2 samples in train mode (aux head included)
     const gemm = await gemmMs(3 * 4 * forwardMacs(m, x2), runs);
-    rows.push({ id: 'vision/inception-v3-step-b8', workload: 'Inception v3 train step, batch 8, 299² (aux logits, SGD)', nnkit: r.ms, gemm, ...rest(r) });
+    rows.push({ id: 'vision/inception-v3-step-b8', workload: 'Inception v3 train step, batch 8, 299² (aux logits, SGD)', nnkit: r.ms, gemm, ...rest(r), note: peakNote });
     for (const t of [x, x2, y]) t.dispose();
     m.dispose();
   }
@@ -80,20 +83,24 @@ async function lenet(runs: number, log: (l: string) => void, rows: Row[]): Promi
       const xb = gather(x, i);
       const yb = gather(y, i);
       opt.zeroGrad();
-      const loss = backward(() => crossEntropy(m.call(xb) as Tensor, yb), m);
+      const loss = backward(() => {
+        const out = m.call(xb) as Tensor;
+        notePeak();
+        return crossEntropy(out, yb);
+      }, m);
       opt.step();
       loss.dataSync();
       for (const t of [i, xb, yb, loss]) t.dispose();
     }
   };
-  const r = await measure(epoch, runs, 1);
+  const r = await measure(epoch, runs, 1, { profile: false });
   opt.zeroGrad();
   opt.dispose();
   const layersMs = (await layersLeNetEpoch(x, labels, runs)).ms;
   const counter = new LeNet({ numClasses: 10 });
   const x2 = slice(x, 0, 2);
   const gemm = await gemmMs((3 * n * forwardMacs(counter, x2)) / 2, runs);
-  rows.push({ id: 'vision/lenet-digits-epoch', workload: `LeNet one epoch on the digits (${n} × 32², batch 32, Adam)`, nnkit: r.ms, tfjsLayers: layersMs, gemm, samples: n, ...rest(r) });
+  rows.push({ id: 'vision/lenet-digits-epoch', workload: `LeNet one epoch on the digits (${n} × 32², batch 32, Adam)`, nnkit: r.ms, tfjsLayers: layersMs, gemm, samples: n, ...rest(r), note: peakNote });
   for (const t of [x, y, x2]) t.dispose();
   counter.dispose();
   m.dispose();
