@@ -28,8 +28,9 @@ export function notePeak(): void {
 
 /**
  * Calls `fn` `warmup` times (at least one; the first under tf.profile for the peak tfjs bytes,
- * or with `profile: false` the peak of the {@link notePeak} calls — for workloads tf.profile
- * cannot trace: on wasm, profiling a backward pass through `maxPool2d` throws in tfjs's engine),
+ * or with `profile: false` the peak of the {@link notePeak} calls and the live bytes after the
+ * call — for workloads tf.profile cannot trace: it throws on a backward pass through
+ * `maxPool2d` on wasm, and overflows the stack on long runs such as a 150-epoch training),
  * then `runs` timed times; every call must end with a `dataSync()` of its result.
  */
 export async function measure(fn: () => unknown, runs: number, warmup = 1, opts: { profile?: boolean } = {}): Promise<Measured> {
@@ -37,7 +38,7 @@ export async function measure(fn: () => unknown, runs: number, warmup = 1, opts:
   if (opts.profile === false) {
     sampled = 0;
     await fn();
-    peakTfjsBytes = sampled;
+    peakTfjsBytes = Math.max(sampled, memory().numBytes);
   } else {
     peakTfjsBytes = (await profile(async () => void (await fn()))).peakBytes;
   }

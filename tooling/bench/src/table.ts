@@ -17,7 +17,7 @@ export interface TableMeta {
 }
 
 const f = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
-const r = (a: number, b: number | undefined): string => (b === undefined || !Number.isFinite(b) ? '—' : `${(a / b).toFixed(2)}×`);
+const r = (a: number, b: number | undefined): string => (b === undefined || !Number.isFinite(b) || !Number.isFinite(a) ? '—' : `${(a / b).toFixed(2)}×`);
 const mib = (v: number | undefined): string => (v === undefined ? '—' : (v / 2 ** 20).toFixed(1));
 const mb = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(0));
 const rate = (row: Row): string => {

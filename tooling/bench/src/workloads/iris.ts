@@ -33,15 +33,15 @@ export async function run({ runs, ids, log }: GroupContext): Promise<Row[]> {
       m.dispose();
       o.dispose();
     };
-    const r = await measure(fit, runs, 1);
-    rows.push({ id: 'iris/iris-loop', workload: 'iris MLP full training, pre-batched loop (150 epochs, batch 16, SGD)', nnkit: r.ms, ...rest(r) });
+    const r = await measure(fit, runs, 1, { profile: false });
+    rows.push({ id: 'iris/iris-loop', workload: 'iris MLP full training, pre-batched loop (150 epochs, batch 16, SGD)', nnkit: r.ms, ...rest(r), note: 'peak tfjs MiB: live bytes after the run (tf.profile overflows the stack on 150 epochs)' });
     for (const t of [...xs, ...ys]) t.dispose();
   }
   if (ids.has('iris-recipe')) {
     log('iris, the app recipe');
     let acc = 0;
-    const r = await measure(async () => void (acc = (await runIrisRecipe({ seed: 0 })).testAccuracy), runs, 1);
-    rows.push({ id: 'iris/iris-recipe', workload: 'iris app recipe end to end (150 epochs: DataLoader, Runner, dev eval, best model)', nnkit: r.ms, note: `test accuracy ${acc.toFixed(3)}`, ...rest(r) });
+    const r = await measure(async () => void (acc = (await runIrisRecipe({ seed: 0 })).testAccuracy), runs, 1, { profile: false });
+    rows.push({ id: 'iris/iris-recipe', workload: 'iris app recipe end to end (150 epochs: DataLoader, Runner, dev eval, best model)', nnkit: r.ms, ...rest(r), note: `test accuracy ${acc.toFixed(3)}; peak tfjs MiB: live bytes after the run` });
   }
   return rows;
 }
