@@ -19,6 +19,8 @@ export interface Row {
   torchRssMb?: number | undefined;
   /** nnkit CPU time per timed call (ms, process.cpuUsage; above `nnkit` when helper threads run). */
   cpuMs?: number | undefined;
+  /** PyTorch CPU time per timed call (ms, time.process_time). */
+  torchCpuMs?: number | undefined;
   /** Samples per call, for throughput rows (samples/s is printed in the notes). */
   samples?: number | undefined;
   note?: string | undefined;

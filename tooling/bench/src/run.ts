@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       if (cell) {
         row.pytorch = cell.ms;
         row.torchRssMb = cell.rssMb;
+        row.torchCpuMs = cell.cpuMs;
       }
       peerSeen ||= row.pytorch !== undefined;
       rows.push(row);
