@@ -1,6 +1,6 @@
-// Measurement helpers for the bench: forward MAC counts, the same-MAC wasm GEMM peer, peak memory.
+// Measurement helpers for the bench: forward MAC counts and the same-MAC wasm GEMM peer.
 import { Module, Parameter } from '@nnkit/nn';
-import { matMul, profile, randomNormal, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { matMul, randomNormal, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { timeMs } from './stats.js';
 
 /**
@@ -32,16 +32,4 @@ export async function gemmMs(macs: number, runs: number): Promise<number> {
   a.dispose();
   b.dispose();
   return ms;
-}
-
-/** Peak tfjs bytes during one call of `fn` (tf.profile). */
-export async function peakBytes(fn: () => void): Promise<number> {
-  return (await profile(fn)).peakBytes;
-}
-
-let rssPeak = 0;
-/** Samples RSS; returns the peak seen so far in MiB. */
-export function sampleRss(): number {
-  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  return rssPeak / 2 ** 20;
 }

@@ -1,0 +1,3 @@
+import { nnkitVitestConfig } from '@nnkit/tooling-vitest-config';
+
+export default nnkitVitestConfig();
