@@ -1,4 +1,4 @@
-import { add, clone, moments, mul, relu, reshape, type Tensor, transpose } from '@tensorflow/tfjs-core';
+import { add, clone, moments, mul, relu, reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { softmax } from '@nnkit/tensor';
 import type { BatchNorm2d, Conv2d } from '@nnkit/nn';
 import { WeightCache } from '@nnkit/nn';
@@ -6,6 +6,7 @@ import { dwProduct, permute } from '../internal/dw-product.js';
 import { linear } from '../internal/linear.js';
 import { mm } from '../internal/matmul.js';
 import type { SelfAttentionBlock } from './self-attention-block.js';
+import { tr } from '../internal/transpose.js';
 
 // A SelfAttentionBlock computed on positions stored as rows (channels last), the layout in
 // which a 1×1 conv is one fully connected kernel with the weight as its cached operand, and in
@@ -21,7 +22,7 @@ import type { SelfAttentionBlock } from './self-attention-block.js';
 function rowWeights(block: SelfAttentionBlock, fold: boolean): Tensor[] {
   const [conv, bn] = [...block.f_key.children()] as [Conv2d, BatchNorm2d];
   const { inChannels: cin, keyChannels: ck, valueChannels: cv, outChannels: co } = block;
-  let wk = transpose(reshape(conv.weight.data, [ck, cin]));
+  let wk = tr(reshape(conv.weight.data, [ck, cin]), [1, 0]);
   let bk = conv.bias!.data;
   if (fold) {
     const { scale, shift } = bn.asAffine()!;
@@ -32,7 +33,7 @@ function rowWeights(block: SelfAttentionBlock, fold: boolean): Tensor[] {
   const w = reshape(block.W.weight.data, [co, cv]);
   // clones: a WeightCache frees what it holds, never the parameters themselves
   const bw = clone(block.W.bias!.data);
-  return [wk, fold ? bk : clone(bk), transpose(reshape(block.f_value.weight.data, [cv, cin])), clone(block.f_value.bias!.data), transpose(w), w, bw, reshape(bw, [co, 1])];
+  return [wk, fold ? bk : clone(bk), tr(reshape(block.f_value.weight.data, [cv, cin]), [1, 0]), clone(block.f_value.bias!.data), tr(w, [1, 0]), w, bw, reshape(bw, [co, 1])];
 }
 
 /**

@@ -1,8 +1,9 @@
-import { pad, reshape, slice, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { pad, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { ArgumentError } from '@nnkit/tensor';
 import { Module, WeightCache } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
 import { permute } from '../internal/dw-product.js';
+import { tr } from '../internal/transpose.js';
 import { blockRows, rowsApply } from './block-rows.js';
 import { SelfAttentionBlock } from './self-attention-block.js';
 
@@ -116,20 +117,20 @@ export class InterlacedSparseSelfAttention extends Module {
     // long range: group by the offset inside the block
     // (n, c, oh, ph, ow, pw) → (n, ph, pw, c, oh, ow), as two transposes of rank ≤ 4 (the wasm
     // backend's 6-D transpose is far slower)
-    let y = transpose(reshape(xp, [n * c * oh, ph, ow, pw]), [0, 2, 1, 3]); // (n, c, oh, ow, ph, pw)
-    y = reshape(transpose(reshape(y, [n, c * oh * ow, ph * pw]), [0, 2, 1]), [n * ph * pw, c, oh, ow]);
+    let y = tr(reshape(xp, [n * c * oh, ph, ow, pw]), [0, 2, 1, 3]); // (n, c, oh, ow, ph, pw)
+    y = reshape(tr(reshape(y, [n, c * oh * ow, ph * pw]), [0, 2, 1]), [n * ph * pw, c, oh, ow]);
     if (maps) maps.long = this.long_range.attentionMap(y);
     y = this.long_range.call(y);
     const co = this.outChannels;
     // short range: group by block
     // (n, ph, pw, co, oh, ow) → (n, oh, ow, co, ph, pw)
-    y = transpose(reshape(y, [n, ph * pw, co * oh * ow]), [0, 2, 1]); // (n, co, oh, ow, ph, pw)
-    y = reshape(transpose(reshape(y, [n, co, oh * ow, ph * pw]), [0, 2, 1, 3]), [n * oh * ow, co, ph, pw]);
+    y = tr(reshape(y, [n, ph * pw, co * oh * ow]), [0, 2, 1]); // (n, co, oh, ow, ph, pw)
+    y = reshape(tr(reshape(y, [n, co, oh * ow, ph * pw]), [0, 2, 1, 3]), [n * oh * ow, co, ph, pw]);
     if (maps) maps.short = this.short_range.attentionMap(y);
     y = this.short_range.call(y);
     // (n, oh, ow, co, ph, pw) → (n, co, oh, ph, ow, pw)
-    y = transpose(reshape(y, [n, oh * ow, co, ph * pw]), [0, 2, 1, 3]); // (n, co, oh, ow, ph, pw)
-    return reshape(transpose(reshape(y, [n * co * oh, ow, ph, pw]), [0, 2, 1, 3]), [n, co, oh * ph, ow * pw]);
+    y = tr(reshape(y, [n, oh * ow, co, ph * pw]), [0, 2, 1, 3]); // (n, co, oh, ow, ph, pw)
+    return reshape(tr(reshape(y, [n * co * oh, ow, ph, pw]), [0, 2, 1, 3]), [n, co, oh * ph, ow * pw]);
   }
 
   /** Both attention maps for x `[B, inChannels, H, W]` (see {@link ISSAMaps}). */
