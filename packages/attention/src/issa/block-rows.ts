@@ -1,4 +1,4 @@
-import { add, clone, moments, mul, relu, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { add, clone, mul, relu, reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { softmax } from '@nnkit/tensor';
 import type { BatchNorm2d, Conv2d } from '@nnkit/nn';
 import { WeightCache } from '@nnkit/nn';
@@ -67,11 +67,10 @@ export function blockRows(block: SelfAttentionBlock, x: Tensor, out: 'rows' | 'c
   let key: Tensor;
   if (!batchStats) key = linear(x2, wk, bk, 'relu');
   else {
-    const pre = linear(x2, wk, bk);
-    const { mean, variance } = moments(pre, 0);
-    const { scale, shift } = bn.asAffine({ mean, variance, count: ii * g })!;
-    const a = ck ** -0.25;
-    key = relu(add(mul(pre, mul(scale, a)), mul(shift, a)));
+    // train mode: the batch norm itself on [positions, Ck, 1, 1] (statistics over all positions,
+    // as on the reference's grouped maps; its closed-form gradient; running statistics updated)
+    const z = bn.call(reshape(linear(x2, wk, bk), [ii * g, ck, 1, 1]));
+    key = mul(relu(reshape(z, [ii * g, ck])), ck ** -0.25);
   }
   const k = reshape(key, [ii, g, ck]);
   const v = reshape(linear(x2, wv, bv), [ii, g, cv]);
