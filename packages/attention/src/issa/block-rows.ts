@@ -1,7 +1,6 @@
 import { add, clone, mul, relu, reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { softmax } from '@nnkit/tensor';
-import type { BatchNorm2d, Conv2d } from '@nnkit/nn';
-import { WeightCache } from '@nnkit/nn';
+import type { BatchNorm2d, Conv2d, WeightCache } from '@nnkit/nn';
 import { dwProduct, permute } from '../internal/dw-product.js';
 import { linear } from '../internal/linear.js';
 import { mm } from '../internal/matmul.js';

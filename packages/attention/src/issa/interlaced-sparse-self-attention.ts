@@ -73,7 +73,7 @@ export class InterlacedSparseSelfAttention extends Module {
 
   private run(x: Tensor, maps?: Partial<ISSAMaps>): Tensor {
     checkImage(this.path(), x, this.inChannels);
-    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const [n, , h, w] = x.shape as [number, number, number, number];
     const [ph, pw] = this.block;
     const oh = Math.ceil(h / ph);
     const ow = Math.ceil(w / pw);
