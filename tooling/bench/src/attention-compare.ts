@@ -5,7 +5,8 @@
  * sensitive to a loaded machine than wall-clock time).
  * `node --conditions=@nnkit/source --import tsx src/attention-compare.ts` with COMPARE_N (default
  * 1024; a comma-separated list interleaves sizes too), COMPARE_ROUNDS (5), COMPARE_RUNS per round (5), COMPARE_MODES (forward,backward) and
- * BENCH_ATTENTION_MODULES.
+ * BENCH_ATTENTION_MODULES. With two or more sizes it also prints time(largest N) / time(smallest
+ * N) per module and mode (medians over rounds), nnkit and PyTorch, wall and CPU.
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -106,4 +107,17 @@ for (const [key, a] of Object.entries(acc)) {
   const [name, mode, n] = key.split(' ');
   const [k, t, kc, tc] = [median(a.k), median(a.t), median(a.kc), median(a.tc)];
   console.log(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${n} | ${f(k)} | ${f(t)} | ${(k / t).toFixed(2)}× | ${f(kc)} | ${f(tc)} | ${(kc / tc).toFixed(2)}× |`);
+}
+if (ns.length > 1) {
+  const [lo, hi] = [Math.min(...ns), Math.max(...ns)];
+  console.log(`\ntime(N = ${hi}) / time(N = ${lo}), medians over rounds`);
+  console.log('| module | mode | nnkit (wall) | nnkit (CPU) | PyTorch (wall) | PyTorch (CPU) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const name of names) {
+    for (const mode of modes) {
+      const [a, b] = [acc[`${name} ${mode} ${lo}`]!, acc[`${name} ${mode} ${hi}`]!];
+      const r = (k: 'k' | 'kc' | 't' | 'tc'): string => (median(b[k]) / median(a[k])).toFixed(1);
+      console.log(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${r('k')} | ${r('kc')} | ${r('t')} | ${r('tc')} |`);
+    }
+  }
 }
