@@ -12,10 +12,12 @@
  * Flags (environment variables in brackets): `--runs N` [BENCH_RUNS] timed calls per cell
  * (default 5; half of that, at least 3, above N = 1024), `--modules A,B` [BENCH_ATTENTION_MODULES],
  * `--sizes 256,1024` [BENCH_ATTENTION_SIZES] (default 256,576,1024,2304,4096), `--modes
- * forward,backward`, `--no-torch`, `--out DIR`.
+ * forward,backward`, `--no-torch`, `--out DIR`, `--plot wall|cpu` (the plot's time: wall clock,
+ * the default, or process CPU time, steadier on a loaded machine), `--from-json FILE` (no
+ * measuring: the table and plot again from a previous run's attention.json).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -41,6 +43,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     modes: { type: 'string' },
     'no-torch': { type: 'boolean' },
+    plot: { type: 'string' },
+    'from-json': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -50,6 +54,8 @@ const sizes = (list(args.sizes ?? process.env.BENCH_ATTENTION_SIZES) ?? ['256', 
 const C = 64;
 type Mode = 'forward' | 'backward';
 const modes = (list(args.modes) ?? ['forward', 'backward']) as Mode[];
+const plotTime = args.plot ?? 'wall';
+if (plotTime !== 'wall' && plotTime !== 'cpu') throw new ArgumentError('bench:attention', `--plot takes wall or cpu, got '${plotTime}'`);
 const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), args.out ?? join(here, '..', 'results'));
 
 const allModules: Record<string, () => Module> = {
@@ -145,8 +151,9 @@ function plot(results: Results): Plot {
     for (const mode of modes) {
       for (const [n, c] of Object.entries(byMode[mode])) {
         const panel = mode === 'forward' ? 'forward' : 'forward + backward';
-        values.push({ module: name, N: Number(n), ms: c.nnkit.ms, impl: 'nnkit (wasm)', panel });
-        if (c.torch) values.push({ module: name, N: Number(n), ms: c.torch.ms, impl: 'PyTorch CPU, 1 thread', panel });
+        const t = (cell: Cell): number => (plotTime === 'cpu' ? cell.cpuMs : cell.ms);
+        values.push({ module: name, N: Number(n), ms: t(c.nnkit), impl: 'nnkit (wasm)', panel });
+        if (c.torch) values.push({ module: name, N: Number(n), ms: t(c.torch), impl: 'PyTorch CPU, 1 thread', panel });
       }
     }
   }
@@ -163,9 +170,9 @@ function plot(results: Results): Plot {
         mark: { type: 'line', point: true },
         encoding: {
           x: { field: 'N', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: sizes }, title: 'N = H·W' },
-          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'time (ms, median)' },
+          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: plotTime === 'cpu' ? 'process CPU time (ms, median)' : 'time (ms, median)' },
           color: { field: 'module', type: 'nominal', title: 'module' },
-          strokeDash: { field: 'impl', type: 'nominal', title: 'implementation', legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400 } },
+          strokeDash: { field: 'impl', type: 'nominal', title: 'implementation', legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolStrokeWidth: 2, symbolSize: 400 } },
         },
       },
       config: { background: 'white', font: 'sans-serif', legend: { labelLimit: 260 } },
@@ -177,8 +184,12 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const t0 = performance.now();
   console.log(`attention bench — backend ${backend}, C = ${C}, N = ${sizes.join(', ')}, ${runs} runs (≥ 3 above N = 1024), medians`);
-  const results: Results = {};
-  for (const name of Object.keys(modules)) {
+  let results: Results = {};
+  if (args['from-json'] !== undefined) {
+    results = (JSON.parse(readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), args['from-json']), 'utf8')) as { results: Results }).results;
+    for (const k of Object.keys(results)) if (!(k in modules)) delete results[k];
+  }
+  for (const name of args['from-json'] === undefined ? Object.keys(modules) : []) {
     results[name] = { forward: {}, backward: {} };
     for (const mode of modes) {
       const peer = torchPeer(name, mode);
