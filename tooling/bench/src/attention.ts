@@ -124,7 +124,9 @@ async function measure(name: string, mode: Mode, n: number): Promise<Cell> {
       for (const p of m.parameters()) p.grad?.dataSync();
     };
   }
-  fn();
+  // warm-up: V8 optimises the JavaScript around the kernels over the first few dozen calls
+  const t0 = performance.now();
+  for (let i = 0; i < 20 && (i < 2 || performance.now() - t0 < 500); i++) fn();
   const base = memory().numBytes;
   const prof = await profile(fn);
   const r = n <= 1024 ? runs : Math.max(3, Math.floor(runs / 2));
