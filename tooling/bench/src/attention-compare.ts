@@ -5,7 +5,8 @@
  * sensitive to a loaded machine than wall-clock time).
  * `node --conditions=@nnkit/source --import tsx src/attention-compare.ts` with COMPARE_N (default
  * 1024; a comma-separated list interleaves sizes too), COMPARE_ROUNDS (5), COMPARE_RUNS per round (5), COMPARE_MODES (forward,backward) and
- * BENCH_ATTENTION_MODULES.
+ * BENCH_ATTENTION_MODULES; COMPARE_WARMUP (20) calls warm nnkit up before its first round. With two or more sizes it also prints time(largest N) / time(smallest
+ * N) per module and mode (medians over rounds), nnkit and PyTorch, wall and CPU.
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,10 @@ const C = 64;
 const ns = (process.env.COMPARE_N ?? '1024').split(',').map(Number);
 const rounds = Number(process.env.COMPARE_ROUNDS ?? 5);
 const runs = Number(process.env.COMPARE_RUNS ?? 5);
+// warm-up calls before the first timed round of each module, mode and N: V8 needs a few dozen
+// calls to optimise the JavaScript around the kernels (one warm-up call left CPU times ~2× high)
+const warmup = Number(process.env.COMPARE_WARMUP ?? 20);
+const warmed = new Set<string>();
 const modes = (process.env.COMPARE_MODES ?? 'forward,backward').split(',') as Array<'forward' | 'backward'>;
 const all: Record<string, () => Module> = {
   SelfAttention2d: () => new SelfAttention2d(C),
@@ -58,7 +63,9 @@ function nnkit(m: Module, x: Tensor, mode: string, n: number): { ms: number; cpu
         };
   if (mode === 'forward') m.eval();
   else m.train();
-  fn();
+  const key = `${m.constructor.name} ${mode} ${n}`;
+  for (let i = 0; i < (warmed.has(key) ? 1 : warmup); i++) fn();
+  warmed.add(key);
   const ts: number[] = [];
   const cs: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -106,4 +113,17 @@ for (const [key, a] of Object.entries(acc)) {
   const [name, mode, n] = key.split(' ');
   const [k, t, kc, tc] = [median(a.k), median(a.t), median(a.kc), median(a.tc)];
   console.log(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${n} | ${f(k)} | ${f(t)} | ${(k / t).toFixed(2)}× | ${f(kc)} | ${f(tc)} | ${(kc / tc).toFixed(2)}× |`);
+}
+if (ns.length > 1) {
+  const [lo, hi] = [Math.min(...ns), Math.max(...ns)];
+  console.log(`\ntime(N = ${hi}) / time(N = ${lo}), medians over rounds`);
+  console.log('| module | mode | nnkit (wall) | nnkit (CPU) | PyTorch (wall) | PyTorch (CPU) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const name of names) {
+    for (const mode of modes) {
+      const [a, b] = [acc[`${name} ${mode} ${lo}`]!, acc[`${name} ${mode} ${hi}`]!];
+      const r = (k: 'k' | 'kc' | 't' | 'tc'): string => (median(b[k]) / median(a[k])).toFixed(1);
+      console.log(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${r('k')} | ${r('kc')} | ${r('t')} | ${r('tc')} |`);
+    }
+  }
 }

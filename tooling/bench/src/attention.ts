@@ -1,18 +1,26 @@
 /**
- * `pnpm bench` (attention part): time and peak memory vs N = H·W of the attention modules of
- * `@nnkit/attention` at C = 64, batch 1 — SelfAttention2d, CrissCrossAttention (R = 1),
- * InterlacedSparseSelfAttention (8 × 8 blocks), EfficientAttention (2 heads) and
- * SpatialReductionAttention (sr 4) — forward (eval) and forward + backward (train, parameter
- * gradients of sum(y)), nnkit on wasm with PyTorch CPU 1 thread (Debian python3-torch, when
- * installed) measured in the same run. Writes `results/attention.json`, `results/attention.md`
- * and a log-log plot `results/attention.png`. BENCH_RUNS sets the timed runs (default 5; half
- * of that, at least 3, above N = 1024). BENCH_ATTENTION_SIZES overrides the sizes,
- * BENCH_ATTENTION_MODULES (comma-separated names) picks modules.
+ * `pnpm bench` (attention part; alone: `pnpm --filter @nnkit/tooling-bench bench:attention`):
+ * time and peak memory vs N = H·W of the attention modules of `@nnkit/attention` at C = 64,
+ * batch 1 — SelfAttention2d, CrissCrossAttention (R = 1), InterlacedSparseSelfAttention (8 × 8
+ * blocks), EfficientAttention (2 heads) and SpatialReductionAttention (sr 4) — forward (eval)
+ * and forward + backward (train, parameter gradients of sum(y)), nnkit on wasm with PyTorch CPU
+ * 1 thread (Debian python3-torch, when installed) measured in the same run, just before nnkit
+ * for each module and mode. Wall-clock and process CPU time (medians), kernels per call, peak
+ * memory. Writes `attention.json`, `attention.md` and a log-log plot `attention.png` / `.svg`
+ * (default folder `tooling/bench/results`).
+ *
+ * Flags (environment variables in brackets): `--runs N` [BENCH_RUNS] timed calls per cell
+ * (default 5; half of that, at least 3, above N = 1024), `--modules A,B` [BENCH_ATTENTION_MODULES],
+ * `--sizes 256,1024` [BENCH_ATTENTION_SIZES] (default 256,576,1024,2304,4096), `--modes
+ * forward,backward`, `--no-torch`, `--out DIR`, `--plot wall|cpu` (the plot's time: wall clock,
+ * the default, or process CPU time, steadier on a loaded machine), `--from-json FILE` (no
+ * measuring: the table and plot again from a previous run's attention.json).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   CrissCrossAttention,
   EfficientAttention,
@@ -23,16 +31,32 @@ import {
 import type { Plot } from '@nnkit/metrics';
 import { writePlot } from '@nnkit/metrics/plots-node';
 import { backward, type Module } from '@nnkit/nn';
-import { initBackend } from '@nnkit/tensor';
+import { ArgumentError, initBackend } from '@nnkit/tensor';
 import { memory, profile, randomNormal, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { timeMs } from './stats.js';
+import { median } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runs = Number(process.env.BENCH_RUNS ?? 5);
-const sizes = (process.env.BENCH_ATTENTION_SIZES ?? '256,576,1024,2304,4096').split(',').map(Number);
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    modules: { type: 'string' },
+    sizes: { type: 'string' },
+    modes: { type: 'string' },
+    'no-torch': { type: 'boolean' },
+    plot: { type: 'string' },
+    'from-json': { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const list = (v: string | undefined): string[] | undefined => v?.split(',').filter((x) => x !== '');
+const runs = Number(args.runs ?? process.env.BENCH_RUNS ?? 5);
+const sizes = (list(args.sizes ?? process.env.BENCH_ATTENTION_SIZES) ?? ['256', '576', '1024', '2304', '4096']).map(Number).sort((a, b) => a - b);
 const C = 64;
 type Mode = 'forward' | 'backward';
-const modes: Mode[] = ['forward', 'backward'];
+const modes = (list(args.modes) ?? ['forward', 'backward']) as Mode[];
+const plotTime = args.plot ?? 'wall';
+if (plotTime !== 'wall' && plotTime !== 'cpu') throw new ArgumentError('bench:attention', `--plot takes wall or cpu, got '${plotTime}'`);
+const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), args.out ?? join(here, '..', 'results'));
 
 const allModules: Record<string, () => Module> = {
   SelfAttention2d: () => new SelfAttention2d(C),
@@ -41,7 +65,10 @@ const allModules: Record<string, () => Module> = {
   EfficientAttention: () => new EfficientAttention(C, C / 2, C, { headCount: 2 }),
   SpatialReductionAttention: () => new SpatialReductionAttention(C, { numHeads: 1, srRatio: 4 }),
 };
-const only = process.env.BENCH_ATTENTION_MODULES?.split(',');
+const only = list(args.modules ?? process.env.BENCH_ATTENTION_MODULES);
+for (const k of only ?? []) if (!(k in allModules)) throw new ArgumentError('bench:attention', `unknown module '${k}'; expected some of ${Object.keys(allModules).join(', ')}`);
+for (const m of modes) if (m !== 'forward' && m !== 'backward') throw new ArgumentError('bench:attention', `unknown mode '${m}'; expected forward and/or backward`);
+if (!Number.isInteger(runs) || runs < 1 || sizes.some((n) => !Number.isInteger(n) || n < 4)) throw new ArgumentError('bench:attention', `--runs and --sizes take positive integers, got ${runs} and ${sizes.join(',')}`);
 const modules = Object.fromEntries(Object.entries(allModules).filter(([k]) => only === undefined || only.includes(k)));
 const claims: Record<string, string> = {
   SelfAttention2d: 'O(N²)',
@@ -53,7 +80,9 @@ const claims: Record<string, string> = {
 
 interface Cell {
   ms: number;
+  cpuMs: number;
   peakBytes: number;
+  kernels?: number;
 }
 type Results = Record<string, Record<Mode, Record<number, { nnkit: Cell; torch: Cell | null }>>>;
 
@@ -64,7 +93,7 @@ function hw(n: number): [number, number] {
 
 function torchPeer(name: string, mode: Mode): Record<number, Cell> | null {
   const py = '/usr/bin/python3';
-  if (!existsSync(py)) return null;
+  if (args['no-torch'] || !existsSync(py)) return null;
   try {
     const out = execFileSync(py, [join(here, '..', 'torch_attention.py'), name, mode, ...sizes.map(String)], {
       encoding: 'utf8',
@@ -95,15 +124,27 @@ async function measure(name: string, mode: Mode, n: number): Promise<Cell> {
       for (const p of m.parameters()) p.grad?.dataSync();
     };
   }
-  fn();
+  // warm-up: V8 optimises the JavaScript around the kernels over the first few dozen calls
+  const t0 = performance.now();
+  for (let i = 0; i < 20 && (i < 2 || performance.now() - t0 < 500); i++) fn();
   const base = memory().numBytes;
   const prof = await profile(fn);
   const r = n <= 1024 ? runs : Math.max(3, Math.floor(runs / 2));
-  const ms = await timeMs(fn, r, 1);
+  fn();
+  const ts: number[] = [];
+  const cs: number[] = [];
+  for (let i = 0; i < r; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    fn();
+    ts.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cs.push((d.user + d.system) / 1000);
+  }
   m.zeroGrad();
   m.dispose();
   x.dispose();
-  return { ms, peakBytes: prof.peakBytes - base };
+  return { ms: median(ts), cpuMs: median(cs), peakBytes: prof.peakBytes - base, kernels: prof.kernels.length };
 }
 
 function plot(results: Results): Plot {
@@ -112,8 +153,9 @@ function plot(results: Results): Plot {
     for (const mode of modes) {
       for (const [n, c] of Object.entries(byMode[mode])) {
         const panel = mode === 'forward' ? 'forward' : 'forward + backward';
-        values.push({ module: name, N: Number(n), ms: c.nnkit.ms, impl: 'nnkit (wasm)', panel });
-        if (c.torch) values.push({ module: name, N: Number(n), ms: c.torch.ms, impl: 'PyTorch CPU, 1 thread', panel });
+        const t = (cell: Cell): number => (plotTime === 'cpu' ? cell.cpuMs : cell.ms);
+        values.push({ module: name, N: Number(n), ms: t(c.nnkit), impl: 'nnkit (wasm)', panel });
+        if (c.torch) values.push({ module: name, N: Number(n), ms: t(c.torch), impl: 'PyTorch CPU, 1 thread', panel });
       }
     }
   }
@@ -130,9 +172,9 @@ function plot(results: Results): Plot {
         mark: { type: 'line', point: true },
         encoding: {
           x: { field: 'N', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: sizes }, title: 'N = H·W' },
-          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'time (ms, median)' },
+          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: plotTime === 'cpu' ? 'process CPU time (ms, median)' : 'time (ms, median)' },
           color: { field: 'module', type: 'nominal', title: 'module' },
-          strokeDash: { field: 'impl', type: 'nominal', title: 'implementation', legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400 } },
+          strokeDash: { field: 'impl', type: 'nominal', title: 'implementation', legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolStrokeWidth: 2, symbolSize: 400 } },
         },
       },
       config: { background: 'white', font: 'sans-serif', legend: { labelLimit: 260 } },
@@ -142,57 +184,67 @@ function plot(results: Results): Plot {
 
 async function main(): Promise<void> {
   const backend = await initBackend();
-  console.log(`attention bench — backend ${backend}, C = ${C}, N = ${sizes.join(', ')}, ${runs} runs, medians`);
-  const results: Results = {};
-  for (const name of Object.keys(modules)) {
+  const t0 = performance.now();
+  console.log(`attention bench — backend ${backend}, C = ${C}, N = ${sizes.join(', ')}, ${runs} runs (≥ 3 above N = 1024), medians`);
+  let results: Results = {};
+  if (args['from-json'] !== undefined) {
+    results = (JSON.parse(readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), args['from-json']), 'utf8')) as { results: Results }).results;
+    for (const k of Object.keys(results)) if (!(k in modules)) delete results[k];
+  }
+  for (const name of args['from-json'] === undefined ? Object.keys(modules) : []) {
     results[name] = { forward: {}, backward: {} };
     for (const mode of modes) {
       const peer = torchPeer(name, mode);
       for (const n of sizes) {
         const nnkit = await measure(name, mode, n);
         results[name]![mode][n] = { nnkit, torch: peer?.[n] ?? null };
-        console.log(`${name} ${mode} N=${n}: nnkit ${nnkit.ms.toFixed(2)} ms, PyTorch ${peer?.[n]?.ms.toFixed(2) ?? '—'} ms`);
+        const p = peer?.[n];
+        console.log(`${name} ${mode} N=${n}: nnkit ${nnkit.ms.toFixed(2)} ms (CPU ${nnkit.cpuMs.toFixed(2)}), PyTorch ${p ? `${p.ms.toFixed(2)} ms (CPU ${p.cpuMs.toFixed(2)})` : '—'}`);
       }
     }
   }
   const f = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));
   const mb = (v: number | undefined): string => (v === undefined ? '—' : (v / 2 ** 20).toFixed(1));
+  const x = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
   const lines = [
-    `Attention modules, C = ${C}, batch 1; nnkit on ${backend}, PyTorch CPU 1 thread, same run (medians; shared machine: absolute figures are noisy, ratios more robust).`,
+    `Attention modules, C = ${C}, batch 1; nnkit on ${backend}, PyTorch CPU 1 thread, same run (PyTorch just before nnkit per module and mode); medians of ${runs} calls (≥ 3 above N = 1024); CPU = process CPU time.`,
     '',
-    '| module | mode | N | nnkit ms | PyTorch ms | nnkit / PyTorch | nnkit peak MiB | PyTorch peak RSS growth MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| module | mode | N | nnkit ms | PyTorch ms | ratio (wall) | nnkit CPU ms | PyTorch CPU ms | ratio (CPU) | kernels/call | nnkit peak MiB | PyTorch peak RSS growth MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const [name, byMode] of Object.entries(results)) {
     for (const mode of modes) {
       for (const n of sizes) {
         const c = byMode[mode][n]!;
-        const ratio = c.torch ? `${(c.nnkit.ms / c.torch.ms).toFixed(2)}×` : '—';
-        lines.push(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${n} | ${f(c.nnkit.ms)} | ${f(c.torch?.ms)} | ${ratio} | ${mb(c.nnkit.peakBytes)} | ${mb(c.torch?.peakBytes)} |`);
+        const t = c.torch ?? undefined;
+        lines.push(`| ${name} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${n} | ${f(c.nnkit.ms)} | ${f(t?.ms)} | ${x(c.nnkit.ms, t?.ms)} | ${f(c.nnkit.cpuMs)} | ${f(t?.cpuMs)} | ${x(c.nnkit.cpuMs, t?.cpuMs)} | ${c.nnkit.kernels ?? '—'} | ${mb(c.nnkit.peakBytes)} | ${mb(t?.peakBytes)} |`);
       }
     }
   }
-  lines.push('', '| module | claimed | nnkit fwd time(4096)/time(1024) | PyTorch fwd time(4096)/time(1024) | nnkit fwd+bwd ratio | nnkit peak memory ratio (fwd) |', '| --- | --- | --- | --- | --- | --- |');
   const summary: Record<string, unknown> = {};
-  for (const [name, byMode] of Object.entries(results)) {
-    const fw = byMode.forward;
-    const bw = byMode.backward;
-    if (!fw[4096] || !fw[1024]) continue;
-    const r = fw[4096].nnkit.ms / fw[1024].nnkit.ms;
-    const rt = fw[4096].torch && fw[1024].torch ? fw[4096].torch.ms / fw[1024].torch.ms : undefined;
-    const rb = bw[4096]!.nnkit.ms / bw[1024]!.nnkit.ms;
-    const rm = fw[4096].nnkit.peakBytes / fw[1024].nnkit.peakBytes;
-    summary[name] = { claimed: claims[name], forwardRatio4096over1024: r, torchForwardRatio: rt, backwardRatio: rb, peakMemoryRatio: rm, vsTorchAt1024Forward: fw[1024].torch ? fw[1024].nnkit.ms / fw[1024].torch.ms : null };
-    lines.push(`| ${name} | ${claims[name]} | ${r.toFixed(2)} | ${rt?.toFixed(2) ?? '—'} | ${rb.toFixed(2)} | ${rm.toFixed(2)} |`);
+  const [lo, hi] = [1024, 4096];
+  if (sizes.includes(lo) && sizes.includes(hi)) {
+    lines.push('', `time(${hi}) / time(${lo}), wall / CPU:`, '', '| module | claimed | mode | nnkit | PyTorch | nnkit peak memory ratio |', '| --- | --- | --- | --- | --- | --- |');
+    for (const [name, byMode] of Object.entries(results)) {
+      for (const mode of modes) {
+        const [a, b] = [byMode[mode][lo]!, byMode[mode][hi]!];
+        const r = (u: Cell | null | undefined, v: Cell | null | undefined): [number, number] | null => (u && v ? [v.ms / u.ms, v.cpuMs / u.cpuMs] : null);
+        const rn = r(a.nnkit, b.nnkit);
+        const rt = r(a.torch, b.torch);
+        const fmt = (q: [number, number] | null): string => (q ? `${q[0].toFixed(1)} / ${q[1].toFixed(1)}` : '—');
+        ((summary[name] ??= {}) as Record<string, unknown>)[mode] = { claimed: claims[name], nnkit: rn, torch: rt, vsTorchAt1024: a.torch ? [a.nnkit.ms / a.torch.ms, a.nnkit.cpuMs / a.torch.cpuMs] : null };
+        lines.push(`| ${name} | ${claims[name]} | ${mode === 'forward' ? 'forward' : 'fwd+bwd'} | ${fmt(rn)} | ${fmt(rt)} | ${(b.nnkit.peakBytes / a.nnkit.peakBytes).toFixed(2)} |`);
+      }
+    }
   }
   const md = lines.join('\n');
   console.log(`\n${md}`);
-  const dir = join(here, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'attention.md'), `${md}\n`);
-  writeFileSync(join(dir, 'attention.json'), JSON.stringify({ date: new Date().toISOString(), backend, C, sizes, runs, results, summary }, null, 2));
-  await writePlot(plot(results), join(dir, 'attention.png'));
-  console.log(`\nwrote ${join(dir, 'attention.md')}, attention.json, attention.png`);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'attention.md'), `${md}\n`);
+  writeFileSync(join(outDir, 'attention.json'), JSON.stringify({ date: new Date().toISOString(), backend, C, sizes, runs, modes, results, summary }, null, 2));
+  await writePlot(plot(results), join(outDir, 'attention.png'));
+  await writePlot(plot(results), join(outDir, 'attention.svg'));
+  console.log(`\nwrote ${join(outDir, 'attention.md')}, attention.json, attention.png, attention.svg (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 await main();

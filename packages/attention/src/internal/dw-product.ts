@@ -1,13 +1,12 @@
-import { customGrad, depthwiseConv2d, reshape, type Tensor, type Tensor4D, transpose } from '@tensorflow/tfjs-core';
+import { customGrad, depthwiseConv2d, reshape, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import { tr } from './transpose.js';
 
 /**
  * `transpose(t, p)`, or a plain reshape when the permutation only moves axes of size 1 (the data
  * order is unchanged). @internal
  */
 export function permute(t: Tensor, p: readonly number[]): Tensor {
-  const moved = p.filter((a) => t.shape[a] !== 1);
-  const kept = moved.every((a, i) => i === 0 || a > moved[i - 1]!);
-  return kept ? reshape(t, p.map((a) => t.shape[a]!)) : transpose(t, [...p]);
+  return tr(t, p);
 }
 
 // y[Y, c, m] = Σ_x x[Y, x, c] · f[x, c, m] as one depthwise convolution: the input is
@@ -23,8 +22,8 @@ const product = customGrad(((x: Tensor, f: Tensor, save: (t: Tensor[]) => void) 
     value: reshape(y, [yy, c, m]),
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
       const [sx, sf] = saved as [Tensor, Tensor];
-      const dx = transpose(dwProduct(transpose(dy, [0, 2, 1]), transpose(sf, [2, 1, 0])), [0, 2, 1]);
-      const df = dwProduct(transpose(sx, [1, 0, 2]), dy);
+      const dx = tr(dwProduct(tr(dy, [0, 2, 1]), tr(sf, [2, 1, 0])), [0, 2, 1]);
+      const df = dwProduct(tr(sx, [1, 0, 2]), dy);
       return [dx, df];
     },
   };

@@ -1,11 +1,12 @@
-import { customGrad, matMul, type Tensor, transpose } from '@tensorflow/tfjs-core';
+import { customGrad, matMul, type Tensor } from '@tensorflow/tfjs-core';
+import { tr } from './transpose.js';
 
 /** Swaps the last two axes. @internal */
 export function swapLast(x: Tensor): Tensor {
   const p = x.shape.map((_, i) => i);
   p[p.length - 1] = p.length - 2;
   p[p.length - 2] = p.length - 1;
-  return transpose(x, p);
+  return tr(x, p);
 }
 
 // A plain batched product whose gradient is also plain products of explicitly transposed

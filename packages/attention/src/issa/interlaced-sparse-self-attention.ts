@@ -1,7 +1,10 @@
-import { pad, reshape, slice, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { pad, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { ArgumentError } from '@nnkit/tensor';
-import { Module } from '@nnkit/nn';
+import { Module, WeightCache } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
+import { permute } from '../internal/dw-product.js';
+import { tr } from '../internal/transpose.js';
+import { blockRows, rowsApply } from './block-rows.js';
 import { SelfAttentionBlock } from './self-attention-block.js';
 
 /** Options of {@link InterlacedSparseSelfAttention}. */
@@ -61,9 +64,16 @@ export class InterlacedSparseSelfAttention extends Module {
     this.short_range = this.registerModule('short_range', new SelfAttentionBlock(outChannels, keyChannels, valueChannels, outChannels));
   }
 
+  /** Eval-mode weights of the row layout (see block-rows.ts), one cache per block. */
+  private readonly rowCaches = [new WeightCache(), new WeightCache()] as const;
+
+  protected override clearWeightCache(): void {
+    for (const c of this.rowCaches) c.clear();
+  }
+
   private run(x: Tensor, maps?: Partial<ISSAMaps>): Tensor {
     checkImage(this.path(), x, this.inChannels);
-    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const [n, , h, w] = x.shape as [number, number, number, number];
     const [ph, pw] = this.block;
     const oh = Math.ceil(h / ph);
     const ow = Math.ceil(w / pw);
@@ -72,24 +82,55 @@ export class InterlacedSparseSelfAttention extends Module {
     const top = Math.floor(padH / 2);
     const left = Math.floor(padW / 2);
     const xp = padH || padW ? pad(x, [[0, 0], [0, 0], [top, padH - top], [left, padW - left]]) : x;
+    const m = n * oh * ph * ow * pw;
+    const y = !maps && rowsApply(this.long_range, m) && rowsApply(this.short_range, m) ? this.runRows(xp, oh, ow) : this.runGrouped(xp, oh, ow, maps);
+    return padH || padW ? slice(y, [0, 0, top, left], [n, this.outChannels, h, w]) : y;
+  }
+
+  /**
+   * Both blocks on positions stored as rows, channels last (block-rows.ts): one rank-≤ 4
+   * transpose into the long-range grouping, one between the two blocks, one back. xp
+   * `[n, c, oh·ph, ow·pw]` → `[n, co, oh·ph, ow·pw]`.
+   */
+  private runRows(xp: Tensor, oh: number, ow: number): Tensor {
+    const [n, c] = xp.shape as [number, number];
+    const [ph, pw] = this.block;
+    const co = this.outChannels;
+    const q = oh * ow;
+    const p = ph * pw;
+    // (n, c, oh, ph, ow, pw) → (n, c, oh, ow, ph, pw) → (oh·ow, n, ph·pw, c): long-range rows (i, g)
+    let t = permute(reshape(xp, [n * c * oh, ph, ow, pw]), [0, 2, 1, 3]);
+    t = permute(reshape(t, [n, c, q, p]), [2, 0, 3, 1]);
+    const long = blockRows(this.long_range, reshape(t, [q, n * p, c]), 'rows', this.rowCaches[0]); // [(q, n, p), co]
+    // short-range rows (i, g) = (ph·pw, (oh·ow, n))
+    const s = permute(reshape(long, [q, n, p, co]), [2, 0, 1, 3]);
+    const out = blockRows(this.short_range, reshape(s, [p, q * n, co]), 'channelsFirst', this.rowCaches[1]); // [co, (q, n, p)]
+    // (co, oh·ow, n, ph·pw) → (n, co, oh, ow, ph, pw) → (n, co, oh, ph, ow, pw)
+    const y = permute(reshape(out, [co, q, n, p]), [2, 0, 1, 3]);
+    return reshape(permute(reshape(y, [n * co * oh, ow, ph, pw]), [0, 2, 1, 3]), [n, co, oh * ph, ow * pw]);
+  }
+
+  /** The reference's computation, module by module on grouped NCHW maps (hooks run; maps). */
+  private runGrouped(xp: Tensor, oh: number, ow: number, maps?: Partial<ISSAMaps>): Tensor {
+    const [n, c] = xp.shape as [number, number];
+    const [ph, pw] = this.block;
     // long range: group by the offset inside the block
     // (n, c, oh, ph, ow, pw) → (n, ph, pw, c, oh, ow), as two transposes of rank ≤ 4 (the wasm
     // backend's 6-D transpose is far slower)
-    let y = transpose(reshape(xp, [n * c * oh, ph, ow, pw]), [0, 2, 1, 3]); // (n, c, oh, ow, ph, pw)
-    y = reshape(transpose(reshape(y, [n, c * oh * ow, ph * pw]), [0, 2, 1]), [n * ph * pw, c, oh, ow]);
+    let y = tr(reshape(xp, [n * c * oh, ph, ow, pw]), [0, 2, 1, 3]); // (n, c, oh, ow, ph, pw)
+    y = reshape(tr(reshape(y, [n, c * oh * ow, ph * pw]), [0, 2, 1]), [n * ph * pw, c, oh, ow]);
     if (maps) maps.long = this.long_range.attentionMap(y);
     y = this.long_range.call(y);
     const co = this.outChannels;
     // short range: group by block
     // (n, ph, pw, co, oh, ow) → (n, oh, ow, co, ph, pw)
-    y = transpose(reshape(y, [n, ph * pw, co * oh * ow]), [0, 2, 1]); // (n, co, oh, ow, ph, pw)
-    y = reshape(transpose(reshape(y, [n, co, oh * ow, ph * pw]), [0, 2, 1, 3]), [n * oh * ow, co, ph, pw]);
+    y = tr(reshape(y, [n, ph * pw, co * oh * ow]), [0, 2, 1]); // (n, co, oh, ow, ph, pw)
+    y = reshape(tr(reshape(y, [n, co, oh * ow, ph * pw]), [0, 2, 1, 3]), [n * oh * ow, co, ph, pw]);
     if (maps) maps.short = this.short_range.attentionMap(y);
     y = this.short_range.call(y);
     // (n, oh, ow, co, ph, pw) → (n, co, oh, ph, ow, pw)
-    y = transpose(reshape(y, [n, oh * ow, co, ph * pw]), [0, 2, 1, 3]); // (n, co, oh, ow, ph, pw)
-    y = reshape(transpose(reshape(y, [n * co * oh, ow, ph, pw]), [0, 2, 1, 3]), [n, co, oh * ph, ow * pw]);
-    return padH || padW ? slice(y, [0, 0, top, left], [n, co, h, w]) : y;
+    y = tr(reshape(y, [n, oh * ow, co, ph * pw]), [0, 2, 1, 3]); // (n, co, oh, ow, ph, pw)
+    return reshape(tr(reshape(y, [n * co * oh, ow, ph, pw]), [0, 2, 1, 3]), [n, co, oh * ph, ow * pw]);
   }
 
   /** Both attention maps for x `[B, inChannels, H, W]` (see {@link ISSAMaps}). */

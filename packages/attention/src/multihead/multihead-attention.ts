@@ -1,9 +1,10 @@
-import { add, concat, div, mean, reshape, slice, squeeze, type Tensor, tile, transpose, zeros, expandDims } from '@tensorflow/tfjs-core';
+import { add, concat, div, mean, reshape, slice, squeeze, type Tensor, tile, zeros, expandDims } from '@tensorflow/tfjs-core';
 import { mm } from '../internal/matmul.js';
 import { ArgumentError, ShapeError, dropout as dropoutOp, linear, softmax } from '@nnkit/tensor';
 import { Linear, Module, Parameter, init } from '@nnkit/nn';
 import { checkPositiveInt } from '../internal/check.js';
 import { attentionBias } from './masks.js';
+import { tr } from '../internal/transpose.js';
 
 /** Constructor options of {@link MultiheadAttention} (torch's keyword arguments). */
 export interface MultiheadAttentionOptions {
@@ -149,7 +150,7 @@ export class MultiheadAttention extends Module {
   forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionCallOptions = {}): [Tensor, Tensor | null] {
     const batched = this.checkInputs(query, key, value);
     // to torch's internal layout [L, B, E]
-    const toLBE = (t: Tensor): Tensor => (!batched ? expandDims(t, 1) : this.batchFirst ? transpose(t, [1, 0, 2]) : t);
+    const toLBE = (t: Tensor): Tensor => (!batched ? expandDims(t, 1) : this.batchFirst ? tr(t, [1, 0, 2]) : t);
     const q0 = toLBE(query);
     const k0 = toLBE(key);
     const v0 = toLBE(value);
@@ -167,7 +168,7 @@ export class MultiheadAttention extends Module {
       v = concat([v, tile(this.bias_v.data, [1, b, 1])], 0);
       extra++;
     }
-    const heads3 = (t: Tensor): Tensor => transpose(reshape(t, [t.shape[0]!, b * heads, hd]), [1, 0, 2]); // [b·h, len, hd]
+    const heads3 = (t: Tensor): Tensor => tr(reshape(t, [t.shape[0]!, b * heads, hd]), [1, 0, 2]); // [b·h, len, hd]
     q = heads3(q);
     k = heads3(k);
     v = heads3(v);
@@ -181,9 +182,9 @@ export class MultiheadAttention extends Module {
     if (mask !== null) energy = add(energy, mask);
     let attn = softmax(energy, -1);
     if (this.training && this.dropout > 0) attn = dropoutOp(attn, this.dropout, true);
-    const ctx = reshape(transpose(mm(attn, v), [1, 0, 2]), [l * b, e]);
+    const ctx = reshape(tr(mm(attn, v), [1, 0, 2]), [l * b, e]);
     let out = reshape(this.out_proj.call(ctx), [l, b, e]);
-    out = !batched ? squeeze(out, [1]) : this.batchFirst ? transpose(out, [1, 0, 2]) : out;
+    out = !batched ? squeeze(out, [1]) : this.batchFirst ? tr(out, [1, 0, 2]) : out;
     if (opts.needWeights === false) return [out, null];
     const sp = s + extra;
     let w = reshape(attn, [b, heads, l, sp]);

@@ -1,8 +1,9 @@
-import { mul, reshape, slice, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
+import { mul, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { mm } from '../internal/matmul.js';
 import { ArgumentError, ShapeError, softmax } from '@nnkit/tensor';
 import { Conv2d, LayerNorm, Linear, Module } from '@nnkit/nn';
 import { checkPositiveInt } from '../internal/check.js';
+import { tr } from '../internal/transpose.js';
 
 /** Options of {@link SpatialReductionAttention}. */
 export interface SpatialReductionAttentionOptions {
@@ -83,19 +84,19 @@ export class SpatialReductionAttention extends Module {
     const [b, n, c] = x.shape as [number, number, number];
     const heads = this.numHeads;
     const hd = c / heads;
-    const q = transpose(reshape(this.q.call(x), [b, n, heads, hd]), [0, 2, 1, 3]); // [b, heads, n, hd]
+    const q = tr(reshape(this.q.call(x), [b, n, heads, hd]), [0, 2, 1, 3]); // [b, heads, n, hd]
     let xr = x;
     if (this.sr !== null && this.norm !== null) {
-      const m = this.sr.call(reshape(transpose(x, [0, 2, 1]), [b, c, H, W]));
-      xr = this.norm.call(transpose(reshape(m, [b, c, m.shape[2]! * m.shape[3]!]), [0, 2, 1]));
+      const m = this.sr.call(reshape(tr(x, [0, 2, 1]), [b, c, H, W]));
+      xr = this.norm.call(tr(reshape(m, [b, c, m.shape[2]! * m.shape[3]!]), [0, 2, 1]));
     }
     const nr = xr.shape[1]!;
     const kv = this.kv.call(xr); // [b, nr, 2·c]: keys then values
-    const split = (from: number): Tensor => transpose(reshape(slice(kv, [0, 0, from], [b, nr, c]), [b, nr, heads, hd]), [0, 2, 1, 3]);
+    const split = (from: number): Tensor => tr(reshape(slice(kv, [0, 0, from], [b, nr, c]), [b, nr, heads, hd]), [0, 2, 1, 3]);
     const k = split(0); // [b, heads, nr, hd]
     const v = split(c);
     const attn = softmax(mul(mm(q, k, false, true), this.scale), -1); // [b, heads, n, nr]
-    const out = this.proj.call(reshape(transpose(mm(attn, v), [0, 2, 1, 3]), [b, n, c]));
+    const out = this.proj.call(reshape(tr(mm(attn, v), [0, 2, 1, 3]), [b, n, c]));
     return { out, attn };
   }
 
