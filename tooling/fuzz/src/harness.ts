@@ -160,7 +160,7 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
 }
 
 /** Names of all targets (as in targets.ts). */
-export const TARGETS = ['edf', 'gdf', 'mat5', 'mat73', 'wfdb', 'safetensors', 'saved-model', 'checkpoint'] as const;
+export const TARGETS = ['edf', 'gdf', 'mat5', 'mat73', 'wfdb', 'safetensors', 'saved-model', 'checkpoint', 'csv', 'image'] as const;
 
 /** True when a report shows no failure of any kind. */
 export function clean(r: TargetReport): boolean {

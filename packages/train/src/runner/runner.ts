@@ -273,7 +273,10 @@ export class Runner {
     let info: Record<string, unknown> = {};
     if (await this.storage.exists(meta)) {
       const parsed = parseModelMeta(await this.storage.read(meta), meta);
-      if (parsed.name !== undefined) weights = `${meta.slice(0, meta.lastIndexOf('/') + 1)}${parsed.name}`;
+      if (parsed.name !== undefined) {
+        weights = `${meta.slice(0, meta.lastIndexOf('/') + 1)}${parsed.name}`;
+        if (!(await this.storage.exists(weights))) throw new FormatError('nnkit-model', meta, `names the weights file ${parsed.name}, which is missing (removed, or an interrupted copy)`);
+      }
       const bytes = await this.storage.read(weights);
       info = await checkModelMeta(parsed.checker, parsed.o, bytes, weights);
       return this.loadWeights(bytes, weights, info);
