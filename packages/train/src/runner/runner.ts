@@ -259,7 +259,8 @@ export class Runner {
 
   /**
    * Loads weights saved by {@link Runner.saveModel} (or any safetensors file with the model's
-   * keys) into the model; returns the metadata (`{}` when there is no `.json`).
+   * keys) into the model; returns the metadata (`{}` when there is no `.json`). Where the JSON
+   * names its weights file (`freshWeights` saves), that file is read, after checking it exists.
    *
    * @example
    * ```ts
