@@ -103,6 +103,9 @@ describe('crash safety: SIGKILL at every storage write', () => {
 });
 
 describe('crash safety: SIGKILL at every storage write of a best-only model checkpoint (full: false)', () => {
+  // its own folder: the op numbers must not depend on whether a shared parent still exists
+  const root = mkdtempSync(join(tmpdir(), 'nnkit-crash-best-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   type Commit = { op: number; weights: Record<string, number[]> };
   const readCommits = (file: string): Commit[] =>
     existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Commit) : [];
