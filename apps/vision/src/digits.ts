@@ -1,12 +1,12 @@
 /** `pnpm vision digits`: trains LeNet (or the small CBAM CNN) on the 8×8 digits, upsampled to 32×32. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { writePlot } from '@nnkit/metrics/plots-node';
 import { saveSafetensors } from '@nnkit/nn';
 import { backendName, initBackend } from '@nnkit/tensor';
 import { choiceFlag, defaultOut, intFlag, parseFlags, progressBar, requirePath, runCommand, sharedData, UsageError, userPath } from '@nnkit/tooling-cli';
-import { parseDigitsCsv, trainDigits } from '@nnkit/vision';
+import { trainDigits } from '@nnkit/vision';
+import { readDigitsCsv } from '@nnkit/vision/node';
 
 export const USAGE = `usage: pnpm vision digits [--model lenet|cbam] [--epochs N] [--lr X] [--seed N] [--data FILE] [--backend wasm|cpu] [--out DIR] [--json]
 
@@ -49,9 +49,7 @@ async function main(): Promise<void> {
   const say = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   await initBackend(backend);
-  const bytes = readFileSync(file);
-  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
-  const data = parseDigitsCsv(text, file);
+  const data = readDigitsCsv(readFileSync(file), { file }); // gzip or plain; capped, strict
   say(`vision digits: ${model} on ${backendName()}, ${data.labels.length} digits from ${file}, ${epochs} epochs`);
   const bar = progressBar(epochs, 'training');
   const t0 = performance.now();

@@ -3,21 +3,22 @@
 // listed in its zoo's `models`; an exported Module class missing from it fails the suite.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, ShapeError } from '@nnkit/tensor';
-import type { Module } from '@nnkit/nn';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPth } from '@nnkit/nn';
+import { missingTorch, needs, pythonEnv, TORCH_PYTHON } from '@nnkit/tooling-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalOut, input, maxRelDiff, roundTripSafetensors, stateValues, tensorsOf, values } from './contract.js';
+import { PthWriter } from './pth-writer.js';
 import { zoos } from './zoos.js';
 
-/**
- * Hook for the `.pth` round trip: once `@nnkit/nn` reads `.pth` files, set this to a function that
- * writes `from`'s state dict as `.pth` (e.g. with Debian's PyTorch) and loads it into `build()`.
- */
-type PthRoundTrip = (build: () => Module, from: Module) => Module;
-const pthRoundTrip = undefined as PthRoundTrip | undefined;
+// The `.pth` round trip writes each state dict with Debian's PyTorch (torch.save) and reads it back
+// with nnkit's loadPth; skipped with the reason where that PyTorch is missing.
+const noTorch = missingTorch();
+let pth: PthWriter | undefined;
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
+afterAll(() => pth?.close());
 
 describe.each(zoos)('$name', (zoo) => {
   it('lists every exported Module class in `models` (or `modelBases`)', () => {
@@ -97,14 +98,27 @@ describe.each(zoos)('$name', (zoo) => {
       expect(Array.from(evalOut(b, x))).toEqual(Array.from(want));
       const c = roundTripSafetensors(entry, a);
       expect(Array.from(evalOut(c, x))).toEqual(Array.from(want));
-      if (pthRoundTrip) {
-        const d = pthRoundTrip(entry.build, a);
-        expect(Array.from(evalOut(d, x))).toEqual(Array.from(want));
-        d.dispose();
-      }
       [a, b, c].forEach((m) => m.dispose());
       x.dispose();
     });
+
+    needs(noTorch)('stateDict → torch.save (.pth) → loadPth → new instance gives identical outputs', async () => {
+      pth ??= new PthWriter(TORCH_PYTHON, pythonEnv());
+      const a = entry.build();
+      const x = x0();
+      a.train().call(x); // non-initial batch-norm statistics
+      const want = evalOut(a, x);
+      const n0 = tf.memory().numTensors;
+      const dict = loadPth(await pth.write(a.stateDict()), { file: `${entry.name}.pth` });
+      const d = entry.build();
+      d.loadStateDict(dict);
+      Object.values(dict).forEach((t) => t.dispose());
+      expect(Array.from(evalOut(d, x))).toEqual(Array.from(want));
+      d.dispose();
+      expect(tf.memory().numTensors, 'tensors left by the .pth load').toBe(n0);
+      a.dispose();
+      x.dispose();
+    }, 120_000);
 
     it('dispose() frees every tensor it owns (after training and cached-weight inference)', () => {
       const x = x0();

@@ -25,6 +25,8 @@ export interface TargetReport {
   slow: number;
   /** Inputs whose peak-RSS growth exceeded the memory bound. */
   memoryOutliers: number;
+  /** A child that died outside any input (start-up, or the mutator itself failing): the run stopped short. */
+  harnessErrors: number;
   maxMs: number;
   maxCpuMs: number;
   maxRssGrowthMiB: number;
@@ -78,7 +80,7 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
   const mem = opts.memory ?? { fixed: 256 << 20, perByte: 32 };
   const r: TargetReport = {
     target, inputs: 0, ok: 0, typed: 0, unnamed: 0, untyped: 0, damage: 0, nonsense: 0, hangs: 0, deaths: 0, slow: 0,
-    memoryOutliers: 0, maxMs: 0, maxCpuMs: 0, maxRssGrowthMiB: 0, examples: [], seconds: 0,
+    memoryOutliers: 0, harnessErrors: 0, maxMs: 0, maxCpuMs: 0, maxRssGrowthMiB: 0, examples: [], seconds: 0,
   };
   const t0 = Date.now();
   const example = (kind: string, s: string): void => {
@@ -148,7 +150,9 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
           example('death', `${current} (exit ${code ?? signal}) ${stderr.split('\n').filter(Boolean).slice(-3).join(' | ')}`);
           finish(current + 1);
         } else if (code !== 0 && r.inputs < opts.count) {
-          // died outside an input (start-up): stop rather than loop
+          // died outside an input (start-up, a mutator bug): stop rather than loop, and count it
+          // (a run that stops short is not clean)
+          r.harnessErrors++;
           example('startup', `${code ?? signal} ${stderr.slice(-500)}`);
           finish(opts.count);
         } else finish(opts.count);
@@ -160,11 +164,11 @@ export async function fuzzTarget(target: string, opts: FuzzOptions): Promise<Tar
 }
 
 /** Names of all targets (as in targets.ts). */
-export const TARGETS = ['edf', 'gdf', 'mat5', 'mat73', 'wfdb', 'safetensors', 'saved-model', 'checkpoint'] as const;
+export const TARGETS = ['edf', 'gdf', 'mat5', 'mat73', 'wfdb', 'safetensors', 'saved-model', 'checkpoint', 'csv', 'image'] as const;
 
 /** True when a report shows no failure of any kind. */
 export function clean(r: TargetReport): boolean {
-  return r.unnamed + r.untyped + r.damage + r.nonsense + r.hangs + r.deaths + r.slow + r.memoryOutliers === 0;
+  return r.unnamed + r.untyped + r.damage + r.nonsense + r.hangs + r.deaths + r.slow + r.memoryOutliers + r.harnessErrors === 0;
 }
 
 /** One table row per report. */

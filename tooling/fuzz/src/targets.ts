@@ -12,6 +12,7 @@ import { Adam, EarlyStopping, memoryStorage, ModelCheckpoint, Runner, StepLR } f
 import { type Tensor, mean, memory, relu, slice, square, sub, tensor } from '@tensorflow/tfjs-core';
 import { craftEdf, craftGdf, craftJson, craftMat5, craftSafetensors } from './crafted.js';
 import { concat, mutate, mutateJson, type Rng } from './mutator.js';
+import { csvTarget, imageTarget } from './targets-media.js';
 
 /** One input: file name → bytes (single-file readers use one entry). */
 export type Input = Record<string, Uint8Array>;
@@ -139,6 +140,7 @@ function relist(input: Input, name: string): void {
   } catch {
     return;
   }
+  if (doc === null || typeof doc !== 'object') return; // a mutation made it `null`, a number…
   const b = input[name]!;
   const rec = { bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') };
   if (doc.files && typeof doc.files === 'object') {
@@ -274,6 +276,8 @@ export function targets(): Target[] {
   // Saved models (Runner.saveModel: weights + JSON) and full checkpoints (Runner.saveCheckpoint).
   let ctx: Awaited<ReturnType<typeof trainedRunner>> | undefined;
   let clean = '';
+  let modelSeed: Input | undefined;
+  let checkpointSeed: Input | undefined;
   const filesOf = (storage: ReturnType<typeof memoryStorage>, pre: RegExp): Input =>
     Object.fromEntries([...storage.files].filter(([k]) => pre.test(k)).map(([k, v]) => [k, v.slice()]));
   const mutateFiles = (seed: Input, rng: Rng): Input => {
@@ -305,11 +309,19 @@ export function targets(): Target[] {
     {
       name: 'saved-model',
       async seeds() {
-        ctx ??= await trainedRunner();
-        clean = ctx.snapshot();
-        return [filesOf(ctx.storage, /^m\./)];
+        // once: later the storage holds the previous (mutated) input, not the seed
+        if (!modelSeed) {
+          ctx ??= await trainedRunner();
+          clean = ctx.snapshot();
+          modelSeed = filesOf(ctx.storage, /^m\./);
+        }
+        return [modelSeed];
       },
-      crafted: () => craftJson('m.json').map((j) => ({ 'm.json': j })),
+      crafted: () => [
+        ...craftJson('m.json').map((j) => ({ 'm.json': j })),
+        // metadata naming its weights file (crash-safe rewrites): missing, outside the folder, not a string
+        ...['m-1-x.safetensors', '../m.safetensors', 'sub/m.safetensors', 7, null, ''].map((name) => ({ 'm.json': new TextEncoder().encode(JSON.stringify({ format: 'nnkit.model.v1', epoch: 1, step: 2, weights: { name, bytes: 10 } })) })),
+      ],
       mutate: mutateFiles,
       async run(i) {
         const full = { ...i };
@@ -325,16 +337,20 @@ export function targets(): Target[] {
         await restore();
         return meta;
       },
-      fileOf: (i) => (Object.keys(i).find((k) => k.endsWith('.json')) ?? 'm.safetensors'),
+      // both files deleted by the mutation: run() adds an empty m.json, which the error names
+      fileOf: (i) => (Object.keys(i).find((k) => k.endsWith('.json')) ?? ('m.safetensors' in i ? 'm.safetensors' : 'm.json')),
       damage,
       nonsense: (r) => checkNumbers(r as Record<string, unknown>),
     },
     {
       name: 'checkpoint',
       async seeds() {
-        ctx ??= await trainedRunner();
-        clean = ctx.snapshot();
-        return [filesOf(ctx.storage, /^ck\/epoch-2\//)];
+        if (!checkpointSeed) {
+          ctx ??= await trainedRunner();
+          clean = ctx.snapshot();
+          checkpointSeed = filesOf(ctx.storage, /^ck\/epoch-2\//);
+        }
+        return [checkpointSeed];
       },
       crafted: () => craftJson('ck/epoch-2/state.json').map((j) => ({ 'ck/epoch-2/state.json': j })),
       mutate: mutateFiles,
@@ -355,6 +371,7 @@ export function targets(): Target[] {
       nonsense: (r) => checkNumbers(r as Record<string, unknown>),
     },
   );
+  list.push(csvTarget(sharedData), imageTarget());
   /** Puts the runner back to the trained state after a successful load (the next input starts clean). */
   const restore = async (): Promise<void> => {
     const c = ctx!;

@@ -98,7 +98,13 @@ describe('callbacks', () => {
     const sched = new LRSchedulerStep(new StepLR(optimizer, 2, { gamma: 0.1 }));
     await runner.fit(train, { epochs: 4, devLoader: dev, callbacks: [ck, sched] });
     expect(ck.bestPath).toBe('runs/best');
-    expect(storage.files.has('runs/best.safetensors') && storage.files.has('runs/best.json')).toBe(true);
+    // best.json (the commit point) names the one weights file of the newest save: no in-place rewrite
+    const weights = [...storage.files.keys()].filter((k) => /^runs\/best.*\.safetensors$/.test(k));
+    expect(weights).toHaveLength(1);
+    expect(weights[0]).toMatch(/^runs\/best-\d+-[0-9a-z]+\.safetensors$/);
+    const meta = JSON.parse(new TextDecoder().decode(storage.files.get('runs/best.json'))) as { weights: { name: string } };
+    expect(`runs/${meta.weights.name}`).toBe(weights[0]);
+    await runner.loadModel(ck.bestPath!);
     expect(ck.bestValue).toBe(Math.max(...runner.history.devScores.map((p) => p[1])));
     assertClose(optimizer.paramGroups[0]!.lr, 0.5 * 0.01, { atol: 1e-9 });
     expect(() => new ModelCheckpoint({ dir: 'x', keepLast: 0 })).toThrow(/keepLast/);

@@ -8,7 +8,12 @@ import { ArgumentError } from '@nnkit/tensor';
 export interface ModelCheckpointOptions {
   /** Folder (or storage prefix) to write into. */
   dir: string;
-  /** Save only when `monitor` improves (to `<dir>/best`). Default false: save every `every` epochs. */
+  /**
+   * Save only when `monitor` improves (to `<dir>/best`). Default false: save every `every` epochs.
+   * Each rewrite of `best` is crash-safe: a full checkpoint commits with its `state.json`, a
+   * model-only one (`full: false`) writes fresh weights (`best-<step>-<id>.safetensors`) and then
+   * `best.json` naming them (see `Runner.saveModel`'s `freshWeights`); `runner.loadModel(bestPath)` reads it.
+   */
   bestOnly?: boolean;
   /** Logged value for `bestOnly`: default `dev_loss`. */
   monitor?: string;
@@ -68,9 +73,10 @@ export class ModelCheckpoint implements Callback {
     this.bestValue = this.mode === 'min' ? Infinity : -Infinity;
   }
 
-  private async write(runner: Runner, path: string): Promise<void> {
+  private async write(runner: Runner, path: string, rewrite = false): Promise<void> {
     if (this.full) await runner.saveCheckpoint(path);
-    else await runner.saveModel(path);
+    // `best` is rewritten on every improvement: fresh weights names + the JSON as commit point
+    else await runner.saveModel(path, {}, { freshWeights: rewrite });
   }
 
   private async remove(runner: Runner, path: string): Promise<void> {
@@ -88,7 +94,7 @@ export class ModelCheckpoint implements Callback {
     if (v === undefined || !improves(v, this.bestValue, this.mode)) return;
     this.bestValue = v;
     this.bestPath = `${this.dir}/best`;
-    await this.write(runner, this.bestPath);
+    await this.write(runner, this.bestPath, true);
   }
 
   async onEpochEnd(runner: Runner, epoch: number): Promise<void> {

@@ -1,5 +1,5 @@
 // Owned by one area; an explicit list of named exports.
-export { Runner, modelPaths } from './runner.js';
+export { Runner, modelPaths, type SaveModelOptions } from './runner.js';
 export { History } from './history.js';
 export type { FitState } from './fit.js';
 export type { CheckpointState } from './checkpoint.js';

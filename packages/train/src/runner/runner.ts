@@ -217,15 +217,28 @@ export class Runner {
 
   /**
    * Saves the weights (`<path>.safetensors`, PyTorch keys, loadable with
-   * `safetensors.torch.load_file`) and metadata (`<path>.json`: class, step, epoch, score).
+   * `safetensors.torch.load_file`) and metadata (`<path>.json`: class, step, epoch, score, and
+   * the weights' size and SHA-256).
+   *
+   * With `{ freshWeights: true }` the weights go to a new file
+   * (`<path>-<step>-<id>.safetensors`), and `<path>.json`, which names that file, is written after
+   * it: the commit point. Saving again to the same path is then crash-safe — a crash at any moment
+   * leaves the previous pair or the new one, never new weights beside old metadata — and the
+   * weights files of earlier saves are removed after the commit. `loadModel(path)` follows the
+   * name either way.
    *
    * @example
    * ```ts
    * await runner.saveModel('out/best'); // out/best.safetensors + out/best.json
+   * await runner.saveModel('out/best', {}, { freshWeights: true }); // out/best-120-….safetensors + out/best.json
    * ```
    */
-  async saveModel(path: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const { weights, meta } = modelPaths(path);
+  async saveModel(path: string, extra: Record<string, unknown> = {}, opts: SaveModelOptions = {}): Promise<void> {
+    const { weights: plain, meta } = modelPaths(path);
+    const base = meta.slice(0, -'.json'.length);
+    const stem = base.slice(base.lastIndexOf('/') + 1);
+    const name = opts.freshWeights ? `${stem}-${this.state.step}-${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}.safetensors` : undefined;
+    const weights = name !== undefined ? `${base.slice(0, base.length - stem.length)}${name}` : plain;
     const bytes = saveSafetensors(this.model.stateDict(), { format: 'pt' });
     const info = {
       format: 'nnkit.model.v1',
@@ -238,14 +251,16 @@ export class Runner {
       ...extra,
     };
     const sha256 = await fileDigest(bytes);
-    const withFile = { ...info, weights: { bytes: bytes.length, ...(sha256 !== undefined ? { sha256 } : {}) } };
+    const withFile = { ...info, weights: { ...(name !== undefined ? { name } : {}), bytes: bytes.length, ...(sha256 !== undefined ? { sha256 } : {}) } };
     await this.storage.write(weights, bytes);
     await this.storage.write(meta, `${JSON.stringify(withFile, null, 2)}\n`);
+    if (name !== undefined) await removeOtherWeights(this.storage, base, stem, name);
   }
 
   /**
    * Loads weights saved by {@link Runner.saveModel} (or any safetensors file with the model's
-   * keys) into the model; returns the metadata (`{}` when there is no `.json`).
+   * keys) into the model; returns the metadata (`{}` when there is no `.json`). Where the JSON
+   * names its weights file (`freshWeights` saves), that file is read, after checking it exists.
    *
    * @example
    * ```ts
@@ -253,9 +268,24 @@ export class Runner {
    * ```
    */
   async loadModel(path: string): Promise<Record<string, unknown>> {
-    const { weights, meta } = modelPaths(path);
-    const bytes = await this.storage.read(weights);
-    const info = (await this.storage.exists(meta)) ? await readModelMeta(await this.storage.read(meta), meta, bytes, weights) : {};
+    const paths = modelPaths(path);
+    const meta = paths.meta;
+    let weights = paths.weights;
+    let info: Record<string, unknown> = {};
+    if (await this.storage.exists(meta)) {
+      const parsed = parseModelMeta(await this.storage.read(meta), meta);
+      if (parsed.name !== undefined) {
+        weights = `${meta.slice(0, meta.lastIndexOf('/') + 1)}${parsed.name}`;
+        if (!(await this.storage.exists(weights))) throw new FormatError('nnkit-model', meta, `names the weights file ${parsed.name}, which is missing (removed, or an interrupted copy)`);
+      }
+      const bytes = await this.storage.read(weights);
+      info = await checkModelMeta(parsed.checker, parsed.o, bytes, weights);
+      return this.loadWeights(bytes, weights, info);
+    }
+    return this.loadWeights(await this.storage.read(weights), weights, info);
+  }
+
+  private loadWeights(bytes: Uint8Array, weights: string, info: Record<string, unknown>): Record<string, unknown> {
     let tensors: Record<string, Tensor>;
     try {
       tensors = loadSafetensors(bytes);
@@ -292,15 +322,46 @@ export class Runner {
   }
 }
 
-/**
- * Parses and checks a saved model's metadata (`<path>.json`): a JSON object whose `epoch`/`step`
- * are non-negative integers and `bestScore` a finite number or null when present, and — for
- * files written since the weights' digest is recorded — that `weights` matches the weights file.
- */
-async function readModelMeta(bytes: Uint8Array, file: string, weights: Uint8Array, weightsFile: string): Promise<Record<string, unknown>> {
+/** Options of {@link Runner.saveModel}. */
+export interface SaveModelOptions {
+  /**
+   * Write the weights under a fresh name (`<path>-<step>-<id>.safetensors`) that `<path>.json`
+   * records, then the JSON (the commit point), then remove the weights of earlier saves: crash-safe
+   * when saving to the same path again (as `ModelCheckpoint({ bestOnly: true, full: false })` does).
+   * Default false: the weights go to `<path>.safetensors`.
+   */
+  freshWeights?: boolean;
+}
+
+/** Removes `<stem>-….safetensors` weights of earlier or interrupted saves beside `keep` (and a plain `<stem>.safetensors`). */
+async function removeOtherWeights(s: ModelStorage, base: string, stem: string, keep: string): Promise<void> {
+  const dir = base.slice(0, base.length - stem.length);
+  const stale = s.list ? (await s.list(dir.replace(/\/$/, '') || '.')).filter((n) => n !== keep && (n === `${stem}.safetensors` || (n.startsWith(`${stem}-`) && /^-\d+-[0-9a-z]+\.safetensors$/.test(n.slice(stem.length))))) : [];
+  for (const n of stale) await s.remove(`${dir}${n}`);
+}
+
+/** Parses a saved model's metadata (`<path>.json`) and, where it records one, the name of its weights file. */
+function parseModelMeta(bytes: Uint8Array, file: string): { checker: JsonChecker; o: Record<string, unknown>; name: string | undefined } {
   const c = new JsonChecker('nnkit-model', file);
   const o = c.parse(bytes);
   if (o.format !== undefined && o.format !== 'nnkit.model.v1') c.fail(`not nnkit model metadata (format ${JSON.stringify(o.format)?.slice(0, 40)})`);
+  let name: string | undefined;
+  if (o.weights !== undefined) {
+    const w = c.object(o.weights, "'weights'");
+    if (w.name !== undefined) {
+      name = c.string(w, 'name');
+      if (!/^[\w.-]+\.safetensors$/.test(name)) c.fail(`'weights.name' must be a plain .safetensors file name, got ${JSON.stringify(name).slice(0, 60)}`);
+    }
+  }
+  return { checker: c, o, name };
+}
+
+/**
+ * Checks a saved model's parsed metadata: `epoch`/`step` are non-negative integers and
+ * `bestScore` a finite number or null when present, and — for files written since the weights'
+ * digest is recorded — that `weights` matches the weights file.
+ */
+async function checkModelMeta(c: JsonChecker, o: Record<string, unknown>, weights: Uint8Array, weightsFile: string): Promise<Record<string, unknown>> {
   if (o.epoch !== undefined) c.count(o, 'epoch');
   if (o.step !== undefined) c.count(o, 'step');
   if (o.bestScore !== undefined) c.finiteOrNull(o, 'bestScore');

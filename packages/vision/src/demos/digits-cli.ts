@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { initBackend } from '@nnkit/tensor';
 import { writePlot } from '@nnkit/metrics/plots-node';
-import { parseDigitsCsv, trainDigits } from './digits.js';
+import { trainDigits } from './digits.js';
+import { readDigitsCsv } from '../node/read-digits-csv.js';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,7 +22,7 @@ const lr = Number(arg('lr', '1e-3'));
 const out = arg('out', `digits-${model}-confusion.png`);
 
 const backend = await initBackend();
-const data = parseDigitsCsv(gunzipSync(readFileSync(file)).toString('utf8'), file);
+const data = readDigitsCsv(readFileSync(file), { file });
 const t0 = performance.now();
 const r = await trainDigits(data, { model, epochs, lr, onEpoch: (e, loss) => console.log(`epoch ${e}/${epochs}: train loss ${loss.toFixed(4)}`) });
 const secs = (performance.now() - t0) / 1000;

@@ -15,8 +15,13 @@ export interface DigitsData {
   labels: Int32Array;
 }
 
+/** A plain decimal number (no empty field, hex, `Infinity`…). */
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
 /**
- * Parses the digits CSV (64 pixel columns 0–16, then the label; no header).
+ * Parses the digits CSV (64 pixel columns 0–16, then the label 0–9; no header). Every field must
+ * be a decimal number, every pixel in 0..16 and every label an integer in 0..9; anything else is a
+ * `FormatError` naming the file and line (an empty field is not read as 0).
  *
  * @example
  * ```ts
@@ -28,8 +33,14 @@ export function parseDigitsCsv(text: string, file = 'digits.csv'): DigitsData {
   const pixels = new Float32Array(rows.length * 64);
   const labels = new Int32Array(rows.length);
   rows.forEach((line, r) => {
-    const v = line.split(',').map(Number);
-    if (v.length !== 65 || v.some((x) => !Number.isFinite(x))) throw new FormatError('digits-csv', file, `line ${r + 1}: expected 65 numbers (64 pixels + label), got '${line.slice(0, 60)}'`);
+    const fields = line.split(',');
+    const bad = (what: string): never => {
+      throw new FormatError('digits-csv', file, `line ${r + 1}: ${what}, got '${line.slice(0, 60)}'`);
+    };
+    if (fields.length !== 65 || !fields.every((f) => DECIMAL.test(f))) bad('expected 65 numbers (64 pixels + label)');
+    const v = fields.map(Number);
+    for (let i = 0; i < 64; i++) if (!(v[i]! >= 0 && v[i]! <= 16)) bad(`pixel ${i + 1} is ${v[i]}, expected 0..16`);
+    if (!Number.isInteger(v[64]) || v[64]! < 0 || v[64]! > 9) bad(`label ${v[64]} is not an integer 0..9`);
     pixels.set(v.slice(0, 64), r * 64);
     labels[r] = v[64]!;
   });

@@ -1,0 +1,46 @@
+// Where EEG-TCNet's RSS goes, epoch by epoch: RSS next to the wasm linear memory, V8's heap and
+// ArrayBuffers (run: `node --expose-gc --conditions=@nnkit/source --import tsx src/soak-probe.ts [epochs] [--after-iris]`,
+// needs ../shared/data/bciciv2b). Prints one line per epoch.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { sharedDataDir } from '@nnkit/tooling-testing';
+import { initBackend } from '@nnkit/tensor';
+import { soakRecorder, wasmHeapBytes } from './soak.js';
+import { eegTcnetLosses, firstTrials, irisLosses, load2b } from './workloads.js';
+
+const epochs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 6);
+
+/** Resident MiB of the wasm linear memory (its own mapping, of its exact size; Linux /proc/self/smaps) and of everything else. */
+function residentSplit(): { wasmRss: number; otherRss: number } {
+  const size = wasmHeapBytes();
+  let wasmRss = 0;
+  let otherRss = 0;
+  let isWasm = false;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+    if (range) isWasm = Math.abs(Number(BigInt(`0x${range[2]}`) - BigInt(`0x${range[1]}`)) - size) < 2 ** 16 && wasmRss === 0;
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) isWasm ? (wasmRss += Number(rss[1]) / 1024) : (otherRss += Number(rss[1]) / 1024);
+  }
+  return { wasmRss, otherRss };
+}
+
+await initBackend('wasm');
+const all = await load2b(join(sharedDataDir(), 'bciciv2b'));
+if (!all) throw new Error(`no BCI IV 2b data under ${sharedDataDir()}`);
+// as in the soak test: iris trains first in the same process (`--after-iris`)
+if (process.argv.includes('--after-iris')) await irisLosses(1, 50);
+const { trace, onEpoch } = soakRecorder();
+const t0 = performance.now();
+await eegTcnetLosses(1, epochs, all, firstTrials(all, 16), {
+  onEpoch: (e) => {
+    onEpoch(e);
+    const i = trace.epochs.length - 1;
+    const f = (k: 'rssMiB' | 'wasmMiB' | 'heapMiB' | 'arrayBuffersMiB'): string => trace[k][i]!.toFixed(1).padStart(7);
+    const r = residentSplit();
+    const spaces = getHeapSpaceStatistics();
+    const phys = (re: RegExp): string => (spaces.filter((x) => re.test(x.space_name)).reduce((a, x) => a + x.physical_space_size, 0) / 2 ** 20).toFixed(1);
+    console.log(`epoch ${String(e).padStart(2)}  rss ${f('rssMiB')} (resident in the wasm reservation ${r.wasmRss.toFixed(1).padStart(6)}, elsewhere ${r.otherRss.toFixed(1).padStart(6)})  wasm memory ${f('wasmMiB')}  js heap ${f('heapMiB')}  arrayBuffers ${f('arrayBuffersMiB')}  tensors ${trace.tensors[i]}  V8 resident: old ${phys(/^old_space/)} new ${phys(/^new_space/)} code ${phys(/code/)} large ${phys(/lo_space/)}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  },
+});
