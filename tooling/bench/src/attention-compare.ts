@@ -16,6 +16,7 @@ import { backward, type Module } from '@nnkit/nn';
 import { initBackend } from '@nnkit/tensor';
 import { randomNormal, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { median } from './stats.js';
+import { torchEnv } from './peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const C = 64;
@@ -44,7 +45,7 @@ function torch(name: string, mode: string, n: number): { ms: number; cpuMs: numb
   const out = execFileSync('/usr/bin/python3', [join(here, '..', 'torch_attention.py'), name, mode, String(n)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, BENCH_RUNS: String(runs) },
+    env: torchEnv({ BENCH_RUNS: String(runs) }),
   });
   return (JSON.parse(out.trim().split('\n').pop()!) as Record<number, { ms: number; cpuMs: number }>)[n]!;
 }

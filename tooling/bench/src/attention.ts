@@ -34,6 +34,7 @@ import { backward, type Module } from '@nnkit/nn';
 import { ArgumentError, initBackend } from '@nnkit/tensor';
 import { memory, profile, randomNormal, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { median } from './stats.js';
+import { torchEnv } from './peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -98,7 +99,7 @@ function torchPeer(name: string, mode: Mode): Record<number, Cell> | null {
     const out = execFileSync(py, [join(here, '..', 'torch_attention.py'), name, mode, ...sizes.map(String)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, BENCH_RUNS: String(runs) },
+      env: torchEnv({ BENCH_RUNS: String(runs) }),
     });
     return JSON.parse(out.trim().split('\n').pop()!) as Record<number, Cell>;
   } catch {

@@ -22,6 +22,7 @@ import { SGD } from '@nnkit/train';
 import { freezeAllBut, Inception3 } from '@nnkit/vision';
 import { add, mul, randomNormal, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { median } from './stats.js';
+import { torchEnv } from './peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.INCEPTION_RUNS ?? 3);
@@ -40,7 +41,7 @@ function torchPeer(): TorchInception | null {
     const out = execFileSync(py, [join(here, '..', 'torch_inception.py')], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, INCEPTION_RUNS: String(runs), INCEPTION_TRAIN_BATCH: String(tb), PYTHONDONTWRITEBYTECODE: '1' },
+      env: torchEnv({ INCEPTION_RUNS: String(runs), INCEPTION_TRAIN_BATCH: String(tb) }),
     });
     return JSON.parse(out.trim().split('\n').pop()!) as TorchInception;
   } catch {

@@ -9,6 +9,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Debian's python3 with python3-torch (not a pyenv shim without torch). */
 export const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 
+/**
+ * The environment of a PyTorch peer: one thread everywhere. `torch.set_num_threads(1)` bounds
+ * ATen's own pool only; Debian's torch and numpy do their GEMMs in OpenBLAS, whose threads are
+ * set by environment before the library loads (without this, matmuls ran on both cores).
+ */
+export function torchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1', ...extra };
+}
+
 const lastJson = <T>(out: string): T => JSON.parse(out.trim().split('\n').pop()!) as T;
 
 /**
@@ -21,7 +30,7 @@ export function torchPeer(script: string, ids: readonly string[], runs: number):
     const out = execFileSync(PYTHON, [join(here, '..', script), ...ids], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_RUNS: String(runs), PYTHONDONTWRITEBYTECODE: '1' },
+      env: torchEnv({ BENCH_RUNS: String(runs) }),
       maxBuffer: 1 << 24,
     });
     return lastJson<Record<string, TorchCell>>(out);
