@@ -1,7 +1,7 @@
 import { initBackend } from '@nnkit/tensor';
 import { grad } from '@nnkit/nn';
 import { abs, add, max, memory, mul, randomNormal, sub, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EfficientAttention } from './efficient-attention.js';
 
 // On one image outside a gradient tape, EfficientAttention computes on rows (efficient-rows.ts);

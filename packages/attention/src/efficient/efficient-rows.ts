@@ -65,7 +65,6 @@ export function efficientRows(ea: EfficientAttention, x: Tensor, cache: WeightCa
   const heads = ea.headCount;
   const hk = Math.floor(ea.keyChannels / heads);
   const ck = hk * heads;
-  const cv = ea.valueChannels;
   const [wk, wq, bq, wv, bv, mask, wrT, br] = (ea.weightCaching ? cache.get(weightSources(ea), () => rowWeights(ea)) : rowWeights(ea)) as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
   const x2 = reshape(x, [c, n]);
   const key = tfSoftmax(mm(wk, x2)); // [Ck', N], per channel over positions
