@@ -1,18 +1,10 @@
-import { add, mul, reshape, slice, type Tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { add, mul, reshape, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { mm } from '../internal/matmul.js';
 import { ArgumentError, softmax } from '@nnkit/tensor';
-import { Conv2d, Module } from '@nnkit/nn';
+import { Conv2d, Module, WeightCache } from '@nnkit/nn';
 import { checkImage, checkPositiveInt } from '../internal/check.js';
 import { flat, pointwise } from '../internal/pointwise.js';
-
-/** `[rows, cols]` with 1 where row ÷ rowBlock = col ÷ colBlock (the same head), 0 elsewhere. */
-function headMask(rows: number, rowBlock: number, cols: number, colBlock: number): Tensor {
-  const v = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) if (Math.floor(i / rowBlock) === Math.floor(j / colBlock)) v[i * cols + j] = 1;
-  }
-  return tensor2d(v, [rows, cols]);
-}
+import { efficientRows, headMask, rowsApply } from './efficient-rows.js';
 
 /** Options of {@link EfficientAttention}. */
 export interface EfficientAttentionOptions {
@@ -70,6 +62,13 @@ export class EfficientAttention extends Module {
     this.reprojection = this.registerModule('reprojection', new Conv2d(valueChannels, inChannels, 1));
   }
 
+  /** Weights of the row layout (efficient-rows.ts), kept between eval calls. */
+  private readonly rowCache = new WeightCache();
+
+  protected override clearWeightCache(): void {
+    this.rowCache.clear();
+  }
+
   /** Per-head keys `[b, heads, hk, n]`, softmax over positions. */
   private keySoftmax(xf: Tensor, b: number, n: number): Tensor {
     const hk = Math.floor(this.keyChannels / this.headCount);
@@ -90,6 +89,12 @@ export class EfficientAttention extends Module {
   /** x `[B, inChannels, H, W]` → `[B, inChannels, H, W]`. */
   forward(x: Tensor): Tensor {
     checkImage(this.path(), x, this.inChannels);
+    if (rowsApply(x)) return efficientRows(this, x, this.rowCache);
+    return this.forwardReference(x);
+  }
+
+  /** The reference's layout, conv by conv (any batch, under a gradient tape, with hooks). @internal */
+  forwardReference(x: Tensor): Tensor {
     const [b, c, h, w] = x.shape as [number, number, number, number];
     const n = h * w;
     const heads = this.headCount;
