@@ -1,10 +1,4 @@
-import { add, mul, reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
-import { mm, mulTransposed } from '../internal/matmul.js';
-import { softmax } from '@nnkit/tensor';
-import { type Conv2d, Module, Parameter } from '@nnkit/nn';
-import { checkImage } from '../internal/check.js';
-import { flat, pointwise } from '../internal/pointwise.js';
-import { qkvConvs } from '../internal/qkv-attention.js';
+import { GlobalAttention2d } from '../internal/global-attention.js';
 
 /**
  * DANet position attention module, PAM (Fu et al. 2019, "Dual Attention Network for Scene
@@ -24,50 +18,9 @@ import { qkvConvs } from '../internal/qkv-attention.js';
  * pam.call(tf.zeros([2, 64, 12, 16])).shape; // [2, 64, 12, 16]
  * ```
  */
-export class PositionAttention extends Module {
-  readonly query_conv: Conv2d;
-  readonly key_conv: Conv2d;
-  readonly value_conv: Conv2d;
-  /** Residual scale, `[1]`, starts at 0. */
-  readonly gamma: Parameter;
-
-  /** Query/key channels are `inDim / reduction`. */
-  readonly reduction: number;
-
+export class PositionAttention extends GlobalAttention2d {
   /** @param inDim channels (`in_dim`); @param opts `reduction` (default 8) */
-  constructor(
-    readonly inDim: number,
-    opts: { reduction?: number } = {},
-  ) {
-    super();
-    this.reduction = opts.reduction ?? 8;
-    [this.query_conv, this.key_conv, this.value_conv] = qkvConvs(this, 'PositionAttention', inDim, this.reduction);
-    this.gamma = this.registerParameter('gamma', new Parameter(zeros([1])));
-  }
-
-  private attend(x: Tensor): { out: Tensor; attn: Tensor } {
-    checkImage(this.path(), x, this.inDim);
-    const [b, c, h, w] = x.shape as [number, number, number, number];
-    const xf = flat(x);
-    const q = pointwise(this.query_conv, xf); // [b, c', n]
-    const k = pointwise(this.key_conv, xf);
-    const attn = softmax(mm(q, k, true, false), -1); // [b, n, n]
-    const v = pointwise(this.value_conv, xf); // [b, c, n]
-    const out = reshape(mulTransposed(v, attn), [b, c, h, w]);
-    return { out, attn };
-  }
-
-  /** The position attention `[B, N, N]` (N = H·W, row-major positions) for x `[B, in_dim, H, W]`. */
-  attentionMap(x: Tensor): Tensor {
-    return tidy(() => this.attend(x).attn);
-  }
-
-  /** x `[B, in_dim, H, W]` → `[B, in_dim, H, W]`. */
-  forward(x: Tensor): Tensor {
-    return add(mul(this.gamma.data, this.attend(x).out), x);
-  }
-
-  override extraRepr(): string {
-    return `in_dim=${this.inDim}, reduction=${this.reduction}`;
+  constructor(inDim: number, opts: { reduction?: number } = {}) {
+    super('PositionAttention', inDim, opts.reduction);
   }
 }
