@@ -4,9 +4,14 @@
 //   sleep: a trial that only waits (no CPU) — measures how trials are spread over the workers,
 //          whatever the machine's load: 2 workers must take about half the time of 1.
 //   cpu:   a real small-model training (softmax regression, 4000 full-batch SGD epochs on 267
-//          rows, progress reported every epoch) — on an otherwise idle 2-core machine, 2 workers
+//          rows, progress reported every epoch): thousands of tiny steps, so mostly JavaScript
+//          dispatch and garbage collection — on an otherwise idle 2-core machine, 2 workers
 //          must take ≤ 0.6× the time of 1.
-// Run: pnpm --filter @nnkit/queue bench [REPEATS] [--trial sleep|cpu|both] [--timeline] [--progress-ms MS]
+//   conv:  a small conv net (the shape of an EEG model: temporal conv, BN, spatial conv, pooling,
+//          linear) on synthetic 3 × 500 signals, 30 epochs of mini-batch Adam: its time goes
+//          into wasm kernels, as a real EEG trial's does.
+// Run: pnpm --filter @nnkit/queue bench [REPEATS] [--trial sleep|cpu|conv|both|all] [--timeline] [--progress-ms MS]
+//      [--node-flags '--single-threaded-gc']  (V8/Node flags of the workers, inherited by their trial processes)
 //      (--progress-ms 0: the workers forward every progress report, as before the throttle)
 //      (needs Debian's redis-server; Linux for the CPU columns)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,19 +24,22 @@ import type { TrialModule, TrialRecord } from '@nnkit/train';
 import { gridSearch } from '@nnkit/train/node';
 import { Queue } from 'bullmq';
 import { blobs } from '../src/node/__fixtures__/blobs.js';
+import { signals } from '../src/node/__fixtures__/conv-trial.js';
 import { queueExecutor } from '../src/node/executor.js';
 import { startRedisServer } from '../src/node/redis-server.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, 'node-flags': { type: 'string', default: '' }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
 const repeats = Number(positionals[0] ?? 3);
-const kinds = (values.trial === 'both' ? ['sleep', 'cpu'] : [values.trial]) as Array<'sleep' | 'cpu'>;
+type Kind = 'sleep' | 'cpu' | 'conv';
+const kinds = (values.trial === 'both' ? ['sleep', 'cpu'] : values.trial === 'all' ? ['sleep', 'cpu', 'conv'] : [values.trial]) as Kind[];
+const nodeFlags = values['node-flags']!.split(' ').filter(Boolean);
 const fixture = (f: string): string => fileURLToPath(new URL(`../src/node/__fixtures__/${f}`, import.meta.url));
 const cli = fileURLToPath(new URL('../src/node/cli.ts', import.meta.url));
-const trials: Record<'sleep' | 'cpu', { trial: TrialModule; space: Record<string, unknown[]> }> = {
-  sleep: { trial: { module: fixture('sleep-trial.ts'), export: 'trial' }, space: { sleepMs: [2000], id: [1, 2] } },
-  cpu: { trial: { module: fixture('mlp-trial.ts'), export: 'trial', setup: 'setup' }, space: { lr: [0.05, 0.2], epochs: [4000] } },
+const trials: Record<Kind, { trial: TrialModule; space: Record<string, unknown[]>; data: unknown }> = {
+  sleep: { trial: { module: fixture('sleep-trial.ts'), export: 'trial' }, space: { sleepMs: [2000], id: [1, 2] }, data: blobs(400, 16, 1) },
+  cpu: { trial: { module: fixture('mlp-trial.ts'), export: 'trial', setup: 'setup' }, space: { lr: [0.05, 0.2], epochs: [4000] }, data: blobs(400, 16, 1) },
+  conv: { trial: { module: fixture('conv-trial.ts'), export: 'trial', setup: 'setup' }, space: { lr: [0.01, 0.003], epochs: [30] }, data: signals(150, 3, 500, 1) },
 };
-const data = blobs(400, 16, 1);
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const s = (ms: number): string => (ms / 1000).toFixed(2);
 
@@ -56,7 +64,7 @@ function childrenCpuMs(pid: number): number {
 
 async function startWorkers(url: string, port: number, queue: string, n: number): Promise<ChildProcess[]> {
   const flags = values['progress-ms'] !== undefined ? ['--progress-ms', values['progress-ms']] : [];
-  const procs = Array.from({ length: n }, () => spawn(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const procs = Array.from({ length: n }, () => spawn(process.execPath, [...nodeFlags, '--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags], { stdio: ['ignore', 'ignore', 'inherit'] }));
   const q = new Queue(queue, { connection: { host: '127.0.0.1', port } });
   while ((await q.getWorkers()).length < n) {
     if (procs.some((p) => p.exitCode !== null)) throw new Error('a worker exited at start-up');
@@ -78,7 +86,7 @@ const procs: Record<number, ChildProcess[]> = { 1: [], 2: [] };
 const runs: Record<string, Run[]> = {};
 try {
   for (const n of [1, 2]) procs[n] = await startWorkers(redis.url, redis.port, `bench-${n}`, n);
-  const search = async (kind: 'sleep' | 'cpu', n: number, name: string, space = trials[kind].space): Promise<Run> => {
+  const search = async (kind: Kind, n: number, name: string, space = trials[kind].space): Promise<Run> => {
     const queue = `bench-${n}`;
     const received = new Map<string, number>();
     const ws = procs[n]!.map((p) => p.pid!);
@@ -89,7 +97,7 @@ try {
       space,
       cv: 3,
       trial: trials[kind].trial,
-      data,
+      data: trials[kind].data,
       executor: queueExecutor({ connection: redis.url, queue, search: name, pollMs: 100 }),
       onTrial: (r: TrialRecord) => void received.set(`${r.key}#${r.fold}`, Date.now() - t0),
     });
@@ -118,6 +126,7 @@ try {
   for (const n of [1, 2]) {
     await search('sleep', n, `warm-${Date.now()}`, { sleepMs: [0], meetDir: [join(meetRoot, String(n))], meet: [n], meetTimeoutMs: [30_000], id: [1, 2] });
     await search('cpu', n, `warm-cpu-${Date.now()}`, { lr: [0.1], epochs: [1], sleepMs: [1500] });
+    if (kinds.includes('conv')) await search('conv', n, `warm-conv-${Date.now()}`, { lr: [0.1], epochs: [2] });
   }
   for (let r = 0; r < repeats; r++) {
     for (const kind of kinds) {

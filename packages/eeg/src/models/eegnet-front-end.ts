@@ -100,6 +100,11 @@ export abstract class EEGNetFrontEnd extends Module {
    * rounding; that path is taken instead when one of the three modules has forward hooks
    * (e.g. `summary()`) or the layers are configured in a way the fused op does not cover.
    */
+  /** The front end's layers, for fused eval plans. */
+  protected frontLayers(): { convTemporal: Conv2d; bn1: BatchNorm2d; convSpatial: Conv2d; bn2: BatchNorm2d; pool1: AvgPool2d } {
+    return { convTemporal: this.convTemporal, bn1: this.bn1, convSpatial: this.convSpatial, bn2: this.bn2, pool1: this.pool1 };
+  }
+
   protected frontEnd(x: Tensor): Tensor {
     const [b, c, t] = x.shape as [number, number, number];
     const x4 = reshape(x, [b, 1, c, t]);

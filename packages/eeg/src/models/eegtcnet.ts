@@ -1,5 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { LinearWithConstraint } from '@nnkit/nn';
+import { LinearWithConstraint, WeightCache } from '@nnkit/nn';
+import { tcnEvalPlan, type TcnPlanLayers, type TcnPlanWeights } from '../fused/tcn-eval-plan.js';
+import type { TemporalBlock } from '../blocks/temporal-block.js';
 import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { checkEegInput } from './check-input.js';
 import { EEGNetFeatures, KERAS_BN, lastStep, squeezeHeight } from './eegnet-front-end.js';
@@ -76,9 +78,22 @@ export class EEGTCNet extends EEGNetFeatures {
     return 64;
   }
 
+  private readonly planCache = new WeightCache<TcnPlanWeights>();
+  private planLayers: TcnPlanLayers | undefined;
+
+  protected override clearWeightCache(): void {
+    super.clearWeightCache();
+    this.planCache.clear();
+  }
+
   /** x: [B, nChans, T] → logits [B, nClasses]. */
   forward(x: Tensor): Tensor {
     checkEegInput(this.path(), x, this.nChans, this.minTimes);
+    // Eval mode, weights cached, no tape, no hooks: the whole network channels-last with batch
+    // norms folded (see tcnEvalPlan); the same logits as the layers below.
+    this.planLayers ??= { ...this.frontLayers(), pool2: this.pool2, convSeparableDepth: this.convSeparableDepth, convSeparablePoint: this.convSeparablePoint, bn3: this.bn3, blocks: [...this.tcn.network.children()] as TemporalBlock[], classifier: this.classifier };
+    const planned = tcnEvalPlan(this, this.planLayers, this.planCache, x);
+    if (planned) return planned;
     return this.classifier.call(lastStep(this.tcn.call(squeezeHeight(this.features(x)))));
   }
 }

@@ -113,6 +113,19 @@ describe('basic layers (wasm)', () => {
     for (const n of norms) expect(n).toBeLessThanOrEqual(0.1 + 1e-6);
   });
 
+  it('asLinear() gives the weight forward uses (renormed under a max-norm) and is null with a hook', () => {
+    const lin = new LinearWithConstraint(5, 3, { maxNorm: 0.1 });
+    const spec = lin.asLinear()!;
+    expect(spec.weight.shape).toEqual([3, 5]);
+    expect(Math.max(...Array.from(tidy(() => norm(spec.weight, 2, 1)).dataSync()))).toBeLessThanOrEqual(0.1 + 1e-6);
+    expect(spec.bias).toBe(lin.bias!.data);
+    const h = lin.registerForwardHook(() => undefined);
+    expect(lin.asLinear()).toBeNull();
+    h.remove();
+    expect(new Linear(2, 2, { bias: false }).asLinear()!.bias).toBeNull();
+    lin.dispose();
+  });
+
   it('BatchNorm counts batches in an int32 buffer and folds running stats in eval', () => {
     const bn = new BatchNorm2d(3, { momentum: null });
     const x = randomNormal([4, 3, 2, 2], 2, 3);

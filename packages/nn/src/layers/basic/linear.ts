@@ -64,6 +64,21 @@ export class Linear extends Module {
     return this.weight.data;
   }
 
+  /**
+   * The weight `[outFeatures, inFeatures]` and bias `[outFeatures]` (or null) that `forward` would
+   * use now (any constraint applied), for ops that fold the layer into a larger one; null when the
+   * layer has hooks (they would be skipped).
+   * @example
+   * ```ts
+   * const head = new Linear(12, 4);
+   * head.asLinear()?.weight.shape; // [4, 12]
+   * ```
+   */
+  asLinear(): { weight: Tensor; bias: Tensor | null } | null {
+    if (this.hasHooks()) return null;
+    return { weight: this.effectiveWeight(), bias: this.bias ? this.bias.data : null };
+  }
+
   /** `x: [*, inFeatures]` → `[*, outFeatures]`. */
   forward(x: Tensor): Tensor {
     checkFloatInput(this, x);

@@ -1,0 +1,13 @@
+import { EEGTCNet } from '@nnkit/eeg';
+import { initBackend } from '@nnkit/tensor';
+import { engine, randomNormal } from '@tensorflow/tfjs-core';
+await initBackend('wasm');
+const model = new EEGTCNet({ nChans: 22, nClasses: 4 }).eval();
+const x1 = randomNormal([1, 22, 1000]);
+const infer1 = (): void => { const y = model.call(x1); y.dataSync(); y.dispose(); };
+for (let i = 0; i < 3; i++) infer1();
+const e = engine() as any;
+const orig = e.runKernel.bind(e);
+e.runKernel = (name: string, inputs: Record<string, any>, attrs: any) => { const r = orig(name, inputs, attrs); console.log(name, Object.values(inputs).map((t: any) => JSON.stringify(t?.shape)).join(' '), '->', JSON.stringify((r as any)?.shape ?? (r as any[])?.map?.((t: any) => t.shape))); return r; };
+infer1();
+e.runKernel = orig;
