@@ -1,4 +1,5 @@
 import { importModule } from '@nnkit/data/node';
+import { NnkitError } from '@nnkit/tensor';
 import type { TrialFn, TrialModule } from '@nnkit/train';
 import { QueueError } from '../errors.js';
 
@@ -10,7 +11,13 @@ export function loadTrialModule(spec: TrialModule): Promise<TrialFn> {
   let p = loaded.get(id);
   if (!p) {
     p = (async () => {
-      const mod = await importModule(spec.module, 'trial');
+      let mod: Record<string, unknown>;
+      try {
+        mod = await importModule(spec.module, 'trial');
+      } catch (e) {
+        if (e instanceof NnkitError) throw e;
+        throw new QueueError(`cannot import the trial module ${spec.module}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
       if (spec.setup) {
         const setup = mod[spec.setup];
         if (typeof setup !== 'function') throw new QueueError(`export '${spec.setup}' of ${spec.module} is not a function`);
