@@ -127,7 +127,7 @@ export class CrissCrossAttention extends Module {
     return y;
   }
 
-  /** The reference's layout, step by step (any batch, under a gradient tape, with hooks). @internal */
+  /** The reference's layout, step by step (a batch, under a gradient tape; the parity-tested path). @internal */
   forwardReference(x: Tensor): Tensor {
     checkImage(this.path(), x, this.inDim);
     let y = x;

@@ -4,15 +4,15 @@ import { isRecordingGradients } from '@nnkit/tensor';
 import { tr } from '../internal/transpose.js';
 import type { CrissCrossAttention } from './criss-cross-attention.js';
 
-// CrissCrossAttention's forward on one image outside a gradient tape, in ~23 kernels where the
-// reference layout (criss-cross-attention.ts) takes ~33 (81 counting reshapes). Everything stays
-// channels first: the three 1×1 convs are ONE product of a cached stacked weight with the input
-// and a row of ones (the biases are its last column; γ is folded into the value rows: the
-// attention weights of a position sum to 1, so γ·(A·v + b_v) = A·(γ·v + γ·b_v)); one transpose
-// gives the same stack with rows and columns of the image swapped. Each batched product (per
-// row or per column of the image) is one depthwise convolution whose operands are contiguous
-// slices of those two stacks, so only the attention and the column branch's result are
-// transposed besides.
+// CrissCrossAttention's forward on one image outside a gradient tape: 24 kernels and 43 kernel
+// calls where the reference layout (criss-cross-attention.ts) takes 26 and 81 (counting reshapes
+// and gradient scopes). The three 1×1 convs are ONE fully connected kernel on the positions as
+// rows with a cached stacked weight and bias (γ folded into the value part: the attention weights
+// of a position sum to 1, so γ·(A·v + b_v) = A·(γ·v + γ·b_v)); its result is transposed once
+// channels first, P, and once more with the image's rows and columns swapped, PT. Each batched
+// product (per row or per column of the image) is one depthwise convolution whose operands are
+// contiguous slices of P, PT or the keys-first attention, already in the convolution's shapes;
+// besides, only the row energies, the attention and the column branch's result are transposed.
 
 /**
  * The stacked weight, transposed, `[C, 2·Ci + C]` (columns `W_q`, `W_k`, `γ·W_v`) and its bias
