@@ -5,7 +5,10 @@
  * sensitive to a loaded machine than wall-clock time).
  * `node --conditions=@nnkit/source --import tsx src/attention-compare.ts` with COMPARE_N (default
  * 1024; a comma-separated list interleaves sizes too), COMPARE_ROUNDS (5), COMPARE_RUNS per round (5), COMPARE_MODES (forward,backward) and
- * BENCH_ATTENTION_MODULES; COMPARE_WARMUP (20) calls warm nnkit up before its first round. With two or more sizes it also prints time(largest N) / time(smallest
+ * BENCH_ATTENTION_MODULES; COMPARE_WARMUP (20) calls warm nnkit up before its first round;
+ * COMPARE_READ=one reads one output value back per forward instead of the whole output (on wasm the
+ * kernels have run when `call` returns; a 256 KiB `dataSync()` copy cost ~1 ms per call on the
+ * loaded, sandboxed dev machine, which PyTorch's timing has no counterpart of). With two or more sizes it also prints time(largest N) / time(smallest
  * N) per module and mode (medians over rounds), nnkit and PyTorch, wall and CPU.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { CrissCrossAttention, EfficientAttention, InterlacedSparseSelfAttention, SelfAttention2d, SpatialReductionAttention } from '@nnkit/attention';
 import { backward, type Module } from '@nnkit/nn';
 import { initBackend } from '@nnkit/tensor';
-import { randomNormal, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { randomNormal, reshape, slice, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { median } from './stats.js';
 import { torchEnv } from './peers.js';
 
@@ -54,9 +57,10 @@ function nnkit(m: Module, x: Tensor, mode: string, n: number): { ms: number; cpu
   const [h, w] = hw(n);
   const sra = m instanceof SpatialReductionAttention;
   const call = (): Tensor => (sra ? m.call(x, h, w) : (m as Module & { call(x: Tensor): Tensor }).call(x));
+  const readOne = process.env.COMPARE_READ === 'one';
   const fn =
     mode === 'forward'
-      ? () => tidy(() => void call().dataSync())
+      ? () => tidy(() => void (readOne ? slice(reshape(call(), [-1]), [0], [1]) : call()).dataSync())
       : () => {
           m.zeroGrad();
           backward(() => sum(call()), m).dispose();

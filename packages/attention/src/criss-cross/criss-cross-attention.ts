@@ -1,10 +1,11 @@
 import { add, concat, mul, reshape, slice, type Tensor, tensor4d, tidy, zeros } from '@tensorflow/tfjs-core';
 import { dwProduct, permute } from '../internal/dw-product.js';
 import { ArgumentError, softmax } from '@nnkit/tensor';
-import { type Conv2d, Module, Parameter } from '@nnkit/nn';
+import { type Conv2d, Module, Parameter, WeightCache } from '@nnkit/nn';
 import { checkImage } from '../internal/check.js';
 import { flat, pointwise } from '../internal/pointwise.js';
 import { qkvConvs } from '../internal/qkv-attention.js';
+import { crissCrossFast, fastApplies } from './criss-cross-fast.js';
 
 /** Options of {@link CrissCrossAttention}. */
 export interface CrissCrossAttentionOptions {
@@ -109,8 +110,25 @@ export class CrissCrossAttention extends Module {
     });
   }
 
+  /** The stacked weight of the fast path (criss-cross-fast.ts), kept between calls. */
+  private readonly fastCache = new WeightCache();
+
+  protected override clearWeightCache(): void {
+    this.fastCache.clear();
+  }
+
   /** x `[B, in_dim, H, W]` → `[B, in_dim, H, W]`. */
   forward(x: Tensor): Tensor {
+    checkImage(this.path(), x, this.inDim);
+    if (this.recurrence === 0) return x.clone();
+    if (!fastApplies(x)) return this.forwardReference(x);
+    let y = x;
+    for (let r = 0; r < this.recurrence; r++) y = crissCrossFast(this, y, this.fastCache);
+    return y;
+  }
+
+  /** The reference's layout, step by step (a batch, under a gradient tape; the parity-tested path). @internal */
+  forwardReference(x: Tensor): Tensor {
     checkImage(this.path(), x, this.inDim);
     let y = x;
     for (let r = 0; r < this.recurrence; r++) y = this.once(y).out;
