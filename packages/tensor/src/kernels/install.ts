@@ -3,6 +3,7 @@ import type { BackendName } from '../backend.js';
 import { NNKIT_CONV, registerConvKernels } from './conv-nhwc.js';
 import { registerNnkitGradients } from './gradients/index.js';
 import { installEmptySafeKernels } from './empty-safe.js';
+import { installFastGather } from './fast-gather.js';
 import { installFastSlice } from './fast-slice.js';
 import { installPreciseReductions } from './precise-reduce.js';
 
@@ -16,7 +17,8 @@ const installed = new Set<string>();
  * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks; on wasm it also replaces the
  * float32 `Sum` and `Mean` kernels with float64-accumulating ones ({@link installPreciseReductions}:
  * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
- * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), and makes its
+ * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), its `GatherV2`
+ * with one that copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch), and makes its
  * `Transpose` accept empty tensors ({@link installEmptySafeKernels}) The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
@@ -32,6 +34,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     if (getKernel(NNKIT_CONV, backend) === undefined) registerConvKernels(backend);
     installPreciseReductions(backend);
     installFastSlice(backend);
+    installFastGather(backend);
     installEmptySafeKernels(backend);
     installed.add(backend);
   }
