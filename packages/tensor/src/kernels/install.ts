@@ -5,6 +5,7 @@ import { registerNnkitGradients } from './gradients/index.js';
 import { installEmptySafeKernels } from './empty-safe.js';
 import { installFastGather } from './fast-gather.js';
 import { installFastSlice } from './fast-slice.js';
+import { registerMaxPoolKernels } from './max-pool-nchw.js';
 import { installPreciseReductions } from './precise-reduce.js';
 
 const installed = new Set<string>();
@@ -14,7 +15,8 @@ const installed = new Set<string>();
  * gradients for the tfjs-core kernels it uses (Add, MatMul, Sum, Softmax, ...; only those
  * that have no gradient yet, so gradients loaded by the app are kept), and the `NnkitConv2D`
  * convolution kernel behind `conv1d`/`conv2d` (any stride with any dilation, plain and
- * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks; on wasm it also replaces the
+ * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks, and on wasm and cpu the NCHW
+ * max-pooling kernel behind `maxPool1d`/`maxPool2d` (`registerMaxPoolKernels`); on wasm it also replaces the
  * float32 `Sum` and `Mean` kernels with float64-accumulating ones ({@link installPreciseReductions}:
  * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
  * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), its `GatherV2`
@@ -32,6 +34,7 @@ const installed = new Set<string>();
 export async function installKernels(backend: BackendName | string): Promise<void> {
   if (!installed.has(backend)) {
     if (getKernel(NNKIT_CONV, backend) === undefined) registerConvKernels(backend);
+    registerMaxPoolKernels(backend);
     installPreciseReductions(backend);
     installFastSlice(backend);
     installFastGather(backend);
