@@ -19,6 +19,17 @@ describe('scanMaxWindows', () => {
     expect(arg[0]).toBe(3);
   });
 
+  it('keeps the first maximum and the last NaN in general windows (3×3, dilation 2)', () => {
+    const arg = new Int32Array(1);
+    const x = Float32Array.from({ length: 25 }, (_, i) => (i % 2 === 0 ? 7 : 0));
+    scanMaxWindows(x, [1, 1, 5, 5], { ...attrs(3, 1, 0, 2), out: [1, 1] }, arg);
+    expect(arg[0]).toBe(0);
+    x[12] = Number.NaN;
+    x[24] = Number.NaN;
+    scanMaxWindows(x, [1, 1, 5, 5], { ...attrs(3, 1, 0, 2), out: [1, 1] }, arg);
+    expect(arg[0]).toBe(24);
+  });
+
   it('skips the padding and picks the first in-range element of an all -Infinity window', () => {
     const arg = new Int32Array(4);
     scanMaxWindows(Float32Array.of(-Infinity, -Infinity, -Infinity, -Infinity), [1, 1, 2, 2], attrs(2, 1, 1, 1, [2, 2]), arg);
