@@ -93,16 +93,16 @@ export function scanMaxWindows(x: Float32Array, shape: readonly number[], a: Max
         let at = -1;
         if (h0 >= 0 && w0 >= 0 && h0 + (kH - 1) * dH < H && w0 + (kW - 1) * dW < W) {
           // window inside the input: no bounds checks
+          // branch-free (c = 1 where the candidate wins): ties and ReLU zeros defeat branch prediction
           let row = base + h0 * W + w0;
           at = row;
           m = x[row]!;
           for (let i = 0; i < kH; i++, row += rowStep) {
             for (let j = 0, q = row; j < kW; j++, q += dW) {
               const v = x[q]!;
-              if (v > m || v !== v) {
-                m = v;
-                at = q;
-              }
+              const c = +(v > m) | +(v !== v);
+              at += c * (q - at);
+              m = x[at]!;
             }
           }
           arg[o++] = at;
