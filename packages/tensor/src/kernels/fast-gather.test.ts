@@ -32,9 +32,10 @@ describe('gatherRuns', () => {
   });
 });
 
-describe('GatherV2 kernel on wasm', () => {
+for (const backend of ['wasm', 'cpu'] as const) {
+describe(`GatherV2 kernel on ${backend}`, () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend(backend);
   });
 
   it('gathers rows of a [N, C, T] tensor (a data loader batch)', () => {
@@ -92,3 +93,4 @@ describe('GatherV2 kernel on wasm', () => {
     i.dispose();
   });
 });
+}

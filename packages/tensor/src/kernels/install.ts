@@ -19,9 +19,9 @@ const installed = new Set<string>();
  * max-pooling kernel behind `maxPool1d`/`maxPool2d` (`registerMaxPoolKernels`); on wasm it also replaces the
  * float32 `Sum` and `Mean` kernels with float64-accumulating ones ({@link installPreciseReductions}:
  * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
- * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), its `GatherV2`
- * with one that copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch), and makes its
- * `Transpose` accept empty tensors ({@link installEmptySafeKernels}) The same gradients are
+ * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), and makes its
+ * `Transpose` accept empty tensors ({@link installEmptySafeKernels}); on wasm and cpu `GatherV2`
+ * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
