@@ -3,7 +3,9 @@ import type { BackendName } from '../backend.js';
 import { NNKIT_CONV, registerConvKernels } from './conv-nhwc.js';
 import { registerNnkitGradients } from './gradients/index.js';
 import { installEmptySafeKernels } from './empty-safe.js';
+import { installFastGather } from './fast-gather.js';
 import { installFastSlice } from './fast-slice.js';
+import { registerMaxPoolKernels } from './max-pool-nchw.js';
 import { installPreciseReductions } from './precise-reduce.js';
 
 const installed = new Set<string>();
@@ -13,11 +15,13 @@ const installed = new Set<string>();
  * gradients for the tfjs-core kernels it uses (Add, MatMul, Sum, Softmax, ...; only those
  * that have no gradient yet, so gradients loaded by the app are kept), and the `NnkitConv2D`
  * convolution kernel behind `conv1d`/`conv2d` (any stride with any dilation, plain and
- * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks; on wasm it also replaces the
+ * depthwise) with its gradient, which tfjs-backend-wasm 4.22 lacks, and on wasm and cpu the NCHW
+ * max-pooling kernel behind `maxPool1d`/`maxPool2d` (`registerMaxPoolKernels`); on wasm it also replaces the
  * float32 `Sum` and `Mean` kernels with float64-accumulating ones ({@link installPreciseReductions}:
  * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
  * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), and makes its
- * `Transpose` accept empty tensors ({@link installEmptySafeKernels}) The same gradients are
+ * `Transpose` accept empty tensors ({@link installEmptySafeKernels}); on wasm and cpu `GatherV2`
+ * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -30,8 +34,10 @@ const installed = new Set<string>();
 export async function installKernels(backend: BackendName | string): Promise<void> {
   if (!installed.has(backend)) {
     if (getKernel(NNKIT_CONV, backend) === undefined) registerConvKernels(backend);
+    registerMaxPoolKernels(backend);
     installPreciseReductions(backend);
     installFastSlice(backend);
+    installFastGather(backend);
     installEmptySafeKernels(backend);
     installed.add(backend);
   }

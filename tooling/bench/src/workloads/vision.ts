@@ -93,17 +93,13 @@ async function lenet(runs: number, log: (l: string) => void, rows: Row[]): Promi
       const xb = gather(x, i);
       const yb = gather(y, i);
       opt.zeroGrad();
-      const loss = backward(() => {
-        const out = m.call(xb) as Tensor;
-        notePeak();
-        return crossEntropy(out, yb);
-      }, m);
+      const loss = backward(() => crossEntropy(m.call(xb) as Tensor, yb), m);
       opt.step();
       loss.dataSync();
       for (const t of [i, xb, yb, loss]) t.dispose();
     }
   };
-  const r = await measure(epoch, runs, 1, { profile: false });
+  const r = await measure(epoch, runs, 1);
   opt.zeroGrad();
   opt.dispose();
   // tfjs-layers needs tfjs's own Conv2D gradient kernels, which tfjs-backend-wasm 4.22 lacks.
@@ -112,7 +108,7 @@ async function lenet(runs: number, log: (l: string) => void, rows: Row[]): Promi
   const counter = new LeNet({ numClasses: 10 });
   const x2 = slice(x, 0, 2);
   const gemm = await gemmMs((3 * n * forwardMacs(counter, x2)) / 2, runs);
-  rows.push({ id: 'vision/lenet-digits-epoch', workload: `LeNet one epoch on the digits (${n} × 32², batch 32, Adam)`, nnkit: r.ms, tfjsLayers: layersMs, gemm, samples: n, ...rest(r), note: peakNote + layersNote });
+  rows.push({ id: 'vision/lenet-digits-epoch', workload: `LeNet one epoch on the digits (${n} × 32², batch 32, Adam)`, nnkit: r.ms, tfjsLayers: layersMs, gemm, samples: n, ...rest(r), note: layersNote.replace(/^; /, '') });
   for (const t of [x, y, x2]) t.dispose();
   counter.dispose();
   m.dispose();

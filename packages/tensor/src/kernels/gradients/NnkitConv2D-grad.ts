@@ -1,4 +1,4 @@
-import { add, concat, mul, pad, reshape, slice, sum, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { add, concat, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 
@@ -262,14 +262,16 @@ function sumInnerAxis(t: Tensor, M: number): Tensor {
 
 /**
  * The filter `[kH, kW, I, O]` flipped in both spatial axes (the transposed convolution's filter):
- * its kH·kW contiguous rows concatenated in reverse order (tfjs-backend-wasm's `Reverse` and
- * `GatherV2` copy element by element: 10–50× slower).
+ * its kH·kW contiguous rows gathered in reverse order, one `GatherV2` (nnkit's wasm `GatherV2`
+ * copies whole rows; tfjs-backend-wasm's `Reverse` copies element by element, 10–50× slower).
  */
 export function flipSpatial(f: Tensor): Tensor {
   const [kH, kW, I, O] = f.shape as [number, number, number, number];
   const n = kH * kW;
   if (n === 1) return f;
-  const rows = reshape(f, [n, I * O]);
-  return reshape(concat(Array.from({ length: n }, (_, i) => slice(rows, [n - 1 - i, 0], [1, I * O])), 0), [kH, kW, I, O]);
+  return tidy(() => {
+    const reversed = tensor1d(Int32Array.from({ length: n }, (_, i) => n - 1 - i), 'int32');
+    return reshape(gather(reshape(f, [n, I * O]), reversed), [kH, kW, I, O]);
+  });
 }
 

@@ -1,5 +1,6 @@
 import { avgPool, fill, getBackend, matMul, maximum, maxPool, mul, pad, reshape, slice, tensor, tidy, transpose, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { subsample } from '../../kernels/conv-nhwc.js';
+import { hasMaxPoolKernel, maxPoolNchw, type MaxPoolWindows } from '../../kernels/max-pool-nchw.js';
 import { expand, type SizeArg } from './conv-args.js';
 import { ShapeError, ArgumentError } from '../../errors/errors.js';
 
@@ -85,6 +86,14 @@ function fromNhwc(y: Tensor4D, rank: number): Tensor {
 
 function maxPoolNd(fn: string, x: Tensor, n: number, kernel: SizeArg, o: MaxPoolOptions): Tensor {
   const ax = axes(fn, x, n, kernel, o);
+  if (x.dtype === 'float32' && hasMaxPoolKernel(getBackend())) {
+    // nnkit's NCHW kernel: one kernel forward, one backward, PyTorch's first-maximum rule.
+    const [ah, aw] = ax.length === 2 ? [ax[0]!, ax[1]!] : [{ len: 1, k: 1, s: 1, p: 0, d: 1, out: 1 } as Axis, ax[0]!];
+    const [b, c] = x.shape as [number, number];
+    const attrs = { kernel: [ah.k, aw.k], strides: [ah.s, aw.s], pads: [ah.p, aw.p], dilations: [ah.d, aw.d], out: [ah.out, aw.out] } as MaxPoolWindows;
+    if (x.rank === 4) return maxPoolNchw(x, attrs);
+    return tidy(() => reshape(maxPoolNchw(reshape(x, [b, c, 1, aw.len]), attrs), [b, c, aw.out]));
+  }
   return tidy(() => {
     const t = toPaddedNhwc(x, ax, -Infinity);
     const [ah, aw] = ax.length === 2 ? [ax[0]!, ax[1]!] : [{ k: 1, s: 1, d: 1, out: 1 } as Axis, ax[0]!];
