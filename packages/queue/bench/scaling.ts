@@ -10,8 +10,9 @@
 //   conv:  a small conv net (the shape of an EEG model: temporal conv, BN, spatial conv, pooling,
 //          linear) on synthetic 3 × 500 signals, 30 epochs of mini-batch Adam: its time goes
 //          into wasm kernels, as a real EEG trial's does.
-// Run: pnpm --filter @nnkit/queue bench [REPEATS] [--trial sleep|cpu|conv|both|all] [--timeline] [--progress-ms MS]
-//      [--node-flags '--single-threaded-gc']  (V8/Node flags of the workers, inherited by their trial processes)
+// Run: pnpm --filter @nnkit/queue bench [REPEATS] [--trial sleep|cpu|conv|cpu,conv|both|all] [--timeline] [--progress-ms MS]
+//      [--node-flags=--single-threaded ...]  (each: another set of V8/Node flags for the workers, inherited by
+//      their trial processes, measured interleaved with Node's defaults)
 //      (--progress-ms 0: the workers forward every progress report, as before the throttle)
 //      (needs Debian's redis-server; Linux for the CPU columns)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -28,11 +29,15 @@ import { signals } from '../src/node/__fixtures__/conv-trial.js';
 import { queueExecutor } from '../src/node/executor.js';
 import { startRedisServer } from '../src/node/redis-server.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, 'node-flags': { type: 'string', default: '' }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, 'node-flags': { type: 'string', multiple: true, default: [] }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
 const repeats = Number(positionals[0] ?? 3);
 type Kind = 'sleep' | 'cpu' | 'conv';
-const kinds = (values.trial === 'both' ? ['sleep', 'cpu'] : values.trial === 'all' ? ['sleep', 'cpu', 'conv'] : [values.trial]) as Kind[];
-const nodeFlags = values['node-flags']!.split(' ').filter(Boolean);
+const kinds = (values.trial === 'both' ? ['sleep', 'cpu'] : values.trial === 'all' ? ['sleep', 'cpu', 'conv'] : values.trial!.split(',')) as Kind[];
+if (kinds.some((k) => !['sleep', 'cpu', 'conv'].includes(k))) throw new Error(`--trial: sleep, cpu, conv (comma-separated), both or all; got ${values.trial}`);
+// Flag sets of the worker processes (inherited by their trial processes): Node's defaults, then each --node-flags.
+const flagSets: string[][] = [[], ...values['node-flags']!.map((f) => f.split(' ').filter(Boolean))];
+const setups = flagSets.flatMap((flags, fi) => [1, 2].map((n) => ({ n, flags, key: `${n}w${fi}` })));
+const label = (fi: number): string => (flagSets[fi]!.length ? flagSets[fi]!.join(' ') : 'default');
 const fixture = (f: string): string => fileURLToPath(new URL(`../src/node/__fixtures__/${f}`, import.meta.url));
 const cli = fileURLToPath(new URL('../src/node/cli.ts', import.meta.url));
 const trials: Record<Kind, { trial: TrialModule; space: Record<string, unknown[]>; data: unknown }> = {
@@ -62,7 +67,7 @@ function childrenCpuMs(pid: number): number {
   }
 }
 
-async function startWorkers(url: string, port: number, queue: string, n: number): Promise<ChildProcess[]> {
+async function startWorkers(url: string, port: number, queue: string, n: number, nodeFlags: string[]): Promise<ChildProcess[]> {
   const flags = values['progress-ms'] !== undefined ? ['--progress-ms', values['progress-ms']] : [];
   const procs = Array.from({ length: n }, () => spawn(process.execPath, [...nodeFlags, '--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags], { stdio: ['ignore', 'ignore', 'inherit'] }));
   const q = new Queue(queue, { connection: { host: '127.0.0.1', port } });
@@ -82,14 +87,14 @@ interface Run {
 
 const meetRoot = mkdtempSync(join(tmpdir(), 'nnkit-queue-bench-'));
 const redis = await startRedisServer();
-const procs: Record<number, ChildProcess[]> = { 1: [], 2: [] };
+const procs: Record<string, ChildProcess[]> = {};
 const runs: Record<string, Run[]> = {};
 try {
-  for (const n of [1, 2]) procs[n] = await startWorkers(redis.url, redis.port, `bench-${n}`, n);
-  const search = async (kind: Kind, n: number, name: string, space = trials[kind].space): Promise<Run> => {
-    const queue = `bench-${n}`;
+  for (const u of setups) procs[u.key] = await startWorkers(redis.url, redis.port, `bench-${u.key}`, u.n, u.flags);
+  const search = async (kind: Kind, key: string, name: string, space = trials[kind].space): Promise<Run> => {
+    const queue = `bench-${key}`;
     const received = new Map<string, number>();
-    const ws = procs[n]!.map((p) => p.pid!);
+    const ws = procs[key]!.map((p) => p.pid!);
     const sum = (f: (pid: number) => number): number => ws.reduce((a, p) => a + f(p), 0);
     const cpu0 = { coordinator: process.cpuUsage(), redis: cpuMs(redis.pid), workers: sum(cpuMs), trials: sum(childrenCpuMs) };
     const t0 = Date.now();
@@ -123,32 +128,35 @@ try {
     return { wall, cpu, timeline };
   };
   // warm-up: every worker's trial processes start and import both trial modules (a rendezvous makes each worker take one)
-  for (const n of [1, 2]) {
-    await search('sleep', n, `warm-${Date.now()}`, { sleepMs: [0], meetDir: [join(meetRoot, String(n))], meet: [n], meetTimeoutMs: [30_000], id: [1, 2] });
-    await search('cpu', n, `warm-cpu-${Date.now()}`, { lr: [0.1], epochs: [1], sleepMs: [1500] });
-    if (kinds.includes('conv')) await search('conv', n, `warm-conv-${Date.now()}`, { lr: [0.1], epochs: [2] });
+  for (const { n, key } of setups) {
+    await search('sleep', key, `warm-${Date.now()}`, { sleepMs: [0], meetDir: [join(meetRoot, key)], meet: [n], meetTimeoutMs: [30_000], id: [1, 2] });
+    await search('cpu', key, `warm-cpu-${Date.now()}`, { lr: [0.1], epochs: [1], sleepMs: [1500] });
+    if (kinds.includes('conv')) await search('conv', key, `warm-conv-${Date.now()}`, { lr: [0.1], epochs: [2] });
   }
   for (let r = 0; r < repeats; r++) {
     for (const kind of kinds) {
-      for (const n of [1, 2]) {
-        const run = await search(kind, n, `timed-${kind}-${Date.now()}-${r}`);
-        (runs[`${kind}-${n}`] ??= []).push(run);
-        process.stderr.write(`${kind} trial, ${n} worker(s), run ${r + 1}: ${s(run.wall)} s (CPU s: coordinator ${s(run.cpu.coordinator)}, redis ${s(run.cpu.redis)}, workers ${s(run.cpu.workers)}, trial processes ${s(run.cpu.trials)})\n`);
+      for (const { n, key } of setups) {
+        const run = await search(kind, key, `timed-${kind}-${Date.now()}-${r}`);
+        (runs[`${kind}-${key}`] ??= []).push(run);
+        process.stderr.write(`${kind} trial, ${n} worker(s), ${label(Number(key.split('w')[1]))}, run ${r + 1}: ${s(run.wall)} s (CPU s: coordinator ${s(run.cpu.coordinator)}, redis ${s(run.cpu.redis)}, workers ${s(run.cpu.workers)}, trial processes ${s(run.cpu.trials)})\n`);
         if (values.timeline && r === repeats - 1) process.stderr.write(`${run.timeline.map((l) => `  ${l}`).join('\n')}\n`);
       }
     }
   }
 } finally {
-  for (const p of [...procs[1]!, ...procs[2]!]) p.kill('SIGKILL');
+  for (const p of Object.values(procs).flat()) p.kill('SIGKILL');
   await redis.stop();
   rmSync(meetRoot, { recursive: true, force: true });
 }
-console.log(`| trial | 1 worker (median of ${repeats}) | 2 workers | 2 / 1 | pairs | CPU s per search, 1 → 2 workers (coordinator + redis + workers + trial processes) |`);
-console.log('| --- | --- | --- | --- | --- | --- |');
+console.log(`| trial | worker flags | 1 worker (median of ${repeats}) | 2 workers | 2 / 1 | pairs | 2 workers / 1 worker with default flags | CPU s per search, 1 → 2 workers (coordinator + redis + workers + trial processes) |`);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const kind of kinds) {
-  const [a, b] = [runs[`${kind}-1`]!, runs[`${kind}-2`]!];
-  const [m1, m2] = [median(a.map((x) => x.wall)), median(b.map((x) => x.wall))];
-  const cpu = (v: Run[]): string => { const m = (k: keyof Run['cpu']): number => median(v.map((x) => x.cpu[k])); return `${s(m('coordinator'))} + ${s(m('redis'))} + ${s(m('workers'))} + ${s(m('trials'))}`; };
-  console.log(`| ${kind} | ${s(m1)} s | ${s(m2)} s | ${(m2 / m1).toFixed(2)}× | ${b.map((x, i) => (x.wall / a[i]!.wall).toFixed(2)).join(', ')} | ${cpu(a)} → ${cpu(b)} |`);
+  const base = median(runs[`${kind}-1w0`]!.map((x) => x.wall));
+  flagSets.forEach((_, fi) => {
+    const [a, b] = [runs[`${kind}-1w${fi}`]!, runs[`${kind}-2w${fi}`]!];
+    const [m1, m2] = [median(a.map((x) => x.wall)), median(b.map((x) => x.wall))];
+    const cpu = (v: Run[]): string => { const m = (k: keyof Run['cpu']): number => median(v.map((x) => x.cpu[k])); return `${s(m('coordinator'))} + ${s(m('redis'))} + ${s(m('workers'))} + ${s(m('trials'))}`; };
+    console.log(`| ${kind} | ${label(fi)} | ${s(m1)} s | ${s(m2)} s | ${(m2 / m1).toFixed(2)}× | ${b.map((x, i) => (x.wall / a[i]!.wall).toFixed(2)).join(', ')} | ${(m2 / base).toFixed(2)}× | ${cpu(a)} → ${cpu(b)} |`);
+  });
 }
 process.exit(0);
