@@ -5,6 +5,7 @@ import { registerNnkitGradients } from './gradients/index.js';
 import { installEmptySafeKernels } from './empty-safe.js';
 import { installFastSlice } from './fast-slice.js';
 import { installPreciseReductions } from './precise-reduce.js';
+import { installWasmHeapGuard } from './wasm-heap.js';
 
 const installed = new Set<string>();
 
@@ -17,7 +18,8 @@ const installed = new Set<string>();
  * float32 `Sum` and `Mean` kernels with float64-accumulating ones ({@link installPreciseReductions}:
  * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
  * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), and makes its
- * `Transpose` accept empty tensors ({@link installEmptySafeKernels}) The same gradients are
+ * `Transpose` accept empty tensors ({@link installEmptySafeKernels}), and makes a full wasm heap
+ * throw an `OutOfMemoryError` ({@link installWasmHeapGuard}). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -33,6 +35,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     installPreciseReductions(backend);
     installFastSlice(backend);
     installEmptySafeKernels(backend);
+    if (backend === 'wasm') installWasmHeapGuard();
     installed.add(backend);
   }
   registerNnkitGradients();
