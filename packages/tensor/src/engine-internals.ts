@@ -1,4 +1,4 @@
-import { engine, getGradient, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getGradient, tidy, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import { savesShapesOnly } from './kernels/gradients/shape-only.js';
 import { NotSupportedError } from './errors/errors.js';
 
@@ -74,6 +74,8 @@ export function withoutGradientTape<T>(fn: () => T): T {
 }
 
 interface TapeNode {
+  kernelName: string;
+  inputs?: Record<string, Tensor>;
   saved?: Tensor[];
   gradient?: (dys: Array<Tensor | null>) => Record<string, () => Tensor>;
 }
@@ -114,37 +116,60 @@ function install(e: SavingEngine, methods: Partial<Record<'saveTensorsForBackwar
 }
 
 /**
- * Backward-pass bookkeeping that frees memory as the tape is walked (outermost tape only): once
- * a node's gradients are taken, its output gradients (`dys`) and its saved tensors are disposed
- * (tfjs-core keeps both until the whole backward pass ends) — except what a gradient returned
- * as is (a pass-through `dy`) and the loss's own `dy` (it may be the caller's).
+ * Backward-pass bookkeeping that frees memory as the tape is walked (outermost tape only; tfjs-core
+ * keeps all of it until the whole pass ends). Once a node's gradients are taken, its output
+ * gradients (`dys`), its saved tensors, and the input gradients it produced that tfjs-core then
+ * added into an earlier one, are disposed — except what is still a live gradient (a `dy` handed
+ * on as is) and the loss's own `dy` (it may be the caller's). A `customGrad` node computes all of
+ * its gradients when called: that runs in a scope of its own, so its temporaries are freed too.
  */
 function progressiveRelease(e: SavingEngine): { wrap(node: TapeNode): void; end(): void } {
-  let pending: { dispose: Tensor[]; produced: Set<Tensor> } | null = null;
+  let pending: Tensor[] = [];
+  let unused = new Set<Tensor>();
+  /** The gradients that are values of tfjs-core's gradient map now (made by a node's closures). */
+  const live = new Set<Tensor>();
+  /** Ids of the tensors that have a gradient in that map. */
+  const hasGrad = new Set<number>();
   let first = true;
   const flush = (): void => {
-    if (pending === null) return;
-    for (const t of pending.dispose) if (!pending.produced.has(t)) t.dispose();
-    pending = null;
+    for (const t of [...pending, ...unused]) if (!live.has(t)) t.dispose();
+    pending = [];
+    unused = new Set();
   };
   return {
     wrap(node: TapeNode): void {
       const inner = node.gradient;
       if (typeof inner !== 'function') return;
+      const eager = getGradient(node.kernelName) === undefined; // a customGrad (or clone) node
       node.gradient = (dys) => {
         flush();
-        const grads = inner(dys);
-        if (e.state.gradientDepth !== 0) return grads; // a higher-order gradient: the outer tape may hold these
-        const produced = new Set<Tensor>();
-        const dispose = [...(first ? [] : dys.filter((d): d is Tensor => d !== null && d !== undefined)), ...(node.saved ?? [])];
+        if (e.state.gradientDepth !== 0) return inner(dys); // a higher-order gradient: the outer tape may hold these
+        let grads: Record<string, () => Tensor>;
+        if (eager) {
+          const values = tidy(() => Object.fromEntries(Object.entries(inner(dys)).map(([k, f]) => [k, f()])) as Record<string, Tensor>);
+          unused = new Set(Object.values(values));
+          grads = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, () => v]));
+        } else {
+          grads = inner(dys);
+        }
+        const outGrads = dys.filter((d): d is Tensor => d !== null && d !== undefined);
+        for (const d of outGrads) live.delete(d);
+        if (!first) pending.push(...outGrads);
+        pending.push(...(node.saved ?? []));
         first = false;
-        pending = { dispose, produced };
         return Object.fromEntries(
           Object.entries(grads).map(([name, f]) => [
             name,
             () => {
               const g = f();
-              produced.add(g);
+              unused.delete(g);
+              const x = node.inputs?.[name];
+              if (x !== undefined && hasGrad.has(x.id)) {
+                pending.push(g); // tfjs-core adds it into the gradient x already has
+              } else {
+                if (x !== undefined) hasGrad.add(x.id);
+                live.add(g);
+              }
               return g;
             },
           ]),
@@ -152,7 +177,11 @@ function progressiveRelease(e: SavingEngine): { wrap(node: TapeNode): void; end(
       };
     },
     end(): void {
-      pending = null; // what is left is freed by the engine's own scope
+      // what is left is freed by the engine's own scope
+      pending = [];
+      unused = new Set();
+      live.clear();
+      hasGrad.clear();
       first = true;
     },
   };
@@ -170,8 +199,8 @@ function progressiveRelease(e: SavingEngine): { wrap(node: TapeNode): void; end(
  * - for kernels whose nnkit gradient reads only the shapes of what it saves (`Reshape`, `Slice`,
  *   `PadV2`, `Concat`, `Sum`, `Mean`, ... — marked with `markShapeOnly`), only a shape record is
  *   kept, so the activation behind it is freed after the forward pass;
- * - during the backward pass each node's output gradients and saved tensors are freed as soon
- *   as the node is done, instead of all at the end (tfjs-core keeps the gradient of every
+ * - during the backward pass each node's output gradients, saved tensors and spent partial
+ *   gradients are freed as soon as the node is done, instead of all at the end (tfjs-core keeps the gradient of every
  *   intermediate tensor until the pass ends: Inception v3's b8 train step did not fit in
  *   tfjs-backend-wasm's 4 GiB heap).
  *

@@ -19,10 +19,15 @@ interface WasmModule {
 }
 const wasm = (backend() as unknown as { wasm: WasmModule }).wasm;
 const sizes = new Map<number, number>();
+const origin = new Map<number, string>();
+let snap = '';
+let snapAt = 0;
 let live = 0;
 let peakLive = 0;
 let maxEnd = 0;
 let failures = 0;
+let currentNode = 'forward';
+let peakAt = '';
 wasm._free(wasm._malloc(4)); // emscripten's lazy export wrappers replace themselves on first call
 const malloc = wasm._malloc;
 const free = wasm._free;
@@ -30,8 +35,18 @@ wasm._malloc = (n: number): number => {
   const p = malloc(n) >>> 0;
   if (p === 0 && n > 0) failures++;
   sizes.set(p, n);
+  origin.set(p, currentNode.replace(/ node \d+\/\d+/, '').replace(/\[[^\]]*\]/, ''));
   live += n;
-  peakLive = Math.max(peakLive, live);
+  if (live > peakLive) {
+    peakLive = live;
+    peakAt = currentNode;
+    if (process.env.INCEPTION_MEM_SNAP && live > snapAt + 16 * MiB && currentNode !== 'forward') {
+      snapAt = live;
+      const g = new Map<string, number>();
+      for (const [q, sz] of sizes) g.set(origin.get(q)!, (g.get(origin.get(q)!) ?? 0) + sz);
+      snap = [...g].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${(v / MiB).toFixed(0)}`).join('; ');
+    }
+  }
   maxEnd = Math.max(maxEnd, p + n);
   return p;
 };
@@ -45,11 +60,15 @@ const report = (label: string): void =>
     `${label}: tfjs ${(memory().numBytes / MiB).toFixed(0)} MiB in ${memory().numTensors} tensors; malloc live ${(live / MiB).toFixed(0)} peak ${(peakLive / MiB).toFixed(0)} MiB, highest end ${(maxEnd / MiB).toFixed(0)} MiB; heap ${(wasm.HEAPU8.buffer.byteLength / MiB).toFixed(0)} MiB; malloc failures ${failures}`,
   );
 
-interface Node { kernelName: string; saved?: { dataId: object; size: number; shape: number[] }[]; outputs: { dataId: object; size: number }[] }
+interface Node { gradient?: (dys: unknown) => unknown; kernelName: string; saved?: { dataId: object; size: number; shape: number[] }[]; outputs: { dataId: object; size: number; shape?: number[] }[] }
 function tapeReport(): void {
   const tape = (engine() as unknown as { state: { activeTape: Node[] } }).state.activeTape;
   const seen = new Set<object>();
   const by = new Map<string, number>();
+  tape.forEach((n, i) => {
+    const g = n.gradient;
+    if (g) n.gradient = (dys) => ((currentNode = `backward node ${i}/${tape.length} ${n.kernelName} [${n.outputs[0]?.shape ?? ''}]`), g(dys));
+  });
   let total = 0;
   for (const n of tape) {
     for (const t of n.saved ?? []) {
@@ -88,4 +107,7 @@ for (let s = 0; s < steps; s++) {
     process.exit(1);
   }
   report(`step ${s} ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(`  peak during: ${peakAt}`);
+  if (snap) console.log(`  live at the peak, by where allocated (MiB): ${snap}`);
+  currentNode = 'forward';
 }
