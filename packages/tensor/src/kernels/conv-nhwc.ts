@@ -31,12 +31,6 @@ export interface NnkitConvAttrs {
   pad: [number, number, number, number];
   /** Depthwise: filter [kH, kW, C, M], output channel c*M+m; else filter [kH, kW, Cin, Cout]. */
   depthwise: boolean;
-  /**
-   * Input and output are NCHW (`[B, C, H, W]`): the kernel transposes to NHWC and back itself, so
-   * the tape keeps the caller's NCHW input (usually the previous layer's output, kept anyway)
-   * rather than an NHWC copy. Default false (NHWC).
-   */
-  nchw?: boolean;
 }
 
 function kernelAttrs(strides: number[], dilations: number[], p: readonly number[]): NamedAttrMap {
@@ -112,16 +106,6 @@ function emptyConvOutput(x: TensorInfo, f: TensorInfo, a: NnkitConvAttrs, backen
   return { dataId: backend.write(new Float32Array(shape.reduce((p, v) => p * v, 1)), shape, 'float32'), shape, dtype: 'float32' };
 }
 
-/** A 4-D transpose by `perm` run as a backend kernel (a reshape where only a size-1 axis moves). */
-function layoutKernel(backendName: string, t: TensorInfo, perm: number[], backend: KernelBackend): TensorInfo {
-  const shape = perm.map((p) => t.shape[p]!);
-  const moved = perm[1] === 3 ? t.shape[3] : t.shape[1]; // the channel axis that moves
-  if (moved === 1) {
-    return getKernel('Reshape', backendName)!.kernelFunc({ inputs: { x: t }, backend, attrs: { shape } as unknown as NamedAttrMap }) as TensorInfo;
-  }
-  return getKernel('Transpose', backendName)!.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } as unknown as NamedAttrMap }) as TensorInfo;
-}
-
 function convKernelFor(backendName: string): KernelConfig {
   const conv2d = getKernel('Conv2D', backendName);
   const dw = getKernel('DepthwiseConv2dNative', backendName);
@@ -136,15 +120,7 @@ function convKernelFor(backendName: string): KernelConfig {
       const empty = emptyConvOutput(inputs.x as TensorInfo, inputs.filter as TensorInfo, a, backend as KernelBackend);
       if (empty !== null) return empty;
       const k = a.depthwise ? dw : conv2d;
-      const run = (x: TensorInfo): TensorInfo => k.kernelFunc({ inputs: { x, filter: inputs.filter as TensorInfo }, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
-      if (a.nchw !== true) return run(inputs.x as TensorInfo);
-      const b = backend as KernelBackend;
-      const xh = layoutKernel(backendName, inputs.x as TensorInfo, [0, 2, 3, 1], b);
-      const yh = run(xh);
-      b.disposeData(xh.dataId);
-      const y = layoutKernel(backendName, yh, [0, 3, 1, 2], b);
-      b.disposeData(yh.dataId);
-      return y;
+      return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
     },
   };
 }

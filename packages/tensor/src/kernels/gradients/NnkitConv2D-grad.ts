@@ -75,29 +75,9 @@ export const nnkitConv2DGrad: GradConfig = {
     const g = dy as Tensor;
     // An empty batch: nothing flows back (the backends' convolutions refuse empty operands).
     if (x.size === 0 || g.size === 0) return { x: () => zeros(x.shape), filter: () => zeros(f.shape) };
-    if (a.nchw === true) {
-      // NCHW in and out: the NHWC views are made here, one closure at a time (each in its own scope).
-      const [B, C, H, W] = x.shape as [number, number, number, number];
-      return {
-        x: () => toNchw(convInputGrad(toNhwc(g), { shape: [B, H, W, C] }, f, a)),
-        filter: () => convFilterGrad(toNhwc(g), toNhwc(x), f, a),
-      };
-    }
     return { x: () => convInputGrad(g, x, f, a), filter: () => convFilterGrad(g, x, f, a) };
   },
 };
-
-/** `[B, C, H, W]` → `[B, H, W, C]` (a reshape when C = 1). */
-function toNhwc(t: Tensor): Tensor {
-  const [b, c, h, w] = t.shape as [number, number, number, number];
-  return c === 1 ? reshape(t, [b, h, w, 1]) : transpose(t, [0, 2, 3, 1]);
-}
-
-/** `[B, H, W, C]` → `[B, C, H, W]` (a reshape when C = 1). */
-function toNchw(t: Tensor): Tensor {
-  const [b, h, w, c] = t.shape as [number, number, number, number];
-  return c === 1 ? reshape(t, [b, 1, h, w]) : transpose(t, [0, 3, 1, 2]);
-}
 
 /** Inserts (s-1) zeros between spatial elements of y: [B, H, W, C] -> [B, (H-1)sh+1, (W-1)sw+1, C]. */
 function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
@@ -116,7 +96,7 @@ function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
 }
 
 /** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
-export function convInputGrad(dy: Tensor, x: Pick<Tensor, 'shape'>, f: Tensor, a: NnkitConvAttrs): Tensor {
+export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).input;
   if (strategy === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
   if (strategy === 'col2im') return col2imInputGrad(dy, x.shape, f, a);
@@ -248,7 +228,7 @@ function filterRows(f: Tensor, H: number, top: number): Tensor {
  * The `'depthwise-broadcast'` input gradient (a depthwise convolution whose kernel spans the
  * whole padded height — one output row — 1 wide along W: EEGNet's spatial filter; the generic
  * gradient would convolve dy padded by kH − 1 rows, kH× the work): dx[b,h,w,c] = Σ_m dy[b,0,w,c·M+m]·f[h+padTop,0,c,m]. */
-function depthwiseBroadcastInputGrad(dy: Tensor, x: Pick<Tensor, 'shape'>, f: Tensor, a: NnkitConvAttrs): Tensor {
+function depthwiseBroadcastInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const M = f.shape[3]!;
   const fr = filterRows(f, H, a.pad[0]);

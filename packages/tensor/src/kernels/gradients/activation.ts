@@ -34,10 +34,8 @@ export function activationGradients(): GradConfig[] {
   return [
     {
       kernelName: 'Relu',
-      // The output, not the input: y > 0 exactly where x > 0, and y is usually what the next
-      // layer keeps for its own gradient anyway (one activation saved instead of two).
-      outputsToSave: [true],
-      gradFunc: (dy, [y]) => ({ x: () => mul(dy as Tensor, cast(greater(y!, 0), 'float32')) }),
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x]) => ({ x: () => mul(dy as Tensor, cast(greater(x!, 0), 'float32')) }),
     },
     {
       kernelName: 'Relu6',

@@ -1,5 +1,5 @@
 import { add, concat, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
-import { conv2dNchw, conv2dNhwc } from './kernel-conv.js';
+import { conv2dNhwc } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 import { ArgumentError, ShapeError } from '../../errors/errors.js';
 
@@ -115,13 +115,6 @@ function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null 
     throw new ShapeError(fn, `a padded input of at least the kernel [${kH}, ${kW}] (dilation ${dilation})`, `[${H + p[0] + p[1]}, ${W + p[2] + p[3]}] after padding`);
   }
   return tidy(() => {
-    const [cout, cinG] = w.shape;
-    if (groups === 1 || cinG === 1) {
-      // One kernel call: NCHW in and out, so the tape keeps x itself rather than an NHWC copy.
-      const attrs = { strides: [stride[0]!, stride[1]!] as [number, number], dilations: [dilation[0]!, dilation[1]!] as [number, number], pad: p, depthwise: groups !== 1 };
-      const yc = conv2dNchw(x, (filter?.tensors ?? filterParts(w, groups))[0]!, attrs);
-      if (yc !== null) return bias != null ? add(yc, reshape(bias, [1, cout, 1, 1])) : yc;
-    }
     let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups, filter);
     if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
     return hwc2chw(y);

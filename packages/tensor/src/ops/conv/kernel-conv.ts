@@ -43,22 +43,3 @@ export function conv2dNhwc(x: Tensor, filter: Tensor, attrs: KernelConvAttrs): T
     engine().runKernel(NNKIT_CONV, { x, filter }, { ...attrs, strides } satisfies NnkitConvAttrs as unknown as NamedAttrMap),
   );
 }
-
-/**
- * {@link conv2dNhwc} on an NCHW input `[B, Cin, H, W]`, returning NCHW `[B, Cout, Ho, Wo]`: the
- * kernel transposes to NHWC and back itself, so the gradient tape keeps the caller's NCHW input
- * (usually also kept by the previous layer) instead of an NHWC copy. Null where it cannot run
- * (an empty input; cpu's depthwise kernel with stride and dilation both above 1): use
- * {@link conv2dNhwc} with transposes then.
- *
- * @example
- * ```ts
- * const y = conv2dNchw(x, filter, { strides: [2, 2], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false }); // or null
- * ```
- */
-export function conv2dNchw(x: Tensor, filter: Tensor, attrs: KernelConvAttrs): Tensor4D | null {
-  const backend = getBackend();
-  if (x.size === 0 || getKernel(NNKIT_CONV, backend) === undefined) return null;
-  if (attrs.depthwise && backend === 'cpu' && attrs.strides.some((s, i) => s > 1 && attrs.dilations[i]! > 1)) return null;
-  return engine().runKernel(NNKIT_CONV, { x, filter }, { ...attrs, nchw: true } satisfies NnkitConvAttrs as unknown as NamedAttrMap) as Tensor4D;
-}
