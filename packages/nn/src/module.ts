@@ -1,5 +1,5 @@
 import { cast, clone, type DataType, type Tensor, type TensorContainer, type Variable, tidy, variable } from '@tensorflow/tfjs-core';
-import { DTypeError, NnkitError, ShapeError } from '@nnkit/tensor';
+import { DTypeError, explainWasmTrap, NnkitError, ShapeError } from '@nnkit/tensor';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 import { ArgumentError } from '@nnkit/tensor';
@@ -104,7 +104,7 @@ export abstract class Module {
       if (empty && !(e instanceof NnkitError)) {
         throw new ShapeError(this.path(), `a non-empty batch (this module cannot take batch 0: ${(e as Error).message ?? String(e)})`, empty.shape);
       }
-      throw withModulePath(e, this.path());
+      throw withModulePath(explainWasmTrap(e, this.path()), this.path());
     }
     for (const h of this._hooks.values()) {
       const r = h(this, args, out);

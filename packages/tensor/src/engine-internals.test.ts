@@ -1,4 +1,4 @@
-import { engine, exp, matMul, memory, mul, profile, scalar, sum, tensor1d, tensor2d, type Tensor } from '@tensorflow/tfjs-core';
+import { customGrad, engine, type GradSaveFunc, exp, matMul, memory, mul, profile, reshape, scalar, slice, sum, tensor1d, tensor2d, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { NotSupportedError } from './errors/errors.js';
@@ -89,5 +89,53 @@ describe('tfjs engine internals (tfjs-core 4.22.0)', () => {
     expect(withSharedSavedTensors(run)).toEqual(plain);
     w.dispose();
     x.dispose();
+  });
+
+  // A chain whose first op records the live bytes when its gradient runs (the last node walked).
+  const chain = (x: Tensor, seen: number[]): Tensor => {
+    const probe = customGrad((...args: Array<Tensor | GradSaveFunc>) => ({ value: mul(args[0] as Tensor, 1), gradFunc: (dy: Tensor) => (seen.push(memory().numBytes), dy) }));
+    let h = probe(x) as Tensor;
+    for (let i = 0; i < 8; i++) h = exp(mul(reshape(slice(h, [0], [h.size]), [h.size]), 0.1));
+    return sum(h) as Tensor;
+  };
+  const gradsOf = (x: Tensor, seen: number[], dy?: Tensor): number[] => {
+    const { value, grads } = engine().gradients(() => chain(x, seen), [x], dy);
+    const g = Array.from(grads[0]!.dataSync());
+    value.dispose();
+    grads.forEach((t) => t.dispose());
+    return g;
+  };
+
+  it('withSharedSavedTensors frees saved tensors and gradients during the backward pass, same gradients, nothing leaks', () => {
+    const x = tensor1d(Array.from({ length: 4096 }, (_, i) => Math.sin(i)));
+    const plainSeen: number[] = [];
+    const leanSeen: number[] = [];
+    const plain = gradsOf(x, plainSeen);
+    const before = memory().numTensors;
+    const lean = withSharedSavedTensors(() => gradsOf(x, leanSeen));
+    expect(lean).toEqual(plain);
+    expect(memory().numTensors).toBe(before);
+    // plain: 8 steps' saved activations and gradients still live at the last node; lean: a few.
+    expect(leanSeen[0]!).toBeLessThan(plainSeen[0]! / 3);
+    for (const m of ['saveTensorsForBackwardMode', 'getTensorsForGradient', 'addTapeNode', 'clone']) {
+      expect(Object.prototype.hasOwnProperty.call(engine(), m)).toBe(false);
+    }
+    x.dispose();
+  });
+
+  it('withSharedSavedTensors keeps a caller-supplied dy and pass-through gradients alive', () => {
+    const x = tensor1d([0.5, -1, 2]);
+    const dy = scalar(2);
+    const plain = gradsOf(x, [], dy);
+    expect(withSharedSavedTensors(() => gradsOf(x, [], dy))).toEqual(plain);
+    expect(dy.isDisposed).toBe(false);
+    expect(dy.dataSync()[0]).toBe(2);
+    // a gradient that hands dy on unchanged, straight to the variable
+    const ident = customGrad((...args: Array<Tensor | GradSaveFunc>) => ({ value: mul(args[0] as Tensor, 1), gradFunc: (g: Tensor) => g }));
+    const { value, grads } = withSharedSavedTensors(() => engine().gradients(() => sum(mul(ident(x) as Tensor, ident(x) as Tensor)) as Tensor, [x]));
+    expect(Array.from(grads[0]!.dataSync())).toEqual([1, -2, 4]);
+    value.dispose();
+    grads.forEach((t) => t.dispose());
+    for (const t of [x, dy]) t.dispose();
   });
 });

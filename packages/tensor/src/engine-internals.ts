@@ -1,4 +1,5 @@
-import { engine, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getGradient, tidy, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { savesShapesOnly } from './kernels/gradients/shape-only.js';
 import { NotSupportedError } from './errors/errors.js';
 
 /**
@@ -9,9 +10,10 @@ import { NotSupportedError } from './errors/errors.js';
  *   i.e. `grad`, `backward`, `gradCheck`);
  * - `engine().state.gradientDepth` — the nesting depth of gradient tapes; 0 makes the engine
  *   record nothing, which is how `noGrad` pauses a tape;
- * - `engine().saveTensorsForBackwardMode`, `makeTensorFromTensorInfo`, `state.tensorInfo` —
- *   replaced for the duration of nnkit's `backward`/`grad` by {@link withSharedSavedTensors}
- *   (optional: without them tfjs's own cloning is kept).
+ * - `engine().saveTensorsForBackwardMode`, `clone`, `getTensorsForGradient`, `addTapeNode`,
+ *   `makeTensorFromTensorInfo`, `state.tensorInfo`, `state.activeTape` — replaced or read for
+ *   the duration of nnkit's `backward`/`grad` by {@link withSharedSavedTensors} (optional:
+ *   without them tfjs's own saving and freeing is kept).
  *
  * Every other package goes through the functions below; `engine-internals.test.ts` fails loudly
  * when a tfjs release renames or changes them.
@@ -71,24 +73,139 @@ export function withoutGradientTape<T>(fn: () => T): T {
   }
 }
 
+interface TapeNode {
+  kernelName: string;
+  inputs?: Record<string, Tensor>;
+  saved?: Tensor[];
+  gradient?: (dys: Array<Tensor | null>) => Record<string, () => Tensor>;
+}
+
 interface SavingEngine {
-  state: { tensorInfo?: WeakMap<object, { backend: { incRef?(dataId: object): void } }> };
+  state: { tensorInfo?: WeakMap<object, { backend: { incRef?(dataId: object): void } }>; gradientDepth: number; activeTape?: TapeNode[] | null };
   saveTensorsForBackwardMode?(tensors: Tensor[]): Tensor[];
+  clone?(t: Tensor): Tensor;
+  getTensorsForGradient?(kernelName: string, inputs: unknown, outputs: Tensor[]): Tensor[];
+  addTapeNode?(...args: unknown[]): void;
   makeTensorFromTensorInfo(info: TensorInfo, backend?: unknown): Tensor;
   keep<T extends Tensor>(t: T): T;
 }
 
 let sharing = false;
+const shapeRecords = new WeakSet<object>();
+
+/** What the tape keeps for a kernel whose gradient reads only shapes: shape, rank, size, dtype; no data. */
+function shapeRecord(t: Tensor): Tensor {
+  const r = Object.freeze({ shape: t.shape.slice(), rank: t.rank, size: t.size, dtype: t.dtype, isDisposed: false, dispose: (): void => {} });
+  shapeRecords.add(r);
+  return r as unknown as Tensor;
+}
+
+/** The engine methods {@link withSharedSavedTensors} replaces, installed on the instance and undone by the returned function. */
+function install(e: SavingEngine, methods: Partial<Record<'saveTensorsForBackwardMode' | 'clone' | 'getTensorsForGradient' | 'addTapeNode', unknown>>): () => void {
+  const target = e as unknown as Record<string, unknown>;
+  const undo = Object.keys(methods).map((name) => {
+    const own = Object.prototype.hasOwnProperty.call(target, name);
+    const before = target[name];
+    target[name] = methods[name as keyof typeof methods];
+    return () => {
+      if (own) target[name] = before;
+      else delete target[name];
+    };
+  });
+  return () => undo.forEach((u) => u());
+}
 
 /**
- * Runs `fn` (typically `engine().gradients(...)`) with the tape saving the tensors each kernel's
- * gradient needs as new references to the same data instead of clones through the `Identity`
- * kernel. tfjs-core's `Engine.saveTensorsForBackwardMode` clones every saved input and output of
- * every recorded kernel (a kernel launch, a tape node and, on tfjs-backend-wasm, a copy each:
- * 574 per EEG-TCNet training step); tfjs data is immutable, so a shared reference is
- * indistinguishable from a copy and is freed the same way after the backward pass. Strings and
- * complex tensors, or a tfjs-core without that method, keep tfjs's own behaviour. Nested calls
- * share one installation.
+ * Backward-pass bookkeeping that frees memory as the tape is walked (outermost tape only; tfjs-core
+ * keeps all of it until the whole pass ends). Once a node's gradients are taken, its output
+ * gradients (`dys`), its saved tensors, and the input gradients it produced that tfjs-core then
+ * added into an earlier one, are disposed — except what is still a live gradient (a `dy` handed
+ * on as is) and the loss's own `dy` (it may be the caller's). A `customGrad` node computes all of
+ * its gradients when called: that runs in a scope of its own, so its temporaries are freed too.
+ */
+function progressiveRelease(e: SavingEngine): { wrap(node: TapeNode): void; end(): void } {
+  let pending: Tensor[] = [];
+  let unused = new Set<Tensor>();
+  /** The gradients that are values of tfjs-core's gradient map now (made by a node's closures). */
+  const live = new Set<Tensor>();
+  /** Ids of the tensors that have a gradient in that map. */
+  const hasGrad = new Set<number>();
+  let first = true;
+  const flush = (): void => {
+    for (const t of [...pending, ...unused]) if (!live.has(t)) t.dispose();
+    pending = [];
+    unused = new Set();
+  };
+  return {
+    wrap(node: TapeNode): void {
+      const inner = node.gradient;
+      if (typeof inner !== 'function') return;
+      const eager = getGradient(node.kernelName) === undefined; // a customGrad (or clone) node
+      node.gradient = (dys) => {
+        flush();
+        if (e.state.gradientDepth !== 0) return inner(dys); // a higher-order gradient: the outer tape may hold these
+        let grads: Record<string, () => Tensor>;
+        if (eager) {
+          const values = tidy(() => Object.fromEntries(Object.entries(inner(dys)).map(([k, f]) => [k, f()])) as Record<string, Tensor>);
+          unused = new Set(Object.values(values));
+          grads = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, () => v]));
+        } else {
+          grads = inner(dys);
+        }
+        const outGrads = dys.filter((d): d is Tensor => d !== null && d !== undefined);
+        for (const d of outGrads) live.delete(d);
+        if (!first) pending.push(...outGrads);
+        pending.push(...(node.saved ?? []));
+        first = false;
+        return Object.fromEntries(
+          Object.entries(grads).map(([name, f]) => [
+            name,
+            () => {
+              const g = f();
+              unused.delete(g);
+              const x = node.inputs?.[name];
+              if (x !== undefined && hasGrad.has(x.id)) {
+                pending.push(g); // tfjs-core adds it into the gradient x already has
+              } else {
+                if (x !== undefined) hasGrad.add(x.id);
+                live.add(g);
+              }
+              return g;
+            },
+          ]),
+        );
+      };
+    },
+    end(): void {
+      // what is left is freed by the engine's own scope
+      pending = [];
+      unused = new Set();
+      live.clear();
+      hasGrad.clear();
+      first = true;
+    },
+  };
+}
+
+/**
+ * Runs `fn` (typically `engine().gradients(...)`) with a tape that holds as little memory as it
+ * can, the same gradients:
+ *
+ * - the tensors each kernel's (or `customGrad`'s) gradient needs are saved as new references to the same data instead
+ *   of clones through the `Identity` kernel (tfjs-core's `Engine.saveTensorsForBackwardMode`
+ *   clones every saved input and output of every recorded kernel: a kernel launch, a tape node
+ *   and, on tfjs-backend-wasm, a copy each: 574 per EEG-TCNet training step); tfjs data is
+ *   immutable, so a shared reference is indistinguishable from a copy;
+ * - for kernels whose nnkit gradient reads only the shapes of what it saves (`Reshape`, `Slice`,
+ *   `PadV2`, `Concat`, `Sum`, `Mean`, ... — marked with `markShapeOnly`), only a shape record is
+ *   kept, so the activation behind it is freed after the forward pass;
+ * - during the backward pass each node's output gradients, saved tensors and spent partial
+ *   gradients are freed as soon as the node is done, instead of all at the end (tfjs-core keeps the gradient of every
+ *   intermediate tensor until the pass ends: Inception v3's b8 train step did not fit in
+ *   tfjs-backend-wasm's 4 GiB heap).
+ *
+ * Strings and complex tensors, or a tfjs-core without those methods, keep tfjs's own behaviour.
+ * Nested calls share one installation; higher-order gradients (a tape inside a tape) free nothing early.
  *
  * @example
  * ```ts
@@ -98,24 +215,43 @@ let sharing = false;
 export function withSharedSavedTensors<T>(fn: () => T): T {
   const e = engine() as unknown as SavingEngine;
   const original = e.saveTensorsForBackwardMode;
+  const clone = e.clone;
+  const toSave = e.getTensorsForGradient;
+  const addNode = e.addTapeNode;
   const infos = e.state.tensorInfo;
-  if (sharing || typeof original !== 'function' || typeof e.makeTensorFromTensorInfo !== 'function' || typeof infos?.get !== 'function') return fn();
-  const own = Object.prototype.hasOwnProperty.call(e, 'saveTensorsForBackwardMode');
+  if (sharing || typeof original !== 'function' || typeof clone !== 'function' || typeof e.makeTensorFromTensorInfo !== 'function' || typeof infos?.get !== 'function') return fn();
   const share = (t: Tensor): Tensor => {
+    if (shapeRecords.has(t)) return t;
     const backend = t.dtype === 'string' || t.dtype === 'complex64' ? undefined : infos.get(t.dataId)?.backend;
-    if (backend === undefined || typeof backend.incRef !== 'function') return original.call(e, [t])[0]!;
+    if (backend === undefined || typeof backend.incRef !== 'function') return e.keep(clone.call(e, t));
     const copy = e.makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, backend);
     backend.incRef(t.dataId);
     return e.keep(copy);
   };
-  e.saveTensorsForBackwardMode = (tensors: Tensor[]): Tensor[] => tensors.map(share);
+  const release = progressiveRelease(e);
+  // `clone` is what a customGrad's save function (and tfjs's own saving) copies with.
+  const methods: Parameters<typeof install>[1] = { saveTensorsForBackwardMode: (tensors: Tensor[]): Tensor[] => tensors.map(share), clone: share };
+  if (typeof toSave === 'function') {
+    methods.getTensorsForGradient = (kernelName: string, inputs: unknown, outputs: Tensor[]): Tensor[] => {
+      const tensors = toSave.call(e, kernelName, inputs, outputs);
+      return savesShapesOnly(getGradient(kernelName)) ? tensors.map(shapeRecord) : tensors;
+    };
+  }
+  if (typeof addNode === 'function') {
+    methods.addTapeNode = (...args: unknown[]): void => {
+      addNode.apply(e, args);
+      const tape = e.state.activeTape;
+      if (tape && tape.length > 0) release.wrap(tape[tape.length - 1]!);
+    };
+  }
+  const uninstall = install(e, methods);
   sharing = true;
   try {
     return fn();
   } finally {
     sharing = false;
-    if (own) e.saveTensorsForBackwardMode = original;
-    else delete e.saveTensorsForBackwardMode;
+    release.end();
+    uninstall();
   }
 }
 

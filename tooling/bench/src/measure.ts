@@ -23,9 +23,17 @@ export function forwardMacs(model: Module, x: Tensor): number {
   return macs;
 }
 
-/** Median ms of one wasm matMul [M, 256] × [256, 64] with M·256·64 ≈ `macs` (the machine's GEMM rate). */
+/** Most rows of the GEMM's `[M, 256]` operand (256 MiB); beyond, the time of this size is scaled. */
+const GEMM_MAX_ROWS = 2 ** 18;
+
+/**
+ * Median ms of one wasm matMul [M, 256] × [256, 64] with M·256·64 ≈ `macs` (the machine's GEMM
+ * rate). Above {@link GEMM_MAX_ROWS} rows (e.g. Inception's b8 train step, 137 GMAC: a 8.6 GB
+ * operand) the largest GEMM is timed and scaled linearly (the rate is flat at that size).
+ */
 export async function gemmMs(macs: number, runs: number): Promise<number> {
   const m = Math.max(1, Math.round(macs / (256 * 64)));
+  if (m > GEMM_MAX_ROWS) return ((await gemmMs(GEMM_MAX_ROWS * 256 * 64, runs)) * m) / GEMM_MAX_ROWS;
   const a = randomNormal([m, 256]);
   const b = randomNormal([256, 64]);
   const ms = await timeMs(() => tidy(() => void matMul(a, b).dataSync()), runs, 1);

@@ -1,7 +1,7 @@
 import { add, engine, keep, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
-import { ShapeError, ArgumentError, withSharedSavedTensors } from '@nnkit/tensor';
+import { ShapeError, ArgumentError, explainWasmTrap, withSharedSavedTensors } from '@nnkit/tensor';
 
 /** What {@link backward} and {@link zeroGrad} accept: a module (all its parameters) or a list of parameters. */
 export type ModelOrParams = Module | Iterable<Parameter>;
@@ -27,6 +27,7 @@ export function paramsOf(modelOrParams: ModelOrParams): Parameter[] {
  * @param modelOrParams a `Module` (all of its parameters) or a list of `Parameter`s.
  * @returns the loss value, shape `[]` (kept; dispose it).
  * @throws Error when the closure does not return a scalar tensor.
+ * @throws OutOfMemoryError (from `@nnkit/tensor`) when tfjs-backend-wasm's heap (4 GiB at most) cannot hold the step.
  * @example
  * ```ts
  * opt.zeroGrad();
@@ -54,7 +55,13 @@ export function backward(lossFn: () => Tensor, modelOrParams: ModelOrParams): Te
   }
   const vars = params.map((p) => p.data);
   // The tape keeps the tensors each gradient needs as shared references, not Identity-kernel copies.
-  const { value, grads } = withSharedSavedTensors(() => engine().gradients(() => checkScalar(lossFn()), vars, undefined, true));
+  let result: { value: Tensor; grads: Tensor[] };
+  try {
+    result = withSharedSavedTensors(() => engine().gradients(() => checkScalar(lossFn()), vars, undefined, true));
+  } catch (e) {
+    throw explainWasmTrap(e, 'backward');
+  }
+  const { value, grads } = result;
   params.forEach((p, i) => {
     const g = grads[i];
     if (g === undefined || g === null) return;

@@ -140,3 +140,18 @@ export class NotSupportedError extends NnkitError {
     super(`${where}: ${detail}`);
   }
 }
+
+/**
+ * The backend ran out of memory: tfjs-backend-wasm's heap (at most 4 GiB, the wasm32 limit)
+ * cannot hold what a step needs. Names where (a module path or op), the request and the heap size.
+ */
+export class OutOfMemoryError extends NnkitError {
+  override readonly code: string = 'out-of-memory';
+  constructor(
+    readonly where: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${where}: ${detail}`, options);
+  }
+}

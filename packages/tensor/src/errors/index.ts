@@ -1,2 +1,2 @@
-export { NnkitError, ShapeError, DTypeError, ArgumentError, StateError, FormatError, StorageError, NotSupportedError } from './errors.js';
+export { NnkitError, ShapeError, DTypeError, ArgumentError, StateError, FormatError, StorageError, NotSupportedError, OutOfMemoryError } from './errors.js';
 export { loadOptionalPeer } from './optional-peer.js';

@@ -7,6 +7,7 @@ import { installFastGather } from './fast-gather.js';
 import { installFastSlice } from './fast-slice.js';
 import { registerMaxPoolKernels } from './max-pool-nchw.js';
 import { installPreciseReductions } from './precise-reduce.js';
+import { installWasmHeapGuard } from './wasm-heap.js';
 
 const installed = new Set<string>();
 
@@ -21,7 +22,8 @@ const installed = new Set<string>();
  * the original sums in float32 and drifts from PyTorch on large batches) and its `Slice` with one
  * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), and makes its
  * `Transpose` accept empty tensors ({@link installEmptySafeKernels}); on wasm and cpu `GatherV2`
- * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch). The same gradients are
+ * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch), and a full
+ * wasm heap throws an `OutOfMemoryError` ({@link installWasmHeapGuard}). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -39,6 +41,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     installFastSlice(backend);
     installFastGather(backend);
     installEmptySafeKernels(backend);
+    if (backend === 'wasm') installWasmHeapGuard();
     installed.add(backend);
   }
   registerNnkitGradients();

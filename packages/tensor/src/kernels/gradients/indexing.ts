@@ -22,6 +22,7 @@ import {
   type Tensor1D,
 } from '@tensorflow/tfjs-core';
 import { attrsOf, normAxis, zeroGrad } from './util.js';
+import { markShapeOnly } from './shape-only.js';
 
 /** Puts `dy` (n elements along `axis`) at positions start, start+step, … of an axis of length `len`. */
 function scatterStrided(dy: Tensor, axis: number, start: number, step: number, len: number): Tensor {
@@ -68,7 +69,7 @@ function segmentSum(updates: Tensor, indices: Tensor, len: number): Tensor {
  */
 export function indexingGradients(): GradConfig[] {
   return [
-    {
+    markShapeOnly({
       kernelName: 'Slice',
       inputsToSave: ['x'],
       gradFunc: (dy, [x], attrs) => {
@@ -76,8 +77,8 @@ export function indexingGradients(): GradConfig[] {
         const [b, s] = slice_util.parseSliceParams(x!, begin, size) as [number[], number[]];
         return { x: () => pad(dy as Tensor, x!.shape.map((d, i): [number, number] => [b[i]!, d - b[i]! - s[i]!])) };
       },
-    },
-    {
+    }),
+    markShapeOnly({
       kernelName: 'StridedSlice',
       inputsToSave: ['x'],
       gradFunc: (dy, [x], attrs) => {
@@ -114,16 +115,16 @@ export function indexingGradients(): GradConfig[] {
           },
         };
       },
-    },
-    {
+    }),
+    markShapeOnly({
       kernelName: 'PadV2',
       inputsToSave: ['x'],
       gradFunc: (dy, [x], attrs) => {
         const { paddings } = attrsOf<{ paddings: Array<[number, number]> }>(attrs);
         return { x: () => slice(dy as Tensor, paddings.map((p) => p[0]), x!.shape) };
       },
-    },
-    {
+    }),
+    markShapeOnly({
       kernelName: 'MirrorPad',
       inputsToSave: ['x'],
       gradFunc: (dy, [x], attrs) => {
@@ -147,7 +148,7 @@ export function indexingGradients(): GradConfig[] {
           },
         };
       },
-    },
+    }),
     {
       kernelName: 'Select',
       inputsToSave: ['condition'],

@@ -12,6 +12,7 @@ import {
   type Tensor,
 } from '@tensorflow/tfjs-core';
 import { attrsOf, keptShape, reductionAxes, spread } from './util.js';
+import { markShapeOnly } from './shape-only.js';
 
 interface ReduceAttrs {
   axis?: number | number[] | null;
@@ -45,12 +46,12 @@ function extremum(kernelName: string): GradConfig {
  */
 export function reductionGradients(): GradConfig[] {
   return [
-    {
+    markShapeOnly({
       kernelName: 'Sum',
       inputsToSave: ['x'],
       gradFunc: (dy, [x], attrs) => ({ x: () => spread(dy as Tensor, x!.shape, axesOf(attrsOf<ReduceAttrs>(attrs), x!.shape)) }),
-    },
-    {
+    }),
+    markShapeOnly({
       kernelName: 'Mean',
       inputsToSave: ['x'],
       gradFunc: (dy, [x], attrs) => {
@@ -59,7 +60,7 @@ export function reductionGradients(): GradConfig[] {
         // Divide the small dy, not the spread one (same values: dy / n is repeated either way).
         return { x: () => spread(div(dy as Tensor, n), x!.shape, axes) };
       },
-    },
+    }),
     extremum('Max'),
     extremum('Min'),
     {

@@ -12,6 +12,7 @@ import {
   type Tensor,
 } from '@tensorflow/tfjs-core';
 import { attrsOf, normAxis, sumToShape } from './util.js';
+import { markShapeOnly } from './shape-only.js';
 
 /** The i-th slab of `dy` along `axis`, with that axis removed. */
 function slab(dy: Tensor, axis: number, i: number): Tensor {
@@ -41,8 +42,8 @@ function untile(dy: Tensor, xShape: number[], reps: number[]): Tensor {
  */
 export function shapeGradients(): GradConfig[] {
   return [
-    { kernelName: 'Reshape', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => reshape(dy as Tensor, x!.shape) }) },
-    { kernelName: 'ExpandDims', inputsToSave: ['input'], gradFunc: (dy, [x]) => ({ input: () => reshape(dy as Tensor, x!.shape) }) },
+    markShapeOnly({ kernelName: 'Reshape', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => reshape(dy as Tensor, x!.shape) }) }),
+    markShapeOnly({ kernelName: 'ExpandDims', inputsToSave: ['input'], gradFunc: (dy, [x]) => ({ input: () => reshape(dy as Tensor, x!.shape) }) }),
     {
       kernelName: 'Transpose',
       gradFunc: (dy, _s, attrs) => {
@@ -50,7 +51,7 @@ export function shapeGradients(): GradConfig[] {
         return { x: () => transpose(dy as Tensor, backend_util.getUndoAxesPermutation(perm)) };
       },
     },
-    {
+    markShapeOnly({
       kernelName: 'Concat',
       saveAllInputs: true,
       gradFunc: (dy, saved, attrs) => {
@@ -65,7 +66,7 @@ export function shapeGradients(): GradConfig[] {
           }),
         );
       },
-    },
+    }),
     {
       kernelName: 'Pack',
       gradFunc: (dy, _s, attrs) => {
