@@ -11,8 +11,8 @@
 //          linear) on synthetic 3 × 500 signals, 30 epochs of mini-batch Adam: its time goes
 //          into wasm kernels, as a real EEG trial's does.
 // Run: pnpm --filter @nnkit/queue bench [REPEATS] [--trial sleep|cpu|conv|cpu,conv|both|all] [--timeline] [--progress-ms MS]
-//      [--node-flags=--single-threaded ...]  (each: another set of V8/Node flags for the workers, inherited by
-//      their trial processes, measured interleaved with Node's defaults)
+//      [--trial-node-flags=--single-threaded ...]  (each: another set of Node/V8 flags for the trial
+//      processes, nnkit-worker's --trial-node-flags, measured interleaved with Node's defaults)
 //      (--progress-ms 0: the workers forward every progress report, as before the throttle)
 //      (needs Debian's redis-server; Linux for the CPU columns)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -29,13 +29,13 @@ import { signals } from '../src/node/__fixtures__/conv-trial.js';
 import { queueExecutor } from '../src/node/executor.js';
 import { startRedisServer } from '../src/node/redis-server.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, 'node-flags': { type: 'string', multiple: true, default: [] }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { trial: { type: 'string', default: 'both' }, 'trial-node-flags': { type: 'string', multiple: true, default: [] }, timeline: { type: 'boolean', default: false }, 'progress-ms': { type: 'string' } } });
 const repeats = Number(positionals[0] ?? 3);
 type Kind = 'sleep' | 'cpu' | 'conv';
 const kinds = (values.trial === 'both' ? ['sleep', 'cpu'] : values.trial === 'all' ? ['sleep', 'cpu', 'conv'] : values.trial!.split(',')) as Kind[];
 if (kinds.some((k) => !['sleep', 'cpu', 'conv'].includes(k))) throw new Error(`--trial: sleep, cpu, conv (comma-separated), both or all; got ${values.trial}`);
-// Flag sets of the worker processes (inherited by their trial processes): Node's defaults, then each --node-flags.
-const flagSets: string[][] = [[], ...values['node-flags']!.map((f) => f.split(' ').filter(Boolean))];
+// Flag sets of the trial processes (nnkit-worker --trial-node-flags): Node's defaults, then each --trial-node-flags.
+const flagSets: string[][] = [[], ...values['trial-node-flags']!.map((f) => f.split(' ').filter(Boolean))];
 const setups = flagSets.flatMap((flags, fi) => [1, 2].map((n) => ({ n, flags, key: `${n}w${fi}` })));
 const label = (fi: number): string => (flagSets[fi]!.length ? flagSets[fi]!.join(' ') : 'default');
 const fixture = (f: string): string => fileURLToPath(new URL(`../src/node/__fixtures__/${f}`, import.meta.url));
@@ -69,7 +69,7 @@ function childrenCpuMs(pid: number): number {
 
 async function startWorkers(url: string, port: number, queue: string, n: number, nodeFlags: string[]): Promise<ChildProcess[]> {
   const flags = values['progress-ms'] !== undefined ? ['--progress-ms', values['progress-ms']] : [];
-  const procs = Array.from({ length: n }, () => spawn(process.execPath, [...nodeFlags, '--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const procs = Array.from({ length: n }, () => spawn(process.execPath, ['--conditions=@nnkit/source', '--import', 'tsx', cli, '--queue', url, '--name', queue, '--quiet', ...flags, ...(nodeFlags.length ? [`--trial-node-flags=${nodeFlags.join(' ')}`] : [])], { stdio: ['ignore', 'ignore', 'inherit'] }));
   const q = new Queue(queue, { connection: { host: '127.0.0.1', port } });
   while ((await q.getWorkers()).length < n) {
     if (procs.some((p) => p.exitCode !== null)) throw new Error('a worker exited at start-up');

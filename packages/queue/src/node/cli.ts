@@ -6,7 +6,8 @@ import { NnkitError } from '@nnkit/tensor';
 import { startQueueWorker } from './worker.js';
 
 const USAGE = `usage: nnkit-worker --queue redis://HOST:PORT [--name QUEUE] [--trial MODULE] [--export NAME] [--setup NAME]
-                    [--concurrency N] [--storage DIR] [--lock-ms MS] [--stalled-ms MS] [--progress-ms MS] [--quiet]
+                    [--concurrency N] [--storage DIR] [--lock-ms MS] [--stalled-ms MS] [--progress-ms MS]
+                    [--trial-node-flags=FLAGS] [--quiet]
 
 Runs grid-search trials queued by gridSearch({ executor: queueExecutor(...) }), one trial per process.
   --queue        Redis address (required), e.g. redis://10.0.0.5:6379
@@ -19,6 +20,8 @@ Runs grid-search trials queued by gridSearch({ executor: queueExecutor(...) }), 
   --lock-ms      job lock time; a dead worker's trial is retried after about this long (default 30000)
   --stalled-ms   how often to look for trials of dead workers (default 30000)
   --progress-ms  forward a trial's progress at most once per MS, the latest winning (default 1000; 0: every report)
+  --trial-node-flags  Node/V8 flags added to the trial processes', e.g. --trial-node-flags=--single-threaded
+                 (V8 without background threads: one core per trial, for concurrency = cores)
   --quiet        print only errors
   --help         this text`;
 
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
         'lock-ms': { type: 'string' },
         'stalled-ms': { type: 'string' },
         'progress-ms': { type: 'string' },
+        'trial-node-flags': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,6 +78,9 @@ async function main(): Promise<void> {
   const lockMs = int('lock-ms', str('lock-ms'), 100);
   const stalledIntervalMs = int('stalled-ms', str('stalled-ms'), 100);
   const progressMs = int('progress-ms', str('progress-ms'), 0);
+  const trialFlags = (str('trial-node-flags') ?? '').split(/\s+/).filter(Boolean);
+  const badFlag = trialFlags.find((f) => !f.startsWith('-'));
+  if (badFlag !== undefined) usageError(`--trial-node-flags takes Node/V8 flags (each starting with '-'), got '${badFlag}'`);
   const worker = await startQueueWorker({
     connection: queue,
     ...(str('name') ? { queue: str('name')! } : {}),
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
     ...(lockMs !== undefined ? { lockMs } : {}),
     ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
     ...(progressMs !== undefined ? { progressMs } : {}),
+    ...(trialFlags.length ? { execArgv: [...process.execArgv, ...trialFlags] } : {}),
     log: (line) => {
       if (!quiet || line.startsWith('failed') || line.startsWith('queue error')) process.stdout.write(`${new Date().toISOString()} ${line}\n`);
     },

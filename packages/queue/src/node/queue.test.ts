@@ -221,6 +221,12 @@ describe('queue errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it('nnkit-worker --trial-node-flags with something that is not a flag: one usage line, exit 2', () => {
+    const r = run(['--queue', 'redis://127.0.0.1:1', '--trial-node-flags=single-threaded']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nnkit-worker: --trial-node-flags takes Node\/V8 flags .* got 'single-threaded'/);
+  }, 60_000);
+
   it('nnkit-worker with Redis unreachable prints one line naming the address and exits 1', () => {
     const r = run(['--queue', 'redis://127.0.0.1:1']);
     expect(r.status).toBe(1);
