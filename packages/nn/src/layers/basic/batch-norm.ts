@@ -12,6 +12,7 @@ import {
   rsqrt,
   scalar,
   sub,
+  sum,
   type Tensor,
   tidy,
   type Variable,
@@ -248,11 +249,11 @@ export abstract class BatchNormBase extends Module {
 /**
  * Per-channel sums of `t` `[B, C, ...]` over every axis but 1, as `[C]`: the trailing axes by a
  * matrix-vector product with ones (one pass, no transpose: wasm's reductions over non-innermost
- * axes transpose the whole tensor first), then the batch axis by a `[1, B] · [B, C]` product.
+ * axes transpose the whole tensor first), then the small `[B, C]` over the batch.
  */
 function channelSum(t: Tensor, B: number, C: number, L: number): Tensor {
   const perImage = L === 1 ? reshape(t, [B, C]) : reshape(matMul(reshape(t, [B * C, L]), ones([L, 1])), [B, C]);
-  return B === 1 ? reshape(perImage, [C]) : reshape(matMul(ones([1, B]), perImage), [C]);
+  return B === 1 ? reshape(perImage, [C]) : sum(perImage, 0);
 }
 
 /**
