@@ -262,7 +262,8 @@ function channelSum(t: Tensor, B: number, C: number, L: number): Tensor {
  * forward `y = xc·(γ·invStd) + β`; backward `dβ = Σdy`, `dγ = invStd·Σ(dy·xc)` and
  * `dx = P·dy + R·xc + S` with `P = γ·invStd`, `R = −P·invStd·dγ/n`, `S = −P·dβ/n`
  * (PyTorch's `dx = invStd·(g − mean(g) − x̂·mean(g·x̂))`, `g = dy·γ`, rearranged).
- * Per-channel sums by {@link channelSum}: forward 6 full-size passes, backward 7 (autodiff: ~25).
+ * Per-channel sums by {@link channelSum}: forward 6 full-size passes, backward 7 (the earlier
+ * `moments`/`mean` form: 7 and 11, each mean over non-innermost axes transposing the tensor first).
  */
 function batchNormTrain(
   x: Tensor,
