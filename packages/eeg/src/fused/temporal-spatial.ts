@@ -100,8 +100,9 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
     let y: Tensor = applyTemporalSpatial(sub(x, mu), w, false);
     const profile = mul(applyPieces(ones([1, 1, T, w.J]), w), mu); // [1, 1, To, J]
     const shift = offsetOf(wTemporal, wSpatial, opts.shift ?? null);
-    y = add(y, mul(profile, w.spatialSum));
-    if (shift) y = add(y, shift);
+    // The two per-(t, j) terms summed first: one full-size add, and one batch reduction in backward.
+    const offset = mul(profile, w.spatialSum);
+    y = add(y, shift ? add(offset, shift) : offset);
     return transpose(y, [0, 3, 1, 2]) as Tensor4D;
   });
 }
