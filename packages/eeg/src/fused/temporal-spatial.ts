@@ -10,6 +10,7 @@ import {
   sum,
   tidy,
   transpose,
+  zeros,
   type Tensor,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
@@ -99,8 +100,9 @@ export function temporalSpatialConv(x: Tensor, wTemporal: Tensor, wSpatial: Tens
     let y: Tensor = applyTemporalSpatial(sub(x, mu), w, false);
     const profile = mul(applyPieces(ones([1, 1, T, w.J]), w), mu); // [1, 1, To, J]
     const shift = offsetOf(wTemporal, wSpatial, opts.shift ?? null);
-    y = add(y, mul(profile, w.spatialSum));
-    if (shift) y = add(y, shift);
+    // The two per-(t, j) terms summed first: one full-size add, and one batch reduction in backward.
+    const offset = mul(profile, w.spatialSum);
+    y = add(y, shift ? add(offset, shift) : offset);
     return transpose(y, [0, 3, 1, 2]) as Tensor4D;
   });
 }
@@ -219,8 +221,10 @@ function temporalPieces(kj: Tensor): Piece[] {
 
 /**
  * Depthwise temporal convolution of NHWC `z` [B, 1, T, J] with the pieces of
- * {@link temporalPieces} and [left, right] zero padding: each piece runs on a shifted view of
- * the padded input, and the results are summed.
+ * {@link temporalPieces} and [left, right] zero padding: each piece reads the row from its own
+ * first tap on, with the padding it needs passed to the convolution (no padded copy of `z`, and
+ * no pad/slice pair in the backward pass); a piece starting past the left padding reads a slice
+ * of `z`. The pieces' outputs are summed.
  */
 function applyPieces(z: Tensor, w: Pick<TemporalSpatialWeights, 'K' | 'l' | 'r' | 'pieces' | 'J'>): Tensor {
   const [B, , T, J] = z.shape as [number, number, number, number];
@@ -229,16 +233,18 @@ function applyPieces(z: Tensor, w: Pick<TemporalSpatialWeights, 'K' | 'l' | 'r' 
     conv2dNhwc(x, f, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, pads[0], pads[1]], depthwise: true });
   if (pieces.length === 1 && pieces[0]!.nt === K) return conv(z, pieces[0]!.filter, [l, r]);
   const To = T + l + r - K + 1;
-  const zp = pad(z, [
-    [0, 0],
-    [0, 0],
-    [l, r + FAST_DEPTHWISE_TAPS],
-    [0, 0],
-  ]);
   let y: Tensor | undefined;
   for (const { c0, nt, filter } of pieces) {
-    const part = conv(slice(zp, [0, 0, c0, 0], [B, 1, To + nt - 1, J]), filter, [0, 0]);
+    // Output t reads padded columns c0 + t … c0 + t + nt − 1, i.e. z columns from c0 − l on.
+    const start = c0 - l;
+    const skip = Math.min(T, Math.max(0, start));
+    const avail = Math.max(0, Math.min(T, start + To + nt - 1) - skip);
+    if (avail === 0) continue; // the piece sees only padding
+    const left = Math.max(0, -start);
+    const right = To + nt - 1 - left - avail;
+    const src = skip === 0 && avail === T ? z : slice(z, [0, 0, skip, 0], [B, 1, avail, J]);
+    const part = conv(src, filter, [left, right]);
     y = y === undefined ? part : add(y, part);
   }
-  return y!;
+  return y ?? zeros([B, 1, To, J]);
 }

@@ -5,8 +5,7 @@ import {
   div,
   type GradSaveFunc,
   keep,
-  mean as tfMean,
-  moments,
+  matMul,
   mul,
   ones,
   reshape,
@@ -149,8 +148,7 @@ export abstract class BatchNormBase extends Module {
       if (n <= 1) {
         throw new ShapeError(this.path(), `more than 1 value per channel when training (${this.layout})`, x.shape);
       }
-      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
-      const r = batchNormTrain(xf, this.weight?.data ?? null, this.bias?.data ?? null, axes, bshape, this.eps);
+      const r = batchNormTrain(xf, this.weight?.data ?? null, this.bias?.data ?? null, bshape, this.eps);
       if (this.training && this.trackRunningStats) this.updateRunningStats(reshape(r.mean, [C]), reshape(r.variance, [C]), n);
       r.mean.dispose();
       r.variance.dispose();
@@ -249,38 +247,61 @@ export abstract class BatchNormBase extends Module {
 }
 
 /**
- * Train-mode batch norm with batch statistics and the closed-form gradient
- * (dx = invStd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·γ), about half the passes of autodiff.
+ * Per-channel sums of `t` `[B, C, ...]` over every axis but 1, as `[C]`: the trailing axes by a
+ * matrix-vector product with ones (one pass, no transpose: wasm's reductions over non-innermost
+ * axes transpose the whole tensor first), then the small `[B, C]` over the batch.
+ */
+function channelSum(t: Tensor, B: number, C: number, L: number): Tensor {
+  const perImage = L === 1 ? reshape(t, [B, C]) : reshape(matMul(reshape(t, [B * C, L]), ones([L, 1])), [B, C]);
+  return B === 1 ? reshape(perImage, [C]) : sum(perImage, 0);
+}
+
+/**
+ * Train-mode batch norm with batch statistics and the closed-form gradient, in few full-size
+ * passes. With `xc = x − mean`, `invStd = 1/√(var + eps)`, per channel:
+ * forward `y = xc·(γ·invStd) + β`; backward `dβ = Σdy`, `dγ = invStd·Σ(dy·xc)` and
+ * `dx = P·dy + R·xc + S` with `P = γ·invStd`, `R = −P·invStd·dγ/n`, `S = −P·dβ/n`
+ * (PyTorch's `dx = invStd·(g − mean(g) − x̂·mean(g·x̂))`, `g = dy·γ`, rearranged).
+ * Per-channel sums by {@link channelSum}: forward 6 full-size passes, backward 7 (the earlier
+ * `moments`/`mean` form: 7 and 11, each mean over non-innermost axes transposing the tensor first).
  */
 function batchNormTrain(
   x: Tensor,
   gamma: Tensor | null,
   beta: Tensor | null,
-  axes: number[],
   bshape: number[],
   eps: number,
 ): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const [B, C] = x.shape as [number, number];
+  const L = x.size / (B * C);
+  const n = B * L;
+  const perChannel = (t: Tensor): Tensor => reshape(t, bshape);
   let stats: { mean: Tensor; variance: Tensor } | undefined;
   const run = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const xx = args[0] as Tensor;
     const save = args[args.length - 1] as GradSaveFunc;
-    const m = moments(xx, axes, true);
+    const mean = div(channelSum(xx, B, C, L), n);
+    const xc = sub(xx, perChannel(mean));
+    const variance = div(channelSum(mul(xc, xc), B, C, L), n);
     // Kept out of the op's scope for the running-stat update; the caller disposes them.
-    stats = { mean: keep(m.mean), variance: keep(m.variance) };
-    const invStd = rsqrt(add(m.variance, eps));
-    const xhat = mul(sub(xx, m.mean), invStd);
-    let y = gamma ? mul(xhat, reshape(args[1] as Tensor, bshape)) : xhat;
-    if (beta) y = add(y, reshape(args[gamma ? 2 : 1] as Tensor, bshape));
-    save(gamma ? [xhat, invStd, args[1] as Tensor] : [xhat, invStd]);
+    stats = { mean: keep(perChannel(mean)), variance: keep(perChannel(variance)) };
+    const invStd = rsqrt(add(variance, eps)); // [C]
+    let y = mul(xc, perChannel(gamma ? mul(invStd, args[1] as Tensor) : invStd));
+    if (beta) y = add(y, perChannel(args[gamma ? 2 : 1] as Tensor));
+    save(gamma ? [xc, invStd, args[1] as Tensor] : [xc, invStd]);
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sx, si, sg] = saved as [Tensor, Tensor, Tensor | undefined];
-        const g = sg ? mul(dy, reshape(sg, bshape)) : dy;
-        const dx = mul(si, sub(sub(g, tfMean(g, axes, true)), mul(sx, tfMean(mul(g, sx), axes, true))));
+        const [sxc, si, sg] = saved as [Tensor, Tensor, Tensor | undefined];
+        const dBeta = channelSum(dy, B, C, L);
+        const dGamma = mul(channelSum(mul(dy, sxc), B, C, L), si);
+        const P = sg ? mul(sg, si) : si;
+        const R = mul(mul(P, si), div(dGamma, -n));
+        const S = mul(P, div(dBeta, -n));
+        const dx = add(mul(dy, perChannel(P)), add(mul(sxc, perChannel(R)), perChannel(S)));
         const out = [dx];
-        if (gamma) out.push(reshape(sum(mul(dy, sx), axes), [bshape[1]!]));
-        if (beta) out.push(reshape(sum(dy, axes), [bshape[1]!]));
+        if (gamma) out.push(dGamma);
+        if (beta) out.push(dBeta);
         return out;
       },
     };

@@ -1,5 +1,5 @@
-import { add, concat, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
-import { conv2dNhwc } from './kernel-conv.js';
+import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 import { ArgumentError, ShapeError } from '../../errors/errors.js';
 
@@ -85,7 +85,8 @@ function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[]
   const base = { strides: [stride[0]!, stride[1]!] as [number, number], dilations: [dilation[0]!, dilation[1]!] as [number, number], pad: p };
   const parts = filter?.tensors ?? filterParts(w, groups);
   // PyTorch output channel g*m + j == tfjs depthwise channel c*multiplier + j.
-  if (groups === 1 || cinG === 1) return conv2dNhwc(x, parts[0]!, { ...base, depthwise: groups !== 1 });
+  if (groups !== 1 && cinG === 1) return depthwiseFastTaps(x, parts[0]!, base);
+  if (groups === 1) return conv2dNhwc(x, parts[0]!, { ...base, depthwise: false });
   const [b, h, wd] = x.shape;
   return concat(
     parts.map((f, g) => conv2dNhwc(slice(x, [0, 0, 0, g * cinG!], [b, h, wd, cinG!]), f, { ...base, depthwise: false })),
@@ -93,6 +94,22 @@ function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[]
   );
 }
 
+
+/**
+ * A depthwise convolution whose `1 × kW` kernel (stride and dilation 1 along W) has a tap count
+ * without a fast wasm kernel (EEGNet's separable `1 × 16`): the filter is zero-extended on the
+ * right to the next fast count (4, 9 or 25 taps) and the right padding grown to match, so the
+ * forward pass and both gradients run on XNNPACK's single-pass kernels (3–4× the multiply-adds
+ * per second). The extra taps multiply zeros into nothing; the filter's gradient is sliced back.
+ */
+function depthwiseFastTaps(x: Tensor4D, f: Tensor, base: { strides: [number, number]; dilations: [number, number]; pad: [number, number, number, number] }): Tensor4D {
+  const [kH, kW] = f.shape as [number, number];
+  const nt = FAST_DEPTHWISE_TAP_COUNTS.find((t) => t >= kW);
+  if (kH !== 1 || nt === undefined || nt === kW || base.strides[1] !== 1 || base.dilations[1] !== 1) return conv2dNhwc(x, f, { ...base, depthwise: true });
+  const [t, b, l, r] = base.pad;
+  const fe = pad(f, [[0, 0], [0, nt - kW], [0, 0], [0, 0]]);
+  return conv2dNhwc(x, fe, { ...base, pad: [t, b, l, r + nt - kW], depthwise: true });
+}
 
 function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, groups: number, rank: number): void {
   if (x.rank !== rank) throw new ShapeError(fn, `rank ${rank} ${rank === 3 ? '[B, Cin, T]' : '[B, Cin, H, W]'}`, x.shape);
