@@ -90,7 +90,6 @@ interface SavingEngine {
   keep<T extends Tensor>(t: T): T;
 }
 
-let sharing = false;
 const shapeRecords = new WeakSet<object>();
 
 /** What the tape keeps for a kernel whose gradient reads only shapes: shape, rank, size, dtype; no data. */
@@ -100,19 +99,45 @@ function shapeRecord(t: Tensor): Tensor {
   return r as unknown as Tensor;
 }
 
-/** The engine methods {@link withSharedSavedTensors} replaces, installed on the instance and undone by the returned function. */
-function install(e: SavingEngine, methods: Partial<Record<'saveTensorsForBackwardMode' | 'clone' | 'getTensorsForGradient' | 'addTapeNode', unknown>>): () => void {
-  const target = e as unknown as Record<string, unknown>;
-  const undo = Object.keys(methods).map((name) => {
-    const own = Object.prototype.hasOwnProperty.call(target, name);
-    const before = target[name];
-    target[name] = methods[name as keyof typeof methods];
-    return () => {
-      if (own) target[name] = before;
-      else delete target[name];
+/** What a {@link withSharedSavedTensors} call in progress saves with and frees through. */
+let active: { share(t: Tensor): Tensor; release: ReturnType<typeof progressiveRelease> } | null = null;
+
+/** tfjs-core's own methods of each patched engine (the patches call them outside a call). */
+const patched = new WeakMap<object, { clone(t: Tensor): Tensor }>();
+
+/**
+ * Patches the engine methods {@link withSharedSavedTensors} changes, once per engine: each patch
+ * behaves exactly as tfjs-core's own method unless a call is in progress. Installed once and never
+ * removed: adding and deleting an engine's own properties on every backward pass turned the
+ * engine object into a slow dictionary-mode object for V8 (every kernel launch paid for it: a
+ * tiny model's training step took 60 % longer). False when this tfjs-core lacks a method.
+ */
+function patch(e: SavingEngine): boolean {
+  if (patched.has(e)) return true;
+  const save = e.saveTensorsForBackwardMode;
+  const clone = e.clone;
+  const toSave = e.getTensorsForGradient;
+  const addNode = e.addTapeNode;
+  if (typeof save !== 'function' || typeof clone !== 'function' || typeof e.makeTensorFromTensorInfo !== 'function') return false;
+  e.saveTensorsForBackwardMode = (tensors: Tensor[]): Tensor[] => (active ? tensors.map(active.share) : save.call(e, tensors));
+  // `clone` is what a customGrad's save function (and tfjs's own saving) copies with.
+  e.clone = (t: Tensor): Tensor => (active ? active.share(t) : clone.call(e, t));
+  if (typeof toSave === 'function') {
+    e.getTensorsForGradient = (kernelName: string, inputs: unknown, outputs: Tensor[]): Tensor[] => {
+      const tensors = toSave.call(e, kernelName, inputs, outputs);
+      return active && savesShapesOnly(getGradient(kernelName)) ? tensors.map(shapeRecord) : tensors;
     };
-  });
-  return () => undo.forEach((u) => u());
+  }
+  if (typeof addNode === 'function') {
+    e.addTapeNode = (...args: unknown[]): void => {
+      addNode.apply(e, args);
+      if (active === null) return;
+      const tape = e.state.activeTape;
+      if (tape && tape.length > 0) active.release.wrap(tape[tape.length - 1]!);
+    };
+  }
+  patched.set(e, { clone });
+  return true;
 }
 
 /**
@@ -205,7 +230,7 @@ function progressiveRelease(e: SavingEngine): { wrap(node: TapeNode): void; end(
  *   tfjs-backend-wasm's 4 GiB heap).
  *
  * Strings and complex tensors, or a tfjs-core without those methods, keep tfjs's own behaviour.
- * Nested calls share one installation; higher-order gradients (a tape inside a tape) free nothing early.
+ * Nested calls share the outer call's saving; higher-order gradients (a tape inside a tape) free nothing early.
  *
  * @example
  * ```ts
@@ -214,12 +239,9 @@ function progressiveRelease(e: SavingEngine): { wrap(node: TapeNode): void; end(
  */
 export function withSharedSavedTensors<T>(fn: () => T): T {
   const e = engine() as unknown as SavingEngine;
-  const original = e.saveTensorsForBackwardMode;
-  const clone = e.clone;
-  const toSave = e.getTensorsForGradient;
-  const addNode = e.addTapeNode;
   const infos = e.state.tensorInfo;
-  if (sharing || typeof original !== 'function' || typeof clone !== 'function' || typeof e.makeTensorFromTensorInfo !== 'function' || typeof infos?.get !== 'function') return fn();
+  if (active !== null || !patch(e) || typeof infos?.get !== 'function') return fn();
+  const clone = patched.get(e)!.clone;
   const share = (t: Tensor): Tensor => {
     if (shapeRecords.has(t)) return t;
     const backend = t.dtype === 'string' || t.dtype === 'complex64' ? undefined : infos.get(t.dataId)?.backend;
@@ -229,29 +251,12 @@ export function withSharedSavedTensors<T>(fn: () => T): T {
     return e.keep(copy);
   };
   const release = progressiveRelease(e);
-  // `clone` is what a customGrad's save function (and tfjs's own saving) copies with.
-  const methods: Parameters<typeof install>[1] = { saveTensorsForBackwardMode: (tensors: Tensor[]): Tensor[] => tensors.map(share), clone: share };
-  if (typeof toSave === 'function') {
-    methods.getTensorsForGradient = (kernelName: string, inputs: unknown, outputs: Tensor[]): Tensor[] => {
-      const tensors = toSave.call(e, kernelName, inputs, outputs);
-      return savesShapesOnly(getGradient(kernelName)) ? tensors.map(shapeRecord) : tensors;
-    };
-  }
-  if (typeof addNode === 'function') {
-    methods.addTapeNode = (...args: unknown[]): void => {
-      addNode.apply(e, args);
-      const tape = e.state.activeTape;
-      if (tape && tape.length > 0) release.wrap(tape[tape.length - 1]!);
-    };
-  }
-  const uninstall = install(e, methods);
-  sharing = true;
+  active = { share, release };
   try {
     return fn();
   } finally {
-    sharing = false;
+    active = null;
     release.end();
-    uninstall();
   }
 }
 
