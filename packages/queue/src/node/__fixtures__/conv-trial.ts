@@ -7,6 +7,7 @@ import { initBackend, manualSeed } from '@nnkit/tensor';
 import type { TrialContext } from '@nnkit/train';
 import { Adam } from '@nnkit/train';
 import { argMax, equal, sum, tensor1d, tensor4d, tidy } from '@tensorflow/tfjs-core';
+import { seededRandom } from './seeded-random.js';
 
 export interface SignalData {
   x: Float32Array;
@@ -18,13 +19,7 @@ export interface SignalData {
 
 /** `n` seeded trials of `channels × times` signals: class 1 carries a 10-cycle sine on channel 0. */
 export function signals(n: number, channels: number, times: number, seed: number): SignalData {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const x = new Float32Array(n * channels * times);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
