@@ -1,5 +1,5 @@
 import type { BlobData } from './mlp-trial.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@nnkit/tensor';
 
 /** Two seeded Gaussian blobs in `dim` dimensions (n samples, alternating classes). */
 export function blobs(n: number, dim: number, seed: number): BlobData {

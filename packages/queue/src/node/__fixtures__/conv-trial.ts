@@ -3,11 +3,10 @@
 // the softmax-regression trial (thousands of tiny steps: mostly JavaScript dispatch and GC), its
 // time goes into wasm kernels, as an EEG trial's does.
 import { backward, BatchNorm2d, Conv2d, crossEntropy, ELU, Flatten, Linear, noGrad, Sequential, AvgPool2d } from '@nnkit/nn';
-import { initBackend, manualSeed } from '@nnkit/tensor';
 import type { TrialContext } from '@nnkit/train';
 import { Adam } from '@nnkit/train';
 import { argMax, equal, sum, tensor1d, tensor4d, tidy } from '@tensorflow/tfjs-core';
-import { seededRandom } from './seeded-random.js';
+import { initBackend, manualSeed, seededRandom } from '@nnkit/tensor';
 
 export interface SignalData {
   x: Float32Array;
