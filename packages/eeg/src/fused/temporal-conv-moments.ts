@@ -1,4 +1,4 @@
-import { add, concat, cumsum, eye, matMul, mean, mul, ones, pad, reshape, slice, square, sub, sum, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
+import { add, concat, cumsum, matMul, mean, mul, ones, pad, reshape, slice, square, sub, sum, tensor2d, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import { conv2dNhwc } from '@nnkit/tensor';
 import { checkShape, checkShapes, temporalPads, type TemporalSpatialConvOptions } from './temporal-spatial.js';
 
@@ -23,12 +23,26 @@ function patchGram(xq: Tensor, R: number, start: number, nblk: number, S: number
     const bottom = concat([transpose(an), matMul(transpose(n), n)], 1);
     h = concat([top, bottom], 0); // [2S, 2S]
   }
-  // Σ_s h[s:s+K, s:s+K] in one kernel: a 'valid' correlation of h with the S×S identity gives
-  // out[i, j] = Σ_s h[i+s, j+s] (S·2 slices and adds before, launch overhead in a training step).
+  return diagonalWindowSums(h, S, K);
+}
+
+/**
+ * out[i, j] = Σ_{s<S} h[i+s, j+s] for i, j < K (h is `[n, n]`, n ≥ S + K − 1), with one small
+ * matMul: read row-major with a row stride of n + 1, h's diagonals become columns (h[i+s, j+s] sits
+ * at flat position i·n + j + s·(n+1)), so the S-long diagonal runs are S-row windows of that
+ * `[rows, n+1]` view, summed by a banded 0/1 matrix. (A 'valid' convolution of h with the S×S
+ * identity computes the same and took 6.8 ms — a matrix-vector im2col — in every training step,
+ * whatever the batch size; this takes a few µs.)
+ */
+function diagonalWindowSums(h: Tensor, S: number, K: number): Tensor {
   const n = h.shape[0]!;
-  const diag = reshape(eye(S), [S, S, 1, 1]);
-  const sums = conv2dNhwc(reshape(h, [1, n, n, 1]), diag, { strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0], depthwise: false });
-  return reshape(slice(sums, [0, 0, 0, 0], [1, K, K, 1]), [K, K]);
+  const rows = Math.max(K - 1 + S, Math.ceil((n * n) / (n + 1)));
+  const view = reshape(pad(reshape(h, [n * n]), [[0, rows * (n + 1) - n * n]]), [rows, n + 1]);
+  const band = new Float32Array(K * rows); // band[r, q] = 1 for r <= q < r + S
+  for (let r = 0; r < K; r++) band.fill(1, r * rows + r, r * rows + r + S);
+  const windows = reshape(matMul(tensor2d(band, [K, rows]), view), [K * (n + 1)]); // [K, n+1] → flat
+  // out[i, j] is the window sum at flat position i·n + j (row ⌊·/(n+1)⌋ ≤ K−1, column the rest).
+  return slice(reshape(slice(windows, [0], [K * n]), [K, n]), [0, 0], [K, K]);
 }
 
 /**

@@ -31,6 +31,7 @@ function reference(x: Tensor, wT: Tensor, wS: Tensor, scale: Tensor, shift: Tens
 const cases = [
   { name: 'EEG-TCNet-like, same, even K', B: 2, C: 5, T: 70, F1: 3, D: 2, K: 8, padding: 'same' as Pad },
   { name: 'odd K, remainder block, D=1', B: 3, C: 4, T: 101, F1: 2, D: 1, K: 7, padding: 'same' as Pad },
+  { name: 'K = 32 as in EEG-TCNet, several full blocks and a remainder', B: 2, C: 3, T: 250, F1: 4, D: 2, K: 32, padding: 'same' as Pad },
   { name: 'valid, K > 32', B: 2, C: 3, T: 90, F1: 2, D: 3, K: 40, padding: 'valid' as Pad },
   { name: 'symmetric number padding, To < S', B: 1, C: 2, T: 12, F1: 2, D: 2, K: 5, padding: 2 as Pad },
 ];

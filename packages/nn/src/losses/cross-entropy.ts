@@ -1,5 +1,6 @@
 import { type Tensor, add, cast, div, logSoftmax, mul, neg, reshape, scalar, sum, tidy, transpose } from '@tensorflow/tfjs-core';
 import { checkIndexTarget, classRows } from './class-dim.js';
+import { indexCrossEntropy } from './index-cross-entropy.js';
 import { Loss } from './loss.js';
 import { type NLLLossOptions, nllRows, weightedMean } from './nll.js';
 import { LossValueError, type Reduction, checkClassTargets, checkClassWeight, checkReduction } from './validate.js';
@@ -22,6 +23,11 @@ function probRows(target: Tensor, C: number): Tensor {
   return reshape(transpose(t, perm), [-1, C]);
 }
 
+function hasValid(targets: ArrayLike<number>, ignoreIndex: number): boolean {
+  for (let i = 0; i < targets.length; i++) if (targets[i] !== ignoreIndex) return true;
+  return false;
+}
+
 /** Package-private (not exported from the package entry). */
 export function crossEntropyImpl(
   who: string,
@@ -39,9 +45,9 @@ export function crossEntropyImpl(
   return tidy(() => {
     const { rows, C, outShape } = classRows(who, input);
     checkClassWeight(who, weight, C);
-    const logp = logSoftmax(rows, -1);
     const w = weight ? cast(weight, 'float32') : undefined;
     if (isProbTarget(input, target) && target.dtype === 'float32') {
+      const logp = logSoftmax(rows, -1);
       if (ignoreIndex >= 0) throw new LossValueError(who, `ignoreIndex is not supported with class-probability targets`);
       let t = probRows(target, C);
       if (labelSmoothing > 0) t = add(mul(t, scalar(1 - labelSmoothing)), scalar(labelSmoothing / C));
@@ -52,7 +58,12 @@ export function crossEntropyImpl(
       return div(sum(per), scalar(per.size));
     }
     checkIndexTarget(who, input, target, outShape);
-    checkClassTargets(who, target, C, ignoreIndex);
+    const targets = checkClassTargets(who, target, C, ignoreIndex);
+    if (!w && (reduction !== 'mean' || hasValid(targets, ignoreIndex))) {
+      const loss = indexCrossEntropy(rows, targets, ignoreIndex, labelSmoothing, reduction);
+      return reduction === 'none' ? reshape(loss, outShape) : loss;
+    }
+    const logp = logSoftmax(rows, -1);
     const r = nllRows(logp, C, target, ignoreIndex, w);
     let nll: Tensor = reduction === 'none' ? r.loss : reduction === 'sum' ? sum(r.loss) : weightedMean(sum(r.loss), sum(r.w));
     if (labelSmoothing > 0) {

@@ -164,6 +164,40 @@ describe('losses: laws (fast-check)', () => {
     );
   });
 
+  it('cross entropy with class indices and no weight (the fused op) equals the generic path (weight of ones): values and gradients', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom('mean' as const, 'sum' as const, 'none' as const),
+        fc.constantFrom(0, 0.2),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 1000 }),
+        (N, C, extra, reduction, labelSmoothing, unbatched, seed) => {
+          tidy(() => {
+            // [C] unbatched, [N, C], or [N, C, extra] (K-dim): rows with ignored targets (-100) too.
+            const shape = unbatched ? [C] : extra > 0 ? [N, C, extra] : [N, C];
+            const x = randomNormal(shape, 0, 2, 'float32', seed);
+            const tShape = unbatched ? [] : extra > 0 ? [N, extra] : [N];
+            const n = tShape.reduce((a, b) => a * b, 1);
+            // Class (i·7 + seed) mod (C + 1), the value C standing for an ignored target.
+            const targets = Array.from({ length: n }, (_, i) => (i * 7 + seed) % (C + 1)).map((v) => (v === C ? -100 : v));
+            const t = reshape(tensor1d(targets, 'int32'), tShape);
+            const opts = { reduction, labelSmoothing };
+            const fused = (a: Tensor): Tensor => sum(crossEntropy(a, t, opts));
+            const generic = (a: Tensor): Tensor => sum(crossEntropy(a, t, { ...opts, weight: ones([C]) }));
+            const allIgnored = targets.every((v) => v === -100);
+            if (allIgnored && reduction === 'mean') return; // NaN either way (the generic path runs)
+            assertClose(crossEntropy(x, t, opts), crossEntropy(x, t, { ...opts, weight: ones([C]) }), { atol: 1e-5, name: 'value' });
+            assertClose(grads(fused)([x])[0]!, grads(generic)([x])[0]!, { atol: 1e-5, name: 'gradient' });
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('cross-entropy gradient matches finite differences', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 5 }), fc.double({ min: 0, max: 0.5, noNaN: true }), (C, ls) => {

@@ -93,9 +93,9 @@ export function readInts(x: Tensor | readonly number[]): number[] {
 
 /**
  * Checks class-index targets: each is an integer in `[0, C)` or equal to `ignoreIndex`.
- * Reads the target values (small, int32).
+ * Reads the target values (small, int32) and returns them.
  */
-export function checkClassTargets(who: string, target: Tensor, C: number, ignoreIndex: number | null): void {
+export function checkClassTargets(who: string, target: Tensor, C: number, ignoreIndex: number | null): ArrayLike<number> {
   // PyTorch: "expected scalar type Long but found Float" — class indices must be integers.
   if (target.dtype !== 'int32') throw new DTypeError(who, 'int32 (class indices)', target.dtype, 'target');
   const v = target.dataSync() as ArrayLike<number>;
@@ -107,6 +107,7 @@ export function checkClassTargets(who: string, target: Tensor, C: number, ignore
       throw new LossValueError(who, `target ${t} at flat index ${i} is out of bounds: expected a class index in [0, ${C})${ign}`);
     }
   }
+  return v;
 }
 
 /** Throws unless `w` broadcasts to exactly `shape` (a weight applied to a loss of that shape). */
