@@ -1,4 +1,5 @@
-import { engine, getBackend, getKernel, registerKernel, type KernelFunc, type NamedTensorMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
+import { fusedKernel, fusedKernelAvailable } from './fused-kernel.js';
 
 /** Name of the kernel that applies one Adam/AdamW update to many parameters at once. */
 export const NNKIT_ADAM = 'NnkitAdam';
@@ -25,17 +26,7 @@ export interface FusedAdamSlot {
   maxExpAvgSq?: Tensor;
 }
 
-interface WasmLike {
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-}
-interface CpuLike {
-  readSync(dataId: object): Float32Array;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
 const f = Math.fround;
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
  * One Adam step of one parameter on float32 arrays, each operation rounded to float32 in the
@@ -76,53 +67,22 @@ function adamUpdate(a: FusedAdamAttrs, t: number, p: Float32Array, g: Float32Arr
 
 /**
  * The kernel: inputs `p<i>`, `g<i>`, `m<i>`, `v<i>` (and `x<i>` with amsgrad), all float32;
- * outputs the new values `[p…, m…, v…, (x…)]`. Works on tfjs-backend-wasm (views of the heap)
- * and tfjs-backend-cpu (the backend's arrays).
+ * outputs the new values `[p…, m…, v…, (x…)]`.
  */
-const fusedAdamKernel: KernelFunc = ({ inputs, attrs, backend }) => {
-  const a = attrs as unknown as FusedAdamAttrs;
-  const n = a.steps.length;
-  const kinds = a.amsgrad ? ['p', 'm', 'v', 'x'] : ['p', 'm', 'v'];
-  const input = (k: string, i: number): TensorInfo => inputs[`${k}${i}`] as TensorInfo;
-  const wasm = typeof (backend as Partial<WasmLike>).typedArrayFromHeap === 'function' ? (backend as unknown as WasmLike) : null;
-  const outs: TensorInfo[] = [];
-  const cpuOut = new Map<TensorInfo, Float32Array>();
-  for (const k of kinds) {
-    for (let i = 0; i < n; i++) {
-      const shape = input(k, i).shape;
-      if (wasm) outs.push(wasm.makeOutput(shape, 'float32'));
-      else {
-        const values = new Float32Array(size(shape));
-        const out = (backend as unknown as CpuLike).makeTensorInfo(shape, 'float32', values);
-        cpuOut.set(out, values);
-        outs.push(out);
-      }
-    }
-  }
-  // Views are taken after every output is allocated: allocating can grow (and detach) the wasm heap.
-  const view = (t: TensorInfo): Float32Array =>
-    size(t.shape) === 0 ? new Float32Array(0) : wasm ? wasm.typedArrayFromHeap(t) : (cpuOut.get(t) ?? (backend as unknown as CpuLike).readSync(t.dataId));
-  for (let i = 0; i < n; i++) {
-    if (size(input('p', i).shape) === 0) continue;
-    const out = (k: number): Float32Array => view(outs[k * n + i]!);
-    adamUpdate(a, a.steps[i]!, view(input('p', i)), view(input('g', i)), view(input('m', i)), view(input('v', i)),
-      a.amsgrad ? view(input('x', i)) : null, out(0), out(1), out(2), a.amsgrad ? out(3) : null);
-  }
-  return outs;
-};
+const fusedAdamKernel = fusedKernel<FusedAdamAttrs>(
+  (a) => a.steps.length,
+  (a) => (a.amsgrad ? ['p', 'm', 'v', 'x'] : ['p', 'm', 'v']),
+  (a, i, input, output) =>
+    adamUpdate(a, a.steps[i]!, input('p')!, input('g')!, input('m')!, input('v')!, a.amsgrad ? input('x') : null,
+      output('p'), output('m'), output('v'), a.amsgrad ? output('x') : null),
+);
 
 /**
  * Whether {@link fusedAdam} can run on the active backend (tfjs-backend-wasm or -cpu) for these
  * tensors (all float32); registers the kernel for that backend on first use.
  */
 export function fusedAdamAvailable(slots: FusedAdamSlot[]): boolean {
-  const backendName = getBackend();
-  if (backendName !== 'wasm' && backendName !== 'cpu') return false;
-  for (const s of slots) {
-    for (const t of [s.param, s.grad, s.expAvg, s.expAvgSq, s.maxExpAvgSq]) if (t !== undefined && t.dtype !== 'float32') return false;
-  }
-  if (getKernel(NNKIT_ADAM, backendName) === undefined) registerKernel({ kernelName: NNKIT_ADAM, backendName, kernelFunc: fusedAdamKernel });
-  return true;
+  return fusedKernelAvailable(NNKIT_ADAM, fusedAdamKernel, slots.flatMap((s) => [s.param, s.grad, s.expAvg, s.expAvgSq, s.maxExpAvgSq]));
 }
 
 /**

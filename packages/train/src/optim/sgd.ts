@@ -1,5 +1,6 @@
 import type { Parameter } from '@nnkit/nn';
 import { add, mul, neg, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
+import { fusedSgd, fusedSgdAvailable, type FusedSgdSlot } from './fused-sgd.js';
 import { Optimizer, type ParamGroup, type ParamsInput, stateVar } from './optimizer.js';
 import { ArgumentError } from '@nnkit/tensor';
 
@@ -23,6 +24,8 @@ export interface SGDOptions {
  * Stochastic gradient descent with optional (Nesterov) momentum, like `torch.optim.SGD`
  * (PyTorch 1.13 update: `d = g + wd·p; buf = μ·buf + (1-τ)·d` (buf = d on the first step);
  * `d = nesterov ? d + μ·buf : buf; p -= lr·d`). State per parameter: `momentum_buffer`.
+ * On the wasm and cpu backends a group's parameters are updated by one kernel (the same float32
+ * arithmetic, see `fused-sgd.ts`).
  *
  * @example
  * ```ts
@@ -55,6 +58,25 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected updateGroup(g: ParamGroup<SGDOptions>, params: Parameter[]): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    const states = params.map((p) => this.stateOf(p));
+    const slots: FusedSgdSlot[] = params.map((p, i) => {
+      const buffer = momentum !== 0 ? (states[i]!['momentumBuffer'] as Variable | undefined) : undefined;
+      return { param: p.data, grad: p.grad!, ...(buffer ? { buffer } : {}) };
+    });
+    if (fusedSgdAvailable(slots)) {
+      // One kernel for the whole group (wasm, cpu); the same float32 arithmetic as below.
+      tidy(() => {
+        const r = fusedSgd(slots, { lr, momentum, dampening, weightDecay, nesterov, maximize, hasBuffer: slots.map((s) => s.buffer !== undefined) });
+        params.forEach((p, i) => {
+          p.assign(r.params[i]!);
+          if (momentum === 0) return;
+          const buf = slots[i]!.buffer as Variable | undefined;
+          if (buf) buf.assign(r.buffers[i]!);
+          else states[i]!['momentumBuffer'] = stateVar(r.buffers[i]!);
+        });
+      });
+      return;
+    }
     for (const p of params) {
       const st = this.stateOf(p);
       tidy(() => {
