@@ -48,6 +48,9 @@ export function activationGradients(): GradConfig[] {
       outputsToSave: [true],
       // y > 0 exactly where x > 0; below, dy/dx = exp(x) = y + 1 (y > -1): so dy·(clip(y, -2, 0) + 1),
       // three fast element-wise passes (wasm's Greater with a broadcast scalar and Select are ~3× slower).
+      // Not PyTorch's at a NaN input (PyTorch: dy; here NaN on cpu, −dy on wasm, whose clamp maps NaN
+      // to the lower bound): a NaN activation makes every loss built on it NaN, so dy is NaN there
+      // anyway; a NaN-exact gradient would cost two more passes over every ELU's output.
       gradFunc: (dy, [y]) => ({ x: () => mul(dy as Tensor, add(clipByValue(y!, -2, 0), 1)) }),
     },
     {
