@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendName } from '../../backend.js';
 import { away, checkCase, normal, uniform, type GradCase } from './__fixtures__/cases.js';
 
@@ -81,4 +81,26 @@ describe.each(['wasm', 'cpu'] as BackendName[])('elementwise gradients vs finite
     await initBackend(backend);
   });
   it.each([...binaryCases, ...unaryCases, ...moreActivations].map((c) => [c.name, c] as const))('%s', (_n, c) => checkCase(c));
+});
+
+// At the kinks, where finite differences say nothing: PyTorch 1.13's gradients of
+// relu, relu6 (hardtanh(0, 6)), leaky_relu(0.1) and clamp(0, 6) at x = [-1, 0, 3, 6, 7].
+const KINK_X = [-1, 0, 3, 6, 7];
+const kinkCases: [string, (x: tf.Tensor) => tf.Tensor, number[]][] = [
+  ['Relu', tf.relu, [0, 0, 1, 1, 1]],
+  ['Relu6', tf.relu6, [0, 0, 1, 0, 0]],
+  ['LeakyRelu', (x) => tf.leakyRelu(x, 0.1), [0.1, 0.1, 1, 1, 1]],
+  ['ClipByValue', (x) => tf.clipByValue(x, 0, 6), [0, 1, 1, 1, 0]],
+];
+describe.each(['wasm', 'cpu'] as BackendName[])('activation gradients at their kinks equal PyTorch 1.13 (%s)', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+  });
+  it.each(kinkCases)('%s', (_n, f, want) => {
+    tf.tidy(() => {
+      const g = tf.grad((x: tf.Tensor) => tf.sum(f(x)))(tf.tensor1d(KINK_X));
+      const got = Array.from(g.dataSync());
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+    });
+  });
 });

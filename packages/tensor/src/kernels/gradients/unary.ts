@@ -6,9 +6,6 @@ import {
   cosh,
   div,
   exp,
-  greaterEqual,
-  lessEqual,
-  logicalAnd,
   mul,
   neg,
   sign,
@@ -16,9 +13,8 @@ import {
   sinh,
   sqrt,
   square,
+  step,
   sub,
-  where,
-  zerosLike,
   type GradConfig,
   type Tensor,
 } from '@tensorflow/tfjs-core';
@@ -83,8 +79,9 @@ export function unaryGradients(): GradConfig[] {
       gradFunc: (dy, [x], attrs) => {
         const { clipValueMin, clipValueMax } = attrsOf<{ clipValueMin: number; clipValueMax: number }>(attrs);
         const g = dy as Tensor;
-        const inside = logicalAnd(greaterEqual(x!, clipValueMin), lessEqual(x!, clipValueMax));
-        return { x: () => where(inside, g, zerosLike(g)) };
+        // 1 on [min, max]: 1 − step(min − x) − step(x − max), element-wise kernels only (wasm's
+        // comparisons, logicalAnd and Select are each ~20× slower than a Multiply).
+        return { x: () => mul(g, sub(sub(1, step(sub(clipValueMin, x!))), step(sub(x!, clipValueMax)))) };
       },
     },
     { kernelName: 'Cast', gradFunc: (dy) => ({ x: () => clone(dy as Tensor) }) },
