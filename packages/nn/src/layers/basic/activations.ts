@@ -1,4 +1,4 @@
-import { add, elu, expm1, leakyRelu, minimum, mul, relu, sigmoid, tanh, type Tensor } from '@tensorflow/tfjs-core';
+import { add, customGrad, elu, expm1, type GradSaveFunc, leakyRelu, minimum, mul, neg, relu, sigmoid, step, sub, tanh, type Tensor } from '@tensorflow/tfjs-core';
 import { gelu, type GeluApproximate, logSoftmax, softmax, ArgumentError } from '@nnkit/tensor';
 import { Module } from '../../module.js';
 
@@ -41,6 +41,19 @@ export class ELU extends Module {
 }
 
 /**
+ * `leakyRelu` as relu(x) − slope·relu(−x): the same values (exactly) from kernels that run at
+ * memory speed on wasm, where tfjs's LeakyRelu kernel is ~9× slower (5.5 against 0.6 ns per
+ * element); PyTorch's gradient, `dy` where x > 0 else `slope·dy` (also at 0), by `step`.
+ */
+function fastLeakyRelu(x: Tensor, slope: number): Tensor {
+  const f = (v: Tensor, save: GradSaveFunc) => {
+    save([v]);
+    return { value: sub(relu(v), mul(relu(neg(v)), slope)), gradFunc: (dy: Tensor, [s]: Tensor[]) => mul(dy, step(s!, slope)) };
+  };
+  return customGrad(f as never)(x) as Tensor;
+}
+
+/**
  * `x` for `x ≥ 0`, else `negativeSlope·x`, like `torch.nn.LeakyReLU(negative_slope)`.
  *
  * @example
@@ -59,7 +72,8 @@ export class LeakyReLU extends Module {
 
   /** `x` → same shape. */
   forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
+    if (x.dtype !== 'float32') return leakyRelu(x, this.negativeSlope);
+    return fastLeakyRelu(x, this.negativeSlope);
   }
 
   override extraRepr(): string {

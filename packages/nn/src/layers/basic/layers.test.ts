@@ -1,4 +1,4 @@
-import { add, cast, div, equal, grad, memory, mul, norm, ones, reshape, sqrt, sub, randomNormal, randomUniform, sum, type Tensor, tensor2d, tidy, zeros } from '@tensorflow/tfjs-core';
+import { add, cast, div, equal, grad, leakyRelu as tfLeakyRelu, tensor1d, memory, mul, norm, ones, reshape, sqrt, sub, randomNormal, randomUniform, sum, type Tensor, tensor2d, tidy, zeros } from '@tensorflow/tfjs-core';
 import { initBackend, manualSeed } from '@nnkit/tensor';
 import { assertClose } from '@nnkit/tooling-testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,17 @@ describe('basic layers (wasm)', () => {
     expect(Object.keys(new BatchNorm2d(2, { affine: false, trackRunningStats: false }).stateDict())).toEqual([]);
     expect(Object.keys(new LayerNorm(3, { elementwiseAffine: false }).stateDict())).toEqual([]);
     expect(Object.keys(new Linear(2, 2, { bias: false }).stateDict())).toEqual(['weight']);
+  });
+
+  it('LeakyReLU: the values of tfjs leakyRelu exactly (up to the sign of zero), and PyTorch 1.13\'s gradient (slope at 0)', () => {
+    tidy(() => {
+      const x = tensor1d([-3, -1e-30, 0, 1e-30, 2.5, -0]);
+      const m = new LeakyReLU(0.2);
+      const plain = (t: Tensor): number[] => Array.from(t.dataSync(), (v) => v + 0); // −0 counts as 0
+      expect(plain(m.call(x))).toEqual(plain(tfLeakyRelu(x, 0.2)));
+      const g = grad((v: Tensor) => sum(m.call(v)))(tensor1d([-1, 0, 3]));
+      expect(Array.from(g.dataSync()).map((v) => Math.fround(v))).toEqual([0.2, 0.2, 1].map(Math.fround));
+    });
   });
 
   it('extraRepr matches PyTorch', () => {
