@@ -21,7 +21,8 @@ Runs grid-search trials queued by gridSearch({ executor: queueExecutor(...) }), 
   --stalled-ms   how often to look for trials of dead workers (default 30000)
   --progress-ms  forward a trial's progress at most once per MS, the latest winning (default 1000; 0: every report)
   --trial-node-flags  Node/V8 flags added to the trial processes', e.g. --trial-node-flags=--single-threaded
-                 (V8 without background threads: one core per trial, for concurrency = cores)
+                 (V8 without background threads: one core per trial, for concurrency = cores);
+                 trial processes get --max-semi-space-size=32 unless these flags set it
   --quiet        print only errors
   --help         this text`;
 

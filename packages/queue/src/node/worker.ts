@@ -36,7 +36,7 @@ export interface QueueWorkerOptions {
    * report. Default 1000.
    */
   progressMs?: number;
-  /** Node flags of the trial processes. Default: this process's. */
+  /** Node flags of the trial processes (plus `TRIAL_NODE_DEFAULTS` unless they set those flags). Default: this process's. */
   execArgv?: readonly string[];
   /** One line per event (ready, started, progress, finished, failed). Default: none. */
   log?: (line: string) => void;
