@@ -1,17 +1,12 @@
 import { engine, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
 import { fusedKernel, fusedKernelAvailable } from './fused-kernel.js';
+import type { SGDOptions } from './sgd.js';
 
 /** Name of the kernel that applies one SGD update to many parameters at once. */
 export const NNKIT_SGD = 'NnkitSGD';
 
-/** Hyper-parameters of one fused SGD update (one parameter group). */
-export interface FusedSgdAttrs {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
+/** Hyper-parameters of one fused SGD update (one parameter group): the group's options, and per parameter whether it has a momentum buffer. */
+export interface FusedSgdAttrs extends SGDOptions {
   /** `hasBuffer[i]`: parameter i has a momentum buffer (false on its first step: the buffer becomes `d`). */
   hasBuffer: boolean[];
 }
