@@ -3,6 +3,7 @@ import { add, div, maximum, mul, neg, sqrt, square, type Tensor, tidy, type Vari
 import { Optimizer, type ParamGroup, type ParamsInput, zerosState } from './optimizer.js';
 import { ArgumentError } from '@nnkit/tensor';
 import { fusedAdam, fusedAdamAvailable, type FusedAdamSlot } from './fused-adam.js';
+import { FUSED_MAX_SIZE } from './fused-kernel.js';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's keyword names in camelCase). */
 export interface AdamOptions {
@@ -83,20 +84,23 @@ export class Adam extends Optimizer<AdamOptions> {
       expAvgSq: states[i]!['expAvgSq'] as Variable,
       ...(amsgrad ? { maxExpAvgSq: states[i]!['maxExpAvgSq'] as Variable } : {}),
     }));
-    if (fusedAdamAvailable(slots)) {
-      // One kernel for the whole group (wasm, cpu); the same float32 arithmetic as below.
+    // Small parameters in one kernel (wasm, cpu; the same float32 arithmetic as below), large
+    // ones by the per-op path (see FUSED_MAX_SIZE).
+    const fused = params.flatMap((p, i) => (p.size <= FUSED_MAX_SIZE ? [i] : []));
+    const rest = fused.length > 0 && fusedAdamAvailable(fused.map((i) => slots[i]!)) ? params.flatMap((p, i) => (p.size <= FUSED_MAX_SIZE ? [] : [i])) : params.map((_, i) => i);
+    if (rest.length < params.length) {
       tidy(() => {
-        const r = fusedAdam(slots, { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupled: this.decoupled, steps });
-        params.forEach((p, i) => {
-          p.assign(r.params[i]!);
-          (slots[i]!.expAvg as Variable).assign(r.expAvg[i]!);
-          (slots[i]!.expAvgSq as Variable).assign(r.expAvgSq[i]!);
-          if (amsgrad) (slots[i]!.maxExpAvgSq as Variable).assign(r.maxExpAvgSq[i]!);
+        const r = fusedAdam(fused.map((i) => slots[i]!), { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupled: this.decoupled, steps: fused.map((i) => steps[i]!) });
+        fused.forEach((i, k) => {
+          params[i]!.assign(r.params[k]!);
+          (slots[i]!.expAvg as Variable).assign(r.expAvg[k]!);
+          (slots[i]!.expAvgSq as Variable).assign(r.expAvgSq[k]!);
+          if (amsgrad) (slots[i]!.maxExpAvgSq as Variable).assign(r.maxExpAvgSq[k]!);
         });
       });
-      return;
     }
-    params.forEach((p, i) => {
+    rest.forEach((i) => {
+      const p = params[i]!;
       const step = steps[i]!;
       const expAvg = slots[i]!.expAvg as Variable;
       const expAvgSq = slots[i]!.expAvgSq as Variable;

@@ -12,6 +12,16 @@ interface CpuLike {
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
+ * Largest parameter (in elements) a fused optimizer kernel updates; larger ones take the
+ * per-op path. The fused kernels save kernel launches (~7 µs each: 2–6 per parameter for SGD,
+ * ~13 for Adam) but run a scalar JavaScript loop (SGD ~5 ns, Adam ~20 ns per element, against
+ * ~0.2 ns per element and kernel for wasm's element-wise kernels): they win below a few thousand
+ * elements and lose badly above (Inception v3's 27 M parameters: SGD 143 ms fused per step).
+ * Both paths do the same float32 arithmetic, so a group may mix them.
+ */
+export const FUSED_MAX_SIZE = 4096;
+
+/**
  * A kernel that updates many parameters at once, in JavaScript on the backend's own float32
  * arrays (views of the wasm heap, or tfjs-backend-cpu's arrays): what the fused optimizer
  * kernels share. Inputs are named `<kind><i>` (`p0`, `g0`, `m0`, …) for `count` parameters;

@@ -1,5 +1,6 @@
 import type { Parameter } from '@nnkit/nn';
 import { add, mul, neg, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
+import { FUSED_MAX_SIZE } from './fused-kernel.js';
 import { fusedSgd, fusedSgdAvailable, type FusedSgdSlot } from './fused-sgd.js';
 import { Optimizer, type ParamGroup, type ParamsInput, stateVar } from './optimizer.js';
 import { ArgumentError } from '@nnkit/tensor';
@@ -63,21 +64,24 @@ export class SGD extends Optimizer<SGDOptions> {
       const buffer = momentum !== 0 ? (states[i]!['momentumBuffer'] as Variable | undefined) : undefined;
       return { param: p.data, grad: p.grad!, ...(buffer ? { buffer } : {}) };
     });
-    if (fusedSgdAvailable(slots)) {
-      // One kernel for the whole group (wasm, cpu); the same float32 arithmetic as below.
+    // Small parameters in one kernel (wasm, cpu; the same float32 arithmetic as below), large
+    // ones by the per-op path (see FUSED_MAX_SIZE).
+    const fused = params.flatMap((p, i) => (p.size <= FUSED_MAX_SIZE ? [i] : []));
+    let rest = params;
+    if (fused.length > 0 && fusedSgdAvailable(fused.map((i) => slots[i]!))) {
+      rest = params.filter((p) => p.size > FUSED_MAX_SIZE);
       tidy(() => {
-        const r = fusedSgd(slots, { lr, momentum, dampening, weightDecay, nesterov, maximize, hasBuffer: slots.map((s) => s.buffer !== undefined) });
-        params.forEach((p, i) => {
-          p.assign(r.params[i]!);
+        const r = fusedSgd(fused.map((i) => slots[i]!), { lr, momentum, dampening, weightDecay, nesterov, maximize, hasBuffer: fused.map((i) => slots[i]!.buffer !== undefined) });
+        fused.forEach((i, k) => {
+          params[i]!.assign(r.params[k]!);
           if (momentum === 0) return;
           const buf = slots[i]!.buffer as Variable | undefined;
-          if (buf) buf.assign(r.buffers[i]!);
-          else states[i]!['momentumBuffer'] = stateVar(r.buffers[i]!);
+          if (buf) buf.assign(r.buffers[k]!);
+          else states[i]!['momentumBuffer'] = stateVar(r.buffers[k]!);
         });
       });
-      return;
     }
-    for (const p of params) {
+    for (const p of rest) {
       const st = this.stateOf(p);
       tidy(() => {
         let d: Tensor = maximize ? neg(p.grad!) : p.grad!;
