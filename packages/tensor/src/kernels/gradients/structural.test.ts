@@ -75,6 +75,8 @@ const nnCases: GradCase[] = [
     inputs: () => [normal([2, 3, 3]), normal([3]), uniform([3], 0.5, 1.5), normal([3]), normal([3])],
   },
   { name: 'AvgPool (same, stride 2)', fn: (x) => tf.avgPool(x! as tf.Tensor4D, 2, 2, 'same'), inputs: () => [normal([1, 5, 4, 2])] },
+  { name: 'AvgPool (same, 3×3, stride 1: the box-filter gradient)', fn: (x) => tf.avgPool(x! as tf.Tensor4D, 3, 1, 'same'), inputs: () => [normal([2, 5, 6, 3])] },
+  { name: 'AvgPool (valid, [2, 3], stride 1)', fn: (x) => tf.avgPool(x! as tf.Tensor4D, [2, 3], 1, 'valid'), inputs: () => [normal([1, 4, 5, 2])] },
   { name: 'MaxPool (valid, stride 2)', fn: (x) => tf.maxPool(x! as tf.Tensor4D, 2, 2, 'valid'), inputs: () => [normal([1, 4, 4, 2])] },
   { name: 'ResizeBilinear', fn: (x) => tf.image.resizeBilinear(x! as tf.Tensor4D, [5, 3]), inputs: () => [normal([1, 3, 2, 2])] },
   { name: 'ResizeNearestNeighbor', fn: (x) => tf.image.resizeNearestNeighbor(x! as tf.Tensor4D, [4, 6]), inputs: () => [normal([1, 2, 3, 1])] },
