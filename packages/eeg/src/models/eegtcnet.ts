@@ -86,13 +86,23 @@ export class EEGTCNet extends EEGNetFeatures {
     this.planCache.clear();
   }
 
+  /**
+   * The eval plan's logits for x `[B, nChans, T]` → `[B, nClasses]`, or null where the plan does
+   * not apply (training, hooks on a sub-module, a gradient tape, weight caching off, other layer
+   * options): in eval mode, the whole network channels-last with batch norms folded (see
+   * `tcnEvalPlan`), the same logits as the layers. `createStream` runs each window through it
+   * (cheaper than an incremental hop). Package-private.
+   * @internal
+   */
+  evalPlanned(x: Tensor): Tensor | null {
+    this.planLayers ??= { ...this.frontLayers(), pool2: this.pool2, convSeparableDepth: this.convSeparableDepth, convSeparablePoint: this.convSeparablePoint, bn3: this.bn3, blocks: [...this.tcn.network.children()] as TemporalBlock[], classifier: this.classifier };
+    return tcnEvalPlan(this, this.planLayers, this.planCache, x);
+  }
+
   /** x: [B, nChans, T] → logits [B, nClasses]. */
   forward(x: Tensor): Tensor {
     checkEegInput(this.path(), x, this.nChans, this.minTimes);
-    // Eval mode, weights cached, no tape, no hooks: the whole network channels-last with batch
-    // norms folded (see tcnEvalPlan); the same logits as the layers below.
-    this.planLayers ??= { ...this.frontLayers(), pool2: this.pool2, convSeparableDepth: this.convSeparableDepth, convSeparablePoint: this.convSeparablePoint, bn3: this.bn3, blocks: [...this.tcn.network.children()] as TemporalBlock[], classifier: this.classifier };
-    const planned = tcnEvalPlan(this, this.planLayers, this.planCache, x);
+    const planned = this.evalPlanned(x);
     if (planned) return planned;
     return this.classifier.call(lastStep(this.tcn.call(squeezeHeight(this.features(x)))));
   }

@@ -2,7 +2,7 @@ import { initBackend } from '@nnkit/tensor';
 import type { Module } from '@nnkit/nn';
 import { readFixture, withPrefix } from '@nnkit/tooling-testing';
 import { memory, softmax, type Tensor, tensor, tensor3d, tidy } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TemporalConvNet } from '../blocks/temporal-conv-net.js';
 import { EEGInceptionTCN } from '../models/eeg-inception-tcn.js';
 import { EEGNet } from '../models/eegnet.js';
@@ -91,6 +91,33 @@ describe('createStream: chunked outputs equal a full forward over the same windo
     randomizeBn(m);
     const outs = check(m, 1000, 64, 25, 6);
     expect(new Set(outs.map((o) => o.probs[0]!.toFixed(6))).size).toBeGreaterThan(1);
+    m.dispose();
+  });
+
+  it('EEGTCNet: whole windows through the eval plan; once a hook stops the plan, the incremental path (same outputs)', () => {
+    const m = new EEGTCNet({ nChans: 3, nClasses: 2 });
+    randomizeBn(m);
+    const [C, window, hop] = [3, 1000, 64];
+    const n = window + hop * 6;
+    const sig = signal(C, n, 11);
+    const planned = vi.spyOn(m, 'evalPlanned');
+    const stream = createStream(m, { channels: C, sampleRate: 250, window, hop });
+    const outs: StreamOutput[] = [];
+    let hook: { remove(): void } | undefined;
+    for (let a = 0; a < n; a += 25) {
+      if (a >= window + 2 * hop && !hook) hook = m.bn1.registerForwardHook(() => undefined); // the plan no longer applies
+      outs.push(...stream.push(chunkOf(sig, C, n, a, Math.min(n, a + 25))));
+    }
+    expect(outs.length).toBe(7);
+    // the plan ran for the outputs before the hook (ends 1000, 1064, 1128), then once more
+    // (returning null) before the runner took over for good
+    expect(planned).toHaveBeenCalledTimes(4);
+    hook!.remove();
+    for (const o of outs) {
+      const want = tidy(() => softmax(m.call(tensor3d(windowOf(sig, C, n, o.end - window, window), [1, C, window]))).dataSync());
+      for (let k = 0; k < want.length; k++) expect(Math.abs(want[k]! - o.probs[k]!), `output ${o.index}`).toBeLessThanOrEqual(1e-5);
+    }
+    stream.dispose();
     m.dispose();
   });
 
