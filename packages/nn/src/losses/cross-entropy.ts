@@ -23,11 +23,6 @@ function probRows(target: Tensor, C: number): Tensor {
   return reshape(transpose(t, perm), [-1, C]);
 }
 
-function hasValid(targets: ArrayLike<number>, ignoreIndex: number): boolean {
-  for (let i = 0; i < targets.length; i++) if (targets[i] !== ignoreIndex) return true;
-  return false;
-}
-
 /** Package-private (not exported from the package entry). */
 export function crossEntropyImpl(
   who: string,
@@ -59,10 +54,8 @@ export function crossEntropyImpl(
     }
     checkIndexTarget(who, input, target, outShape);
     const targets = checkClassTargets(who, target, C, ignoreIndex);
-    if (!w && (reduction !== 'mean' || hasValid(targets, ignoreIndex))) {
-      const loss = indexCrossEntropy(rows, targets, ignoreIndex, labelSmoothing, reduction);
-      return reduction === 'none' ? reshape(loss, outShape) : loss;
-    }
+    const fused = w ? null : indexCrossEntropy(rows, targets, ignoreIndex, labelSmoothing, reduction);
+    if (fused) return reduction === 'none' ? reshape(fused, outShape) : fused;
     const logp = logSoftmax(rows, -1);
     const r = nllRows(logp, C, target, ignoreIndex, w);
     let nll: Tensor = reduction === 'none' ? r.loss : reduction === 'sum' ? sum(r.loss) : weightedMean(sum(r.loss), sum(r.w));

@@ -12,17 +12,18 @@ import type { Reduction } from './validate.js';
  * thus runs about a dozen kernels for the loss instead of about seventy (the index-target path
  * built from oneHot, where, casts and a guarded mean): what a small model's step is made of.
  *
- * Package-private; `crossEntropyImpl` takes this path when it applies (no `weight`, and for
- * `'mean'` at least one target that is not ignored).
+ * Package-private; `crossEntropyImpl` takes this path when there is no `weight`.
  *
  * @param rows `[M, C]` float32 logits
  * @param targets the `M` class indices (or `ignoreIndex`)
- * @returns scalar (`'mean'`, `'sum'`) or `[M]` (`'none'`)
+ * @returns scalar (`'mean'`, `'sum'`) or `[M]` (`'none'`); null for `'mean'` when every target is
+ *   ignored (the caller's general path gives PyTorch's NaN with a zero gradient)
  */
-export function indexCrossEntropy(rows: Tensor, targets: ArrayLike<number>, ignoreIndex: number, labelSmoothing: number, reduction: Reduction): Tensor {
+export function indexCrossEntropy(rows: Tensor, targets: ArrayLike<number>, ignoreIndex: number, labelSmoothing: number, reduction: Reduction): Tensor | null {
   const [M, C] = rows.shape as [number, number];
   let valid = 0;
   for (let i = 0; i < M; i++) if (targets[i] !== ignoreIndex) valid++;
+  if (reduction === 'mean' && valid === 0) return null; // NaN with a zero gradient: the general path
   const scale = reduction === 'mean' ? 1 / valid : 1;
   const eps = labelSmoothing;
   const onTarget = -(1 - eps) * scale;
