@@ -14,7 +14,7 @@ import {
   type Tensor,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
-import { ArgumentError, conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS, FAST_DEPTHWISE_TAPS, resolveConvPadding, ShapeError } from '@nnkit/tensor';
+import { ArgumentError, conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS, FAST_DEPTHWISE_TAPS, hasSimdDepthwise, resolveConvPadding, ShapeError } from '@nnkit/tensor';
 
 /** Options of {@link temporalSpatialConv} and {@link temporalConvMoments}. */
 export interface TemporalSpatialConvOptions {
@@ -201,13 +201,13 @@ export function applyTemporalSpatial(x: Tensor, w: TemporalSpatialWeights, nchw 
 /**
  * Per-channel filters `kj` [J, K] cut into pieces of at most `FAST_DEPTHWISE_TAPS` (25) taps,
  * each zero-extended to the next fast tap count (4, 9, 25), in the depthwise kernel's layout
- * `[1, nt, J, 1]`.
+ * `[1, nt, J, 1]` — one piece of all K taps where nnkit's SIMD kernel runs it ({@link hasSimdDepthwise}).
  */
 function temporalPieces(kj: Tensor): Piece[] {
   const [J, K] = kj.shape as [number, number];
   const U = FAST_DEPTHWISE_TAPS;
   const layout = (k: Tensor): Tensor => reshape(transpose(k), [1, k.shape[1]!, J, 1]);
-  if (FAST_DEPTHWISE_TAP_COUNTS.includes(K)) return [{ c0: 0, nt: K, filter: layout(kj) }];
+  if (FAST_DEPTHWISE_TAP_COUNTS.includes(K) || hasSimdDepthwise(J)) return [{ c0: 0, nt: K, filter: layout(kj) }];
   const pieces: Piece[] = [];
   for (let c0 = 0; c0 < K; c0 += U) {
     const n = Math.min(U, K - c0);

@@ -14,12 +14,15 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { NotSupportedError } from '../errors/errors.js';
+import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 
 /**
  * Name of nnkit's NHWC convolution kernel: a plain (`Conv2D`) or depthwise
  * (`DepthwiseConv2dNative`) convolution with explicit padding, any stride together with any
  * dilation, and a gradient that works on wasm and cpu (tfjs' own refuses dilation > 1 and
  * wasm lacks the filter-gradient kernels); the gradient is in `gradients/NnkitConv2D-grad.ts`.
+ * On wasm, depthwise convolutions with a one-row kernel run on nnkit's SIMD kernel
+ * (`simd/depthwise-rows.ts`), the rest on tfjs' own kernels.
  */
 export const NNKIT_CONV = 'NnkitConv2D';
 
@@ -119,6 +122,9 @@ function convKernelFor(backendName: string): KernelConfig {
       const a = attrs as unknown as NnkitConvAttrs;
       const empty = emptyConvOutput(inputs.x as TensorInfo, inputs.filter as TensorInfo, a, backend as KernelBackend);
       if (empty !== null) return empty;
+      const x = inputs.x as TensorInfo;
+      const f = inputs.filter as TensorInfo;
+      if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
       const k = a.depthwise ? dw : conv2d;
       return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
     },

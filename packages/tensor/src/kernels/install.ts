@@ -1,4 +1,4 @@
-import { getKernel } from '@tensorflow/tfjs-core';
+import { findBackend, getKernel } from '@tensorflow/tfjs-core';
 import type { BackendName } from '../backend.js';
 import { NNKIT_CONV, registerConvKernels } from './conv-nhwc.js';
 import { registerNnkitGradients } from './gradients/index.js';
@@ -7,6 +7,8 @@ import { installFastGather } from './fast-gather.js';
 import { installFastSlice } from './fast-slice.js';
 import { registerMaxPoolKernels } from './max-pool-nchw.js';
 import { installPreciseReductions } from './precise-reduce.js';
+import { installDepthwiseRows } from './simd/depthwise-rows.js';
+import { installTallMatMul } from './simd/matmul-tall.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
 
 const installed = new Set<string>();
@@ -23,7 +25,10 @@ const installed = new Set<string>();
  * that copies contiguous runs ({@link installFastSlice}, 10× faster on time-step cuts), and makes its
  * `Transpose` accept empty tensors ({@link installEmptySafeKernels}); on wasm and cpu `GatherV2`
  * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch), and a full
- * wasm heap throws an `OutOfMemoryError` ({@link installWasmHeapGuard}). The same gradients are
+ * wasm heap throws an `OutOfMemoryError` ({@link installWasmHeapGuard}); on wasm with SIMD,
+ * one-row depthwise convolutions and their filter gradient run on nnkit's own wasm SIMD kernels
+ * ({@link installDepthwiseRows}), and so do matrix products with a tall, narrow right operand
+ * (weight and filter gradients; {@link installTallMatMul}). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -45,5 +50,9 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     installed.add(backend);
   }
   registerNnkitGradients();
+  if (backend === 'wasm') {
+    await installDepthwiseRows(findBackend('wasm'));
+    await installTallMatMul(findBackend('wasm'));
+  }
   await Promise.resolve();
 }

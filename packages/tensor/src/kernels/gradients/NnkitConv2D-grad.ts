@@ -1,5 +1,6 @@
-import { add, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { add, engine, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type NamedAttrMap, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
+import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
 
@@ -14,7 +15,8 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | --- | --- | --- | --- |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
- * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter |
+ * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
+ * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
  * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel (one input row, multiplier 1: in groups of ≈ 2,560 channels, see `depthwise-filter-grad.ts`) |
  * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters) | `colsᵀ · dy` GEMMs over chunks of the batch |
  * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
@@ -22,7 +24,7 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
 export type ConvInputGradStrategy = 'depthwise-broadcast' | 'col2im' | 'generic';
 
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
-export type ConvFilterGradStrategy = 'chunked-depthwise-filter' | 'im2col' | 'generic';
+export type ConvFilterGradStrategy = 'simd-depthwise-rows' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
 
 /**
  * Fewest input channels for the `'col2im'` input gradient: with fewer, its per-tap placement
@@ -34,7 +36,8 @@ export const COL2IM_MIN_CIN = 8;
 export const IM2COL_MIN_BATCH_BELOW = 16;
 
 /**
- * The strategies the `NnkitConv2D` gradient takes for these shapes (all NHWC / kernel layout).
+ * The strategies the `NnkitConv2D` gradient takes for these shapes (all NHWC / kernel layout) on
+ * the current backend (`'simd-depthwise-rows'` needs nnkit's SIMD kernel: wasm only).
  *
  * @param x input `[B, H, W, C]`
  * @param filter `[kH, kW, Cin, Cout]`, or `[kH, kW, C, M]` when depthwise
@@ -55,6 +58,7 @@ export function convGradStrategy(
   const [, Ho, Wo] = dy as [number, number, number];
   const broadcast =
     a.depthwise && Ho === 1 && kW === 1 && a.strides[1] === 1 && a.pad[2] === 0 && a.pad[3] === 0 && (a.dilations[0] === 1 || kH === 1) && x[2] === Wo;
+  const simd = depthwiseRowsApply(x, filter, a);
   const chunked = a.depthwise && Ho === 1 && a.strides[1] === 1 && Wo > FAST_DEPTHWISE_TAPS;
   const [B, , , Cin] = x as [number, number, number, number];
   const dcols = dy[0]! * Ho * Wo * kH * kW * Cin;
@@ -64,7 +68,7 @@ export function convGradStrategy(
   const im2col = !a.depthwise && (B < IM2COL_MIN_BATCH_BELOW || (Ho === 1 && kW === 1));
   return {
     input: broadcast ? 'depthwise-broadcast' : col2im ? 'col2im' : 'generic',
-    filter: chunked ? 'chunked-depthwise-filter' : im2col ? 'im2col' : 'generic',
+    filter: simd ? 'simd-depthwise-rows' : chunked ? 'chunked-depthwise-filter' : im2col ? 'im2col' : 'generic',
   };
 }
 
@@ -131,7 +135,9 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
   if (a.depthwise) {
     const [, , C, M] = f.shape as [number, number, number, number];
     const fd = reshape(flipped, [kH, kW, C * M, 1]);
-    const g = rawConv(d, fd, [1, 1], [dh, dw], p, true);
+    const da: NnkitConvAttrs = { strides: [1, 1], dilations: [dh, dw], pad: p as NnkitConvAttrs['pad'], depthwise: true };
+    // On wasm a one-row filter runs on nnkit's SIMD kernel (through NnkitConv2D), else on tfjs'.
+    const g = depthwiseRowsApply(d.shape, fd.shape, da) ? (engine().runKernel(NNKIT_CONV, { x: d, filter: fd }, da as unknown as NamedAttrMap) as Tensor) : rawConv(d, fd, [1, 1], [dh, dw], p, true);
     return M === 1 ? g : sumInnerAxis(g, M);
   }
   return rawConv(d, transpose(flipped, [0, 1, 3, 2]), [1, 1], [dh, dw], p, false);
@@ -145,7 +151,9 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
-  if (convGradStrategy(x.shape, f.shape, dy.shape, a).filter === 'im2col') return im2colFilterGrad(dy, x, kH, kW, a);
+  const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).filter;
+  if (strategy === 'im2col') return im2colFilterGrad(dy, x, kH, kW, a);
+  if (strategy === 'simd-depthwise-rows') return depthwiseRowsFilterGrad(x, dy, { taps: kW, dilation: a.dilations[1], padLeft: a.pad[2] });
   // Use only as much bottom/right padding as the last window needs.
   const needH = (kH - 1) * a.dilations[0] + (Ho - 1) * a.strides[0] + 1;
   const needW = (kW - 1) * a.dilations[1] + (Wo - 1) * a.strides[1] + 1;
@@ -160,7 +168,7 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const p = [a.pad[0], pb, a.pad[2], pr];
   if (a.depthwise) {
     const M = Co / C;
-    if (convGradStrategy(x.shape, f.shape, dy.shape, a).filter === 'chunked-depthwise-filter') return chunkedDepthwiseFilterGrad(dy, xx, p, kH, kW, C, M, a);
+    if (strategy === 'chunked-depthwise-filter') return chunkedDepthwiseFilterGrad(dy, xx, p, kH, kW, C, M, a);
     const [, h2, w2] = xx.shape as [number, number, number, number];
     const xs = reshape(transpose(xx, [1, 2, 0, 3]), [1, h2, w2, B * C]);
     const fs = reshape(transpose(reshape(dy, [B, Ho * Wo, C * M]), [1, 0, 2]), [Ho, Wo, B * C, M]);

@@ -21,6 +21,7 @@ import {
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
+import { hasTallMatMul, tallMatMulApplies } from '../simd/matmul-tall.js';
 import { convFilterGrad, convInputGrad } from './NnkitConv2D-grad.js';
 import { attrsOf, sumToShape } from './util.js';
 
@@ -112,12 +113,17 @@ function swapLast(t: Tensor): Tensor {
  * `matMul(x, y, tX, tY)`, as a broadcasting multiply when it is an outer product. On wasm a
  * transposed operand is transposed first: tfjs-backend-wasm's `BatchMatMul` with `transposeA`
  * or `transposeB` takes a slow path (measured 7–10× slower than transpose + plain GEMM at
- * `[289, 384] · [384, 2592]`-sized operands).
+ * `[289, 384] · [384, 2592]`-sized operands), except `aᵀ·b` where nnkit's SIMD kernel takes it
+ * (`simd/matmul-tall.ts`).
  */
 function product(x: Tensor, y: Tensor, tX = false, tY = false): Tensor {
   const o = outer(x, y, tX, tY);
   if (o !== null) return o;
-  if ((tX || tY) && getBackend() === 'wasm') return matMul(tX ? swapLast(x) : x, tY ? swapLast(y) : y);
+  if ((tX || tY) && getBackend() === 'wasm') {
+    // aᵀ·b with a tall, narrow b (a weight gradient) runs transposed on nnkit's SIMD kernel.
+    if (tX && !tY && hasTallMatMul(engine().backend) && tallMatMulApplies(x.shape, y.shape, true, false)) return matMul(x, y, true, false);
+    return matMul(tX ? swapLast(x) : x, tY ? swapLast(y) : y);
+  }
   return matMul(x, y, tX, tY);
 }
 

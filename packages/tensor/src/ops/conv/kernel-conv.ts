@@ -3,6 +3,7 @@ import { NotSupportedError } from '../../errors/errors.js';
 import { NNKIT_CONV, withCpuDepthwiseStrides, type NnkitConvAttrs } from '../../kernels/conv-nhwc.js';
 
 export { FAST_DEPTHWISE_TAPS, FAST_DEPTHWISE_TAP_COUNTS } from '../../kernels/conv-nhwc.js';
+export { hasSimdDepthwise } from '../../kernels/simd/depthwise-rows.js';
 
 /**
  * Attributes of {@link conv2dNhwc}: a convolution with everything resolved (all pairs `[h, w]`).

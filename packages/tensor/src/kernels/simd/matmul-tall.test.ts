@@ -1,0 +1,106 @@
+import { engine, grads, matMul, memory, mul, randomNormal, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend.js';
+import { hasTallMatMul, tallMatMulApplies } from './matmul-tall.js';
+
+/** c = op(a)·b in float64, a `[m, N]` (or `[N, m]` transposed), b `[N, n]`, and Σ_t |a·b| per entry (the scale of float32 rounding). */
+function reference(a: Float32Array, b: Float32Array, m: number, N: number, n: number, tA: boolean): { c: Float64Array; abs: Float64Array } {
+  const c = new Float64Array(m * n);
+  const abs = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let t = 0; t < N; t++) {
+      for (let j = 0; j < n; j++) {
+        const p = a[tA ? t * m + i : i * N + t]! * b[t * n + j]!;
+        c[i * n + j]! += p;
+        abs[i * n + j]! += Math.abs(p);
+      }
+    }
+  }
+  return { c, abs };
+}
+
+/** The largest error relative to Σ|a·b| (float32 sums of N products stay well below 1e-6 of it). */
+function worst(got: Float32Array, want: { c: Float64Array; abs: Float64Array }): number {
+  let w = 0;
+  for (let i = 0; i < want.c.length; i++) w = Math.max(w, Math.abs(got[i]! - want.c[i]!) / (1e-30 + want.abs[i]!));
+  return w;
+}
+
+interface Case {
+  name: string;
+  m: number;
+  N: number;
+  n: number;
+  tA: boolean;
+}
+
+const cases: Case[] = [
+  { name: "EEG spatial filter's gradient (im2col: [3, 64000]·[64000, 16])", m: 3, N: 6400, n: 16, tA: false },
+  { name: 'Linear weight gradient aᵀ·dy, odd batch', m: 6, N: 151, n: 4, tA: true },
+  { name: '16 + 4 columns (both column loops)', m: 5, N: 37, n: 20, tA: false },
+  { name: 'more than one 256-row chunk, odd remainder', m: 7, N: 700, n: 12, tA: true },
+  { name: 'one row, one inner value', m: 1, N: 1, n: 4, tA: false },
+];
+
+describe('matmul-tall wasm SIMD kernel', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('is installed on wasm', () => {
+    expect(hasTallMatMul(engine().backend)).toBe(true);
+  });
+
+  it('takes transposed-a products and products of few rows, not transposed b, batches or odd columns', () => {
+    expect(tallMatMulApplies([64000, 3], [64000, 16], true, false)).toBe(true);
+    expect(tallMatMulApplies([1, 3, 64000], [1, 64000, 16], false, false)).toBe(true);
+    expect(tallMatMulApplies([512, 100], [100, 16], false, false)).toBe(false);
+    expect(tallMatMulApplies([3, 100], [16, 100], false, true)).toBe(false);
+    expect(tallMatMulApplies([2, 3, 100], [2, 100, 16], false, false)).toBe(false);
+    expect(tallMatMulApplies([3, 100], [100, 6], false, false)).toBe(false);
+  });
+
+  it.each(cases)('matches float64 (matMul through the BatchMatMul kernel): $name', (c) => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const a = randomNormal(c.tA ? [c.N, c.m] : [c.m, c.N], 0, 1, 'float32', 3);
+      const b = randomNormal([c.N, c.n], 0, 1, 'float32', 4);
+      const got = matMul(a, b, c.tA, false).dataSync() as Float32Array;
+      expect(worst(got, reference(a.dataSync() as Float32Array, b.dataSync() as Float32Array, c.m, c.N, c.n, c.tA))).toBeLessThan(1e-6);
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('keeps the leading axes of rank-3 operands ([1, m, N]·[1, N, n] → [1, m, n])', () => {
+    tidy(() => {
+      const c = matMul(randomNormal([1, 3, 10]), randomNormal([1, 10, 8]));
+      expect(c.shape).toEqual([1, 3, 8]);
+    });
+  });
+
+  it('gives the weight gradient of a linear map (aᵀ·dy) in float64 precision', () => {
+    tidy(() => {
+      const x = randomNormal([33, 5], 0, 1, 'float32', 5);
+      const w = randomNormal([5, 8], 0, 1, 'float32', 6);
+      const dy = randomNormal([33, 8], 0, 1, 'float32', 7);
+      const [gw] = grads((ww: Tensor) => sum(mul(matMul(x, ww), dy)))([w]);
+      expect(worst(gw!.dataSync() as Float32Array, reference(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, 5, 33, 8, true))).toBeLessThan(1e-6);
+    });
+  });
+
+  it('matches float64 on random shapes, both layouts of a (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 10 }), fc.boolean(), (m, N, n4, tA) => {
+        const n = 4 * n4;
+        tidy(() => {
+          const a = randomNormal(tA ? [N, m] : [m, N]);
+          const b = randomNormal([N, n]);
+          const got = matMul(a, b, tA, false).dataSync() as Float32Array;
+          expect(worst(got, reference(a.dataSync() as Float32Array, b.dataSync() as Float32Array, m, N, n, tA))).toBeLessThan(1e-6);
+        });
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,72 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { BASE64 } from './matmul-tall-binary.js';
+import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+
+interface TallExports {
+  /** `c[i, j] = Σ_t a(i, t)·b[t, j]`, a(i, t) at `a + i·sai + t·sat` (bytes); c `[m, n]` overwritten. */
+  mm_tall(a: number, b: number, c: number, m: number, N: number, n: number, sai: number, sat: number): void;
+}
+
+const simd = new SimdModule<TallExports>(BASE64);
+
+/** Most rows of a non-transposed left operand for the SIMD kernel (above it XNNPACK's GEMM is as fast, measured). */
+export const TALL_MATMUL_MAX_ROWS = 64;
+
+/**
+ * Whether `BatchMatMul` with these operands runs on nnkit's SIMD kernel (`matmul-tall.wat`) on
+ * tfjs-backend-wasm: float32, no batch (all leading axes 1), `b` not transposed with a multiple
+ * of 4 columns, and `a` transposed (`aᵀ·b`: a weight or filter gradient; tfjs' kernel is 8–10×
+ * slower there) or of at most {@link TALL_MATMUL_MAX_ROWS} rows (XNNPACK repacks `b` on every
+ * call: 2–3× slower for few rows). Empty operands keep the original kernel.
+ *
+ * @param a `[..., m, N]` (or `[..., N, m]` when `transposeA`)
+ * @param b `[..., N, n]`
+ */
+export function tallMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
+  if (transposeB || a.length < 2 || b.length < 2) return false;
+  const lead = (s: readonly number[]): number => s.slice(0, -2).reduce((p, v) => p * v, 1);
+  const m = transposeA ? a[a.length - 1]! : a[a.length - 2]!;
+  const N = transposeA ? a[a.length - 2]! : a[a.length - 1]!;
+  const n = b[b.length - 1]!;
+  return lead(a) === 1 && lead(b) === 1 && m > 0 && N > 0 && n > 0 && n % 4 === 0 && b[b.length - 2] === N && (transposeA || m <= TALL_MATMUL_MAX_ROWS);
+}
+
+/** Whether the SIMD matrix product is installed on `backend`. */
+export function hasTallMatMul(backend: object): boolean {
+  return simd.on(backend) !== null;
+}
+
+const wrapped = new WeakSet<object>();
+
+/**
+ * Instantiates the SIMD matrix product on tfjs-backend-wasm's memory and wraps the wasm
+ * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies} run on it (idempotent;
+ * awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
+ *
+ * @returns whether the kernel is in use on this backend.
+ * @example `await installTallMatMul(tf.findBackend('wasm'))`
+ */
+export async function installTallMatMul(backend: object | null | undefined): Promise<boolean> {
+  if (!(await simd.install(backend))) return false;
+  const original = getKernel('BatchMatMul', 'wasm');
+  if (original === undefined || wrapped.has(original)) return true;
+  const kernelFunc: KernelFunc = (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const k = simd.on(args.backend);
+    if (k === null || a.dtype !== 'float32' || b.dtype !== 'float32' || !tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)) return original.kernelFunc(args);
+    const m = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
+    const N = transposeA ? a.shape[a.shape.length - 2]! : a.shape[a.shape.length - 1]!;
+    const n = b.shape[b.shape.length - 1]!;
+    const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
+    const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
+    // Offsets read after makeOutput: allocating may grow the memory.
+    k.mm_tall(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, N, n, transposeA ? 4 : 4 * N, transposeA ? 4 * m : 4);
+    return c;
+  };
+  const config: KernelConfig = { ...original, kernelFunc };
+  unregisterKernel('BatchMatMul', 'wasm');
+  registerKernel(config);
+  wrapped.add(config);
+  return true;
+}

@@ -1,0 +1,56 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+/** What nnkit's SIMD kernels need of tfjs-backend-wasm's backend object. */
+export interface WasmHeapBackend {
+  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  typedArrayFromHeap(t: TensorInfo): ArrayBufferView;
+  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
+}
+
+/** A tensor's byte offset in the wasm heap (what the SIMD kernels take as a pointer). */
+export const heapOffset = (backend: object, t: TensorInfo): number => (backend as WasmHeapBackend).typedArrayFromHeap(t).byteOffset;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** The backend's (non-shared) wasm memory, or null (cpu, or a threaded build's shared memory). */
+function backendMemory(backend: object): WebAssembly.Memory | null {
+  const m = (backend as WasmHeapBackend).wasm;
+  const mem = m?.asm?.memory ?? m?.wasmMemory;
+  if (!(mem instanceof WebAssembly.Memory)) return null;
+  return typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer ? null : mem;
+}
+
+/**
+ * One of nnkit's wasm SIMD modules (its binary as base64, from a `*-binary.ts`), instantiated
+ * once per tfjs-backend-wasm backend object on that backend's own memory.
+ */
+export class SimdModule<T> {
+  private readonly instances = new WeakMap<object, T>();
+
+  constructor(private readonly base64: string) {}
+
+  /**
+   * Instantiates the module on `backend`'s memory (idempotent; asynchronous, as browsers require).
+   * Resolves false where WebAssembly SIMD is missing or the memory is shared (threaded build).
+   */
+  async install(backend: object | null | undefined): Promise<boolean> {
+    if (backend == null) return false;
+    if (this.instances.has(backend)) return true;
+    const memory = backendMemory(backend);
+    const bytes = decode(this.base64);
+    if (memory === null || !WebAssembly.validate(bytes)) return false;
+    const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+    this.instances.set(backend, instance.exports as unknown as T);
+    return true;
+  }
+
+  /** The module's exports on `backend`, or null when not installed there. */
+  on(backend: object): T | null {
+    return this.instances.get(backend) ?? null;
+  }
+}
