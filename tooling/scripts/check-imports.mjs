@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Boundary check for the monorepo: no package imports another package's internals
 // (deep paths, src/ or dist/), no relative import escapes its package, every bare
-// import of a workspace or third-party package is declared in package.json (tests may
+// import of a workspace or third-party package is declared in package.json (tests and build scripts may
 // use devDependencies), and dependencies point one way: vision (which builds on attention) -> models (eeg, attention)
 // -> train -> nn/data/metrics -> tensor; never sideways or up.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -38,7 +38,7 @@ for (const group of ['packages', 'apps']) {
     if (!existsSync(srcDir)) continue;
     for (const file of walk(pkgDir)) {
       const rel = relative(root, file);
-      const isTest = /\.(test|bench)\.ts$/.test(file) || file.includes(`${sep}test${sep}`) || file.includes(`${sep}__fixtures__${sep}`) || file.includes(`${sep}bench${sep}`) || file.includes('test-utils') || /vite(st)?\.config/.test(file);
+      const isTest = /\.(test|bench)\.ts$/.test(file) || file.includes(`${sep}test${sep}`) || file.includes(`${sep}__fixtures__${sep}`) || file.includes(`${sep}bench${sep}`) || file.includes('test-utils') || /vite(st)?\.config/.test(file) || file.includes(`${sep}scripts${sep}`);
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(importRe)) {
         const spec = m[1] ?? m[2] ?? m[3];
