@@ -2,6 +2,7 @@ export { initBackend, backendName, BackendInitError, type BackendName, type Init
 export * from './errors/index.js';
 export { installKernels } from './kernels/install.js';
 export { wasmHeapBytes, explainWasmTrap, WASM_HEAP_MAX_BYTES } from './kernels/wasm-heap.js';
+export { batchNormRows, batchNormRowsGrad, hasSimdBatchNorm, type BatchNormRowsResult } from './kernels/simd/batch-norm-rows.js';
 export { isRecordingGradients, withoutGradientTape, withSharedSavedTensors, checkEngineInternals } from './engine-internals.js';
 export * from './ops/conv/index.js';
 export * from './ops/basic/index.js';

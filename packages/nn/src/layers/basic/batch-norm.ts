@@ -22,7 +22,7 @@ import { Module } from '../../module.js';
 import { Parameter } from '../../parameter.js';
 import { WeightCache } from '../../weight-cache.js';
 import { ShapeError } from '../../errors.js';
-import { ArgumentError } from '@nnkit/tensor';
+import { ArgumentError, batchNormRows, batchNormRowsGrad, hasSimdBatchNorm } from '@nnkit/tensor';
 import { checkFloatInput } from '../float-input.js';
 
 /** Options for {@link BatchNorm1d} / {@link BatchNorm2d} (PyTorch keyword names). */
@@ -257,6 +257,39 @@ function channelSum(t: Tensor, B: number, C: number, L: number): Tensor {
 }
 
 /**
+ * The forward and backward of {@link batchNormTrain} on nnkit's wasm SIMD kernels (`batchNormRows`
+ * from `@nnkit/tensor`): three full-size passes forward, two backward, the same formulas with
+ * per-channel sums in float64.
+ */
+function simdBatchNormTrain(
+  x: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  eps: number,
+  save: GradSaveFunc,
+  setStats: (s: { mean: Tensor; variance: Tensor }) => void,
+  perChannel: (t: Tensor) => Tensor,
+): { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor[] } {
+  const r = batchNormRows(x, gamma, beta, eps);
+  // Kept out of the op's scope for the running-stat update; the caller disposes them.
+  setStats({ mean: keep(perChannel(r.mean)), variance: keep(perChannel(r.variance)) });
+  save(gamma ? [r.xc, r.invStd, gamma] : [r.xc, r.invStd]);
+  return {
+    value: r.y,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [sxc, si, sg] = saved as [Tensor, Tensor, Tensor | undefined];
+      const g = batchNormRowsGrad(dy, sxc, si, sg ?? null);
+      const out = [g.dx];
+      if (gamma) out.push(g.dGamma);
+      else g.dGamma.dispose();
+      if (beta) out.push(g.dBeta);
+      else g.dBeta.dispose();
+      return out;
+    },
+  };
+}
+
+/**
  * Train-mode batch norm with batch statistics and the closed-form gradient, in few full-size
  * passes. With `xc = x − mean`, `invStd = 1/√(var + eps)`, per channel:
  * forward `y = xc·(γ·invStd) + β`; backward `dβ = Σdy`, `dγ = invStd·Σ(dy·xc)` and
@@ -277,9 +310,11 @@ function batchNormTrain(
   const n = B * L;
   const perChannel = (t: Tensor): Tensor => reshape(t, bshape);
   let stats: { mean: Tensor; variance: Tensor } | undefined;
+  const simd = hasSimdBatchNorm() && x.size > 0;
   const run = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const xx = args[0] as Tensor;
     const save = args[args.length - 1] as GradSaveFunc;
+    if (simd) return simdBatchNormTrain(xx, gamma ? (args[1] as Tensor) : null, beta ? (args[gamma ? 2 : 1] as Tensor) : null, eps, save, (s) => (stats = s), perChannel);
     const mean = div(channelSum(xx, B, C, L), n);
     const xc = sub(xx, perChannel(mean));
     const variance = div(channelSum(mul(xc, xc), B, C, L), n);

@@ -21,7 +21,7 @@ import {
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
-import { hasTallMatMul, tallMatMulApplies } from '../simd/matmul-tall.js';
+import { hasTallMatMul, outerMatMulApplies, tallMatMulApplies } from '../simd/matmul-tall.js';
 import { convFilterGrad, convInputGrad } from './NnkitConv2D-grad.js';
 import { attrsOf, sumToShape } from './util.js';
 
@@ -96,6 +96,8 @@ function outer(x: Tensor, y: Tensor, tX: boolean, tY: boolean): Tensor | null {
   const kx = tX ? x.shape[x.rank - 2] : x.shape[x.rank - 1];
   const ky = tY ? y.shape[y.rank - 1] : y.shape[y.rank - 2];
   if (kx !== 1 || ky !== 1) return null;
+  // On wasm nnkit's SIMD outer product (through BatchMatMul) writes each element once: 5-10× faster.
+  if (getBackend() === 'wasm' && hasTallMatMul(engine().backend) && outerMatMulApplies(x.shape, y.shape, tX, tY)) return matMul(x, y, tX, tY);
   // x as a column [.., M, 1], y as a row [.., 1, N]: their product broadcasts to [.., M, N].
   const col = tX ? reshape(x, [...x.shape.slice(0, -2), x.shape[x.rank - 1]!, 1]) : x;
   const row = tY ? reshape(y, [...y.shape.slice(0, -2), 1, y.shape[y.rank - 2]!]) : y;

@@ -2,7 +2,7 @@ import { engine, grads, matMul, memory, mul, randomNormal, sum, tidy, type Tenso
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
-import { hasTallMatMul, tallMatMulApplies } from './matmul-tall.js';
+import { hasTallMatMul, outerMatMulApplies, tallMatMulApplies } from './matmul-tall.js';
 
 /** c = op(a)·b in float64, a `[m, N]` (or `[N, m]` transposed), b `[N, n]`, and Σ_t |a·b| per entry (the scale of float32 rounding). */
 function reference(a: Float32Array, b: Float32Array, m: number, N: number, n: number, tA: boolean): { c: Float64Array; abs: Float64Array } {
@@ -77,6 +77,33 @@ describe('matmul-tall wasm SIMD kernel', () => {
       const c = matMul(randomNormal([1, 3, 10]), randomNormal([1, 10, 8]));
       expect(c.shape).toEqual([1, 3, 8]);
     });
+  });
+
+  it('takes outer products (contracted dimension 1, any transposes) with a multiple of 4 columns', () => {
+    expect(outerMatMulApplies([128000, 1], [1, 8], false, false)).toBe(true);
+    expect(outerMatMulApplies([1, 5], [8, 1], true, true)).toBe(true);
+    expect(outerMatMulApplies([5, 1], [1, 6], false, false)).toBe(false);
+    expect(outerMatMulApplies([5, 2], [2, 8], false, false)).toBe(false);
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('computes outer products exactly (transposeA %s, transposeB %s)', (tA, tB) => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const a = randomNormal(tA ? [1, 37] : [37, 1], 0, 1, 'float32', 8);
+      const b = randomNormal(tB ? [12, 1] : [1, 12], 0, 1, 'float32', 9);
+      const c = matMul(a, b, tA, tB);
+      expect(c.shape).toEqual([37, 12]);
+      const av = a.dataSync();
+      const bv = b.dataSync();
+      const want = Float32Array.from({ length: 37 * 12 }, (_, k) => Math.fround(av[Math.floor(k / 12)]! * bv[k % 12]!));
+      expect(Array.from(c.dataSync())).toEqual(Array.from(want));
+    });
+    expect(memory().numTensors).toBe(before);
   });
 
   it('gives the weight gradient of a linear map (aᵀ·dy) in float64 precision', () => {

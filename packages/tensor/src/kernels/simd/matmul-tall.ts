@@ -5,6 +5,8 @@ import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 interface TallExports {
   /** `c[i, j] = Σ_t a(i, t)·b[t, j]`, a(i, t) at `a + i·sai + t·sat` (bytes); c `[m, n]` overwritten. */
   mm_tall(a: number, b: number, c: number, m: number, N: number, n: number, sai: number, sat: number): void;
+  /** `c[i, j] = a[i]·b[j]`, c `[m, n]`. */
+  mm_outer(a: number, b: number, c: number, m: number, n: number): void;
 }
 
 const simd = new SimdModule<TallExports>(BASE64);
@@ -31,6 +33,22 @@ export function tallMatMulApplies(a: readonly number[], b: readonly number[], tr
   return lead(a) === 1 && lead(b) === 1 && m > 0 && N > 0 && n > 0 && n % 4 === 0 && b[b.length - 2] === N && (transposeA || m <= TALL_MATMUL_MAX_ROWS);
 }
 
+/**
+ * Whether `BatchMatMul` with these operands is an outer product that runs on nnkit's SIMD kernel
+ * (`mm_outer`): float32, no batch, a contracted dimension of 1 (either operand transposed or not:
+ * both are then contiguous vectors) and a multiple of 4 columns. tfjs' broadcasting multiply
+ * takes ~2 ns per output element there, XNNPACK's K = 1 GEMM more.
+ */
+export function outerMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
+  if (a.length < 2 || b.length < 2) return false;
+  const lead = (s: readonly number[]): number => s.slice(0, -2).reduce((p, v) => p * v, 1);
+  const ka = transposeA ? a[a.length - 2]! : a[a.length - 1]!;
+  const kb = transposeB ? b[b.length - 1]! : b[b.length - 2]!;
+  const m = transposeA ? a[a.length - 1]! : a[a.length - 2]!;
+  const n = transposeB ? b[b.length - 2]! : b[b.length - 1]!;
+  return lead(a) === 1 && lead(b) === 1 && ka === 1 && kb === 1 && m > 0 && n > 0 && n % 4 === 0;
+}
+
 /** Whether the SIMD matrix product is installed on `backend`. */
 export function hasTallMatMul(backend: object): boolean {
   return simd.on(backend) !== null;
@@ -40,7 +58,8 @@ const wrapped = new WeakSet<object>();
 
 /**
  * Instantiates the SIMD matrix product on tfjs-backend-wasm's memory and wraps the wasm
- * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies} run on it (idempotent;
+ * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies} and the outer products of
+ * {@link outerMatMulApplies} run on it (idempotent;
  * awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
  *
  * @returns whether the kernel is in use on this backend.
@@ -54,7 +73,16 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const k = simd.on(args.backend);
-    if (k === null || a.dtype !== 'float32' || b.dtype !== 'float32' || !tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)) return original.kernelFunc(args);
+    if (k === null || a.dtype !== 'float32' || b.dtype !== 'float32') return original.kernelFunc(args);
+    if (outerMatMulApplies(a.shape, b.shape, transposeA, transposeB)) {
+      const m = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
+      const n = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+      const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
+      const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
+      k.mm_outer(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, n);
+      return c;
+    }
+    if (!tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)) return original.kernelFunc(args);
     const m = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
     const N = transposeA ? a.shape[a.shape.length - 2]! : a.shape[a.shape.length - 1]!;
     const n = b.shape[b.shape.length - 1]!;

@@ -1,4 +1,4 @@
-;; nnkit's wasm SIMD kernel for matrix products whose right operand is tall and narrow
+;; nnkit's wasm SIMD kernels for matrix products whose right operand is tall and narrow
 ;; (c = a . b with b [N, n], n a multiple of 4): weight and filter gradients (a transposed:
 ;; aT . dy), and products with few rows. tfjs-backend-wasm's XNNPACK GEMM repacks b on every
 ;; call and transposes a first when it is transposed. Built to matmul-tall-binary.ts by
@@ -85,5 +85,24 @@
         (br $rows)))
       (local.set $t0 (i32.add (local.get $t0) (i32.const 256)))
       (br $chunks)))
+  )
+
+  ;; c[i, j] = a[i] * b[j]: the outer product of a [m] and b [n] (a product whose contracted
+  ;; dimension is 1), n a multiple of 4; c [m, n].
+  (func $mm_outer (export "mm_outer") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32)
+    (local $s v128) (local $j i32) (local $rs i32) (local $end i32)
+    (local.set $rs (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $s (v128.load32_splat (local.get $a)))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (v128.store (i32.add (local.get $c) (local.get $j)) (f32x4.mul (local.get $s) (v128.load (i32.add (local.get $b) (local.get $j)))))
+        (local.tee $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $cols (i32.lt_u (local.get $rs))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $c (i32.add (local.get $c) (local.get $rs)))
+      (br $rows)))
   )
 )
