@@ -14,6 +14,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { NotSupportedError } from '../errors/errors.js';
+import { broadcastRowsApply, runBroadcastRows } from './simd/broadcast-rows.js';
 import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 
 /**
@@ -22,7 +23,8 @@ import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
  * dilation, and a gradient that works on wasm and cpu (tfjs' own refuses dilation > 1 and
  * wasm lacks the filter-gradient kernels); the gradient is in `gradients/NnkitConv2D-grad.ts`.
  * On wasm, depthwise convolutions with a one-row kernel run on nnkit's SIMD kernel
- * (`simd/depthwise-rows.ts`), the rest on tfjs' own kernels.
+ * (`simd/depthwise-rows.ts`), and so do one-row plain convolutions of a one-channel input
+ * (`simd/broadcast-rows.ts`); the rest on tfjs' own kernels.
  */
 export const NNKIT_CONV = 'NnkitConv2D';
 
@@ -125,6 +127,7 @@ function convKernelFor(backendName: string): KernelConfig {
       const x = inputs.x as TensorInfo;
       const f = inputs.filter as TensorInfo;
       if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
+      if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
       const k = a.depthwise ? dw : conv2d;
       return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
     },

@@ -8,6 +8,7 @@ import { installFastSlice } from './fast-slice.js';
 import { registerMaxPoolKernels } from './max-pool-nchw.js';
 import { installPreciseReductions } from './precise-reduce.js';
 import { installBatchNormRows } from './simd/batch-norm-rows.js';
+import { installBroadcastRows } from './simd/broadcast-rows.js';
 import { installDepthwiseRows } from './simd/depthwise-rows.js';
 import { installTallMatMul } from './simd/matmul-tall.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
@@ -28,7 +29,7 @@ const installed = new Set<string>();
  * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch), and a full
  * wasm heap throws an `OutOfMemoryError` ({@link installWasmHeapGuard}); on wasm with SIMD,
  * one-row depthwise convolutions and their filter gradient run on nnkit's own wasm SIMD kernels
- * ({@link installDepthwiseRows}), and so do matrix products with a tall, narrow right operand
+ * ({@link installDepthwiseRows}; one-channel plain ones: {@link installBroadcastRows}), and so do matrix products with a tall, narrow right operand
  * (weight and filter gradients; {@link installTallMatMul}) and training-mode batch norm
  * ({@link installBatchNormRows}, used by nnkit's `BatchNorm1d/2d`). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
@@ -54,6 +55,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     await installDepthwiseRows(findBackend('wasm'));
+    await installBroadcastRows(findBackend('wasm'));
     await installTallMatMul(findBackend('wasm'));
     await installBatchNormRows(findBackend('wasm'));
   }
