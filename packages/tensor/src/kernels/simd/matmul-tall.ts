@@ -15,6 +15,13 @@ const simd = new SimdModule<TallExports>(BASE64);
 export const TALL_MATMUL_MAX_ROWS = 64;
 
 /**
+ * Least ratio of `b`'s rows to its columns (N / n) for the SIMD kernel: it reuses each loaded row
+ * of `b` for one row of `a` only, which pays when a chunk of `b` stays in L1 (tall and narrow);
+ * for wide `b` XNNPACK's register tiles win (measured `[64, 64]·[64, 1024]`: 0.48 ms against 1.1).
+ */
+export const TALL_MATMUL_MIN_RATIO = 2;
+
+/**
  * Whether `BatchMatMul` with these operands runs on nnkit's SIMD kernel (`matmul-tall.wat`) on
  * tfjs-backend-wasm: float32, no batch (all leading axes 1), `b` not transposed with a multiple
  * of 4 columns, and `a` transposed (`aᵀ·b`: a weight or filter gradient; tfjs' kernel is 8–10×
@@ -30,7 +37,7 @@ export function tallMatMulApplies(a: readonly number[], b: readonly number[], tr
   const m = transposeA ? a[a.length - 1]! : a[a.length - 2]!;
   const N = transposeA ? a[a.length - 2]! : a[a.length - 1]!;
   const n = b[b.length - 1]!;
-  return lead(a) === 1 && lead(b) === 1 && m > 0 && N > 0 && n > 0 && n % 4 === 0 && b[b.length - 2] === N && (transposeA || m <= TALL_MATMUL_MAX_ROWS);
+  return lead(a) === 1 && lead(b) === 1 && m > 0 && N > 0 && n > 0 && n % 4 === 0 && b[b.length - 2] === N && N >= TALL_MATMUL_MIN_RATIO * n && (transposeA || m <= TALL_MATMUL_MAX_ROWS);
 }
 
 /**
