@@ -2,7 +2,7 @@ import { engine, grads, matMul, memory, mul, randomNormal, sum, tidy, type Tenso
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
-import { hasTallMatMul, outerMatMulApplies, tallMatMulApplies } from './matmul-tall.js';
+import { hasTallMatMul, outerMatMulApplies, tallMatMulApplies, vecMatMulApplies } from './matmul-tall.js';
 
 /** c = op(a)·b in float64, a `[m, N]` (or `[N, m]` transposed), b `[N, n]`, and Σ_t |a·b| per entry (the scale of float32 rounding). */
 function reference(a: Float32Array, b: Float32Array, m: number, N: number, n: number, tA: boolean): { c: Float64Array; abs: Float64Array } {
@@ -106,6 +106,28 @@ describe('matmul-tall wasm SIMD kernel', () => {
       expect(Array.from(c.dataSync())).toEqual(Array.from(want));
     });
     expect(memory().numTensors).toBe(before);
+  });
+
+  it('takes short matrix-vector products (rows of at most 64 values), not transposed or long ones', () => {
+    expect(vecMatMulApplies([128000, 8], [8, 1], false, false)).toBe(true);
+    expect(vecMatMulApplies([10, 65], [65, 1], false, false)).toBe(false);
+    expect(vecMatMulApplies([8, 10], [8, 1], true, false)).toBe(false);
+    expect(vecMatMulApplies([10, 8], [8, 2], false, false)).toBe(false);
+  });
+
+  it('matches float64 on matrix-vector products of random sizes, with and without a remainder of 4 (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 64 }), (m, N) => {
+        tidy(() => {
+          const a = randomNormal([m, N]);
+          const b = randomNormal([N, 1]);
+          expect(vecMatMulApplies(a.shape, b.shape, false, false)).toBe(true);
+          const got = matMul(a, b).dataSync() as Float32Array;
+          expect(worst(got, reference(a.dataSync() as Float32Array, b.dataSync() as Float32Array, m, N, 1, false))).toBeLessThan(1e-6);
+        });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('gives the weight gradient of a linear map (aᵀ·dy) in float64 precision', () => {

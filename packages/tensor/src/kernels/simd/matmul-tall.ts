@@ -7,6 +7,8 @@ interface TallExports {
   mm_tall(a: number, b: number, c: number, m: number, N: number, n: number, sai: number, sat: number): void;
   /** `c[i, j] = a[i]·b[j]`, c `[m, n]`. */
   mm_outer(a: number, b: number, c: number, m: number, n: number): void;
+  /** `c[i] = Σ_t a[i, t]·b[t]`, a `[m, N]`, c `[m]`. */
+  mm_vec(a: number, b: number, c: number, m: number, N: number): void;
 }
 
 const simd = new SimdModule<TallExports>(BASE64);
@@ -56,6 +58,22 @@ export function outerMatMulApplies(a: readonly number[], b: readonly number[], t
   return lead(a) === 1 && lead(b) === 1 && ka === 1 && kb === 1 && m > 0 && n > 0 && n % 4 === 0;
 }
 
+/** Longest rows for the SIMD matrix-vector product: XNNPACK's GEMM is as fast on long rows (measured). */
+export const VEC_MATMUL_MAX_INNER = 64;
+
+/**
+ * Whether `BatchMatMul` with these operands is a matrix-vector product `a·b` (float32, no batch,
+ * neither operand transposed, `b` one column) with rows of at most {@link VEC_MATMUL_MAX_INNER}
+ * values, run by nnkit's SIMD kernel (`mm_vec`): the row sums of non-overlapping pooling windows
+ * (`[N, k]·[k, 1]`), where XNNPACK's one-column GEMM is slow.
+ */
+export function vecMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
+  if (transposeA || transposeB || a.length < 2 || b.length < 2) return false;
+  const lead = (s: readonly number[]): number => s.slice(0, -2).reduce((p, v) => p * v, 1);
+  const N = a[a.length - 1]!;
+  return lead(a) === 1 && lead(b) === 1 && a[a.length - 2]! > 0 && N > 0 && N <= VEC_MATMUL_MAX_INNER && b[b.length - 2] === N && b[b.length - 1] === 1;
+}
+
 /** Whether the SIMD matrix product is installed on `backend`. */
 export function hasTallMatMul(backend: object): boolean {
   return simd.on(backend) !== null;
@@ -65,8 +83,9 @@ const wrapped = new WeakSet<object>();
 
 /**
  * Instantiates the SIMD matrix product on tfjs-backend-wasm's memory and wraps the wasm
- * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies} and the outer products of
- * {@link outerMatMulApplies} run on it (idempotent;
+ * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies}, the outer products of
+ * {@link outerMatMulApplies} and the short matrix-vector products of {@link vecMatMulApplies} run
+ * on it (idempotent;
  * awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
  *
  * @returns whether the kernel is in use on this backend.
@@ -87,6 +106,13 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
       const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
       const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
       k.mm_outer(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, n);
+      return c;
+    }
+    if (vecMatMulApplies(a.shape, b.shape, transposeA, transposeB)) {
+      const m = a.shape[a.shape.length - 2]!;
+      const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
+      const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, 1], 'float32');
+      k.mm_vec(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, a.shape[a.shape.length - 1]!);
       return c;
     }
     if (!tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)) return original.kernelFunc(args);

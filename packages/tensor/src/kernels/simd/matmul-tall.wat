@@ -105,4 +105,37 @@
       (local.set $c (i32.add (local.get $c) (local.get $rs)))
       (br $rows)))
   )
+
+  ;; c[i] = sum_t a[i, t] * b[t]: a matrix [m, N] times a vector [N] (row sums of pooling windows,
+  ;; per-row reductions); c [m]. Four lanes per row, then a horizontal sum and the last N mod 4.
+  (func $mm_vec (export "mm_vec") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $N i32)
+    (local $i i32) (local $t i32) (local $n4 i32) (local $acc v128) (local $s f32) (local $ap i32)
+    (local.set $n4 (i32.and (local.get $N) (i32.const -4)))
+    (local.set $ap (local.get $a))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $t (i32.const 0))
+      (block $vdone (loop $vecs
+        (br_if $vdone (i32.ge_s (local.get $t) (local.get $n4)))
+        (local.set $acc (f32x4.add (local.get $acc)
+          (f32x4.mul (v128.load (i32.add (local.get $ap) (i32.shl (local.get $t) (i32.const 2))))
+                     (v128.load (i32.add (local.get $b) (i32.shl (local.get $t) (i32.const 2)))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (br $vecs)))
+      (local.set $s (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $tdone (loop $tail
+        (br_if $tdone (i32.ge_s (local.get $t) (local.get $N)))
+        (local.set $s (f32.add (local.get $s)
+          (f32.mul (f32.load (i32.add (local.get $ap) (i32.shl (local.get $t) (i32.const 2))))
+                   (f32.load (i32.add (local.get $b) (i32.shl (local.get $t) (i32.const 2)))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $tail)))
+      (f32.store (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2))) (local.get $s))
+      (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $N) (i32.const 2))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+  )
 )
