@@ -10,6 +10,7 @@ import { installPreciseReductions } from './precise-reduce.js';
 import { installBatchNormRows } from './simd/batch-norm-rows.js';
 import { installBroadcastRows } from './simd/broadcast-rows.js';
 import { installDepthwiseRows } from './simd/depthwise-rows.js';
+import { installReduceRows } from './simd/reduce-rows.js';
 import { installTallMatMul } from './simd/matmul-tall.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
 
@@ -58,6 +59,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
     await installBroadcastRows(findBackend('wasm'));
     await installTallMatMul(findBackend('wasm'));
     await installBatchNormRows(findBackend('wasm'));
+    await installReduceRows(findBackend('wasm'));
   }
   await Promise.resolve();
 }

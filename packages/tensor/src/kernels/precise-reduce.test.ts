@@ -95,6 +95,30 @@ describe('precise Sum and Mean on wasm', () => {
     });
   });
 
+  it('equal a float64 reduction for any shape and axes on the SIMD leaves (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 11 }), { minLength: 0, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        (shape, pick, isMean) => {
+          const axes = shape.map((_, i) => i).filter((i) => pick[i]);
+          const size = shape.reduce((a, b) => a * b, 1);
+          const vals = Float32Array.from({ length: size }, (_, i) => Math.fround(Math.sin(i * 1.7) * 10 + 3));
+          const want = naive(vals, shape, axes, false).values;
+          const n = axes.reduce((p, i) => p * shape[i]!, 1);
+          tidy(() => {
+            const t = tensor(vals, shape);
+            const got = (isMean ? mean(t, axes) : sum(t, axes)).dataSync();
+            expect(got.length).toBe(want.length);
+            want.forEach((w, i) => expect(Math.abs(got[i]! - (isMean ? w / n : w))).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(isMean ? w / n : w))));
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('does not leak', () => {
     const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     const before = memory().numTensors;

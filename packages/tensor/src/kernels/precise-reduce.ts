@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { mergeAxes } from './gradients/util.js';
+import { reduceRowsOn, type ReduceRowsExports } from './simd/reduce-rows.js';
 
 /** Sum of the len contiguous values at off, in float64 (four accumulators: no serial add chain). */
 function rowSum(vals: Float32Array, off: number, len: number): number {
@@ -57,32 +58,39 @@ interface Layout {
   outStride: number[];
 }
 
+/** The two innermost loops of a reduction (offsets in elements of the input and accumulator). */
+interface Leaves {
+  /** `d` rows (stride `is`) of `len` values each summed into acc[outOff + j·os]. */
+  sumRows(off: number, d: number, is: number, len: number, outOff: number, os: number): void;
+  /** `rows` consecutive rows of `len` values added into acc[outOff ..]. */
+  addRows(off: number, rows: number, len: number, outOff: number): void;
+}
+
+/** The JavaScript leaves, on `vals` and a float64 `acc`. */
+function jsLeaves(vals: Float32Array, acc: Float64Array): Leaves {
+  return {
+    sumRows: (off, d, is, len, outOff, os) => sumRows(vals, acc, off, d, is, len, outOff, os),
+    addRows: (off, rows, len, outOff) => addRows(vals, acc, off, rows, len, outOff),
+  };
+}
+
 /** Walks the collapsed dimensions in memory order down to the last two, which are of different kinds. */
-function walk(vals: Float32Array, acc: Float64Array, L: Layout, dim: number, inOff: number, outOff: number): void {
+function walk(leaves: Leaves, L: Layout, dim: number, inOff: number, outOff: number): void {
   const d = L.sizes[dim]!;
   const is = L.inStride[dim]!;
   const os = L.outStride[dim]!;
   const last = L.sizes.length - 1;
   if (dim === last - 1) {
     const len = L.sizes[last]!;
-    if (L.reduced[last]) sumRows(vals, acc, inOff, d, is, len, outOff, os);
-    else addRows(vals, acc, inOff, d, len, outOff);
+    if (L.reduced[last]) leaves.sumRows(inOff, d, is, len, outOff, os);
+    else leaves.addRows(inOff, d, len, outOff);
     return;
   }
-  for (let j = 0; j < d; j++) walk(vals, acc, L, dim + 1, inOff + j * is, outOff + j * os);
+  for (let j = 0; j < d; j++) walk(leaves, L, dim + 1, inOff + j * is, outOff + j * os);
 }
 
-/**
- * Sums of a float32 array over `axes`, accumulated in float64 and rounded once to float32 —
- * what PyTorch's CPU reductions (batch-norm statistics, `sum`, `mean`) do. `scale` multiplies
- * every result (1/n for a mean). The input is read once, in memory order.
- *
- * @param vals the tensor's values (row-major)
- * @param shape its shape
- * @param axes the reduced axes (any order, no duplicates)
- * @returns the reduced values, kept axes in their original order
- */
-export function reduceSumF64(vals: Float32Array, shape: readonly number[], axes: readonly number[], scale = 1): Float32Array {
+/** The collapsed layout of a reduction of `shape` over `axes`, and its output size. */
+function layoutOf(shape: readonly number[], axes: readonly number[]): { L: Layout; outSize: number } {
   // Collapse runs of consecutive kept / reduced axes: [B, C, H, W] over {0, 2, 3} → R·K·R.
   const { sizes, reduced } = mergeAxes(shape, axes);
   const n = sizes.length;
@@ -96,15 +104,65 @@ export function reduceSumF64(vals: Float32Array, shape: readonly number[], axes:
     outStride[i] = reduced[i] ? 0 : outSize;
     if (!reduced[i]) outSize *= sizes[i]!;
   }
-  const acc = new Float64Array(outSize);
-  if (n === 0) acc[0] = vals[0] ?? 0;
+  return { L: { sizes, reduced, inStride, outStride }, outSize };
+}
+
+/** Runs the reduction of `L` with `leaves` into a zeroed accumulator; `setScalar` handles a rank-0 input. */
+function run(leaves: Leaves, L: Layout, setScalar: () => void): void {
+  const n = L.sizes.length;
+  if (n === 0) setScalar();
   else if (n === 1) {
-    if (reduced[0]) acc[0] = rowSum(vals, 0, sizes[0]!);
-    else addRows(vals, acc, 0, 1, sizes[0]!, 0);
-  } else walk(vals, acc, { sizes, reduced, inStride, outStride }, 0, 0, 0);
+    if (L.reduced[0]) leaves.sumRows(0, 1, 0, L.sizes[0]!, 0, 0);
+    else leaves.addRows(0, 1, L.sizes[0]!, 0);
+  } else walk(leaves, L, 0, 0, 0);
+}
+
+/**
+ * Sums of a float32 array over `axes`, accumulated in float64 and rounded once to float32 —
+ * what PyTorch's CPU reductions (batch-norm statistics, `sum`, `mean`) do. `scale` multiplies
+ * every result (1/n for a mean). The input is read once, in memory order.
+ *
+ * @param vals the tensor's values (row-major)
+ * @param shape its shape
+ * @param axes the reduced axes (any order, no duplicates)
+ * @returns the reduced values, kept axes in their original order
+ */
+export function reduceSumF64(vals: Float32Array, shape: readonly number[], axes: readonly number[], scale = 1): Float32Array {
+  const { L, outSize } = layoutOf(shape, axes);
+  const acc = new Float64Array(outSize);
+  run(jsLeaves(vals, acc), L, () => (acc[0] = vals[0] ?? 0));
   const out = new Float32Array(outSize);
   for (let i = 0; i < outSize; i++) out[i] = acc[i]! * scale;
   return out;
+}
+
+interface HeapAlloc {
+  _malloc(n: number): number;
+  _free(p: number): void;
+  HEAPU8: Uint8Array;
+}
+
+/**
+ * {@link reduceSumF64} on nnkit's SIMD leaves (`simd/reduce-rows.wat`): the input at byte offset
+ * `xPtr` of the wasm heap, the float64 accumulator in a heap scratch buffer; the same precision.
+ */
+function reduceSumF64Wasm(k: ReduceRowsExports, heap: HeapAlloc, xPtr: number, shape: readonly number[], axes: readonly number[], scale: number): Float32Array {
+  const { L, outSize } = layoutOf(shape, axes);
+  const accPtr = heap._malloc(outSize * 8);
+  try {
+    new Float64Array(heap.HEAPU8.buffer, accPtr, outSize).fill(0);
+    const leaves: Leaves = {
+      sumRows: (off, d, is, len, outOff, os) => k.sum_rows(xPtr + off * 4, d, is, len, accPtr + outOff * 8, os),
+      addRows: (off, rows, len, outOff) => k.add_rows(xPtr + off * 4, accPtr + outOff * 8, rows, len),
+    };
+    run(leaves, L, () => (new Float64Array(heap.HEAPU8.buffer, accPtr, 1)[0] = new Float32Array(heap.HEAPU8.buffer, xPtr, 1)[0]!));
+    const acc = new Float64Array(heap.HEAPU8.buffer, accPtr, outSize);
+    const out = new Float32Array(outSize);
+    for (let i = 0; i < outSize; i++) out[i] = acc[i]! * scale;
+    return out;
+  } finally {
+    heap._free(accPtr);
+  }
 }
 
 interface WasmLike {
@@ -129,7 +187,10 @@ function preciseKernel(name: 'Sum' | 'Mean', original: KernelConfig): KernelConf
     const n = axes.reduce((p, i) => p * x.shape[i]!, 1);
     const out = b.makeOutput(outShape, 'float32');
     if (n > 0) {
-      const res = reduceSumF64(b.typedArrayFromHeap(x), x.shape, axes, name === 'Mean' ? 1 / n : 1);
+      const k = reduceRowsOn(backend);
+      const xs = b.typedArrayFromHeap(x);
+      const scale = name === 'Mean' ? 1 / n : 1;
+      const res = k !== null ? reduceSumF64Wasm(k, (backend as unknown as { wasm: HeapAlloc }).wasm, xs.byteOffset, x.shape, axes, scale) : reduceSumF64(xs, x.shape, axes, scale);
       // Read the heap view after makeOutput: allocating can grow (and detach) the heap.
       b.typedArrayFromHeap(out).set(res);
     } else b.typedArrayFromHeap(out).fill(name === 'Mean' ? NaN : 0); // an empty reduction (the heap is not zeroed)
