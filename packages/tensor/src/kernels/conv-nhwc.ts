@@ -16,6 +16,7 @@ import {
 import { NotSupportedError } from '../errors/errors.js';
 import { broadcastRowsApply, runBroadcastRows } from './simd/broadcast-rows.js';
 import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
+import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spatial.js';
 
 /**
  * Name of nnkit's NHWC convolution kernel: a plain (`Conv2D`) or depthwise
@@ -24,7 +25,8 @@ import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
  * wasm lacks the filter-gradient kernels); the gradient is in `gradients/NnkitConv2D-grad.ts`.
  * On wasm, depthwise convolutions with a one-row kernel run on nnkit's SIMD kernel
  * (`simd/depthwise-rows.ts`), and so do one-row plain convolutions of a one-channel input
- * (`simd/broadcast-rows.ts`); the rest on tfjs' own kernels.
+ * (`simd/broadcast-rows.ts`) and depthwise ones whose kernel spans all rows in one column
+ * (`simd/depthwise-spatial.ts`); the rest on tfjs' own kernels.
  */
 export const NNKIT_CONV = 'NnkitConv2D';
 
@@ -128,6 +130,7 @@ function convKernelFor(backendName: string): KernelConfig {
       const f = inputs.filter as TensorInfo;
       if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
+      if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
       const k = a.depthwise ? dw : conv2d;
       return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
     },

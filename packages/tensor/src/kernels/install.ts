@@ -10,6 +10,7 @@ import { installPreciseReductions } from './precise-reduce.js';
 import { installBatchNormRows } from './simd/batch-norm-rows.js';
 import { installBroadcastRows } from './simd/broadcast-rows.js';
 import { installDepthwiseRows } from './simd/depthwise-rows.js';
+import { installDepthwiseSpatial } from './simd/depthwise-spatial.js';
 import { installReduceRows } from './simd/reduce-rows.js';
 import { installTallMatMul } from './simd/matmul-tall.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
@@ -30,7 +31,8 @@ const installed = new Set<string>();
  * copies whole rows ({@link installFastGather}, 100× faster on a data loader's batch), and a full
  * wasm heap throws an `OutOfMemoryError` ({@link installWasmHeapGuard}); on wasm with SIMD,
  * one-row depthwise convolutions and their filter gradient run on nnkit's own wasm SIMD kernels
- * ({@link installDepthwiseRows}; one-channel plain ones: {@link installBroadcastRows}), and so do matrix products with a tall, narrow right operand
+ * ({@link installDepthwiseRows}; one-channel plain ones: {@link installBroadcastRows}; spatial
+ * filters over all rows: {@link installDepthwiseSpatial}), and so do matrix products with a tall, narrow right operand
  * (weight and filter gradients; {@link installTallMatMul}) and training-mode batch norm
  * ({@link installBatchNormRows}, used by nnkit's `BatchNorm1d/2d`). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
@@ -57,6 +59,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   if (backend === 'wasm') {
     await installDepthwiseRows(findBackend('wasm'));
     await installBroadcastRows(findBackend('wasm'));
+    await installDepthwiseSpatial(findBackend('wasm'));
     await installTallMatMul(findBackend('wasm'));
     await installBatchNormRows(findBackend('wasm'));
     await installReduceRows(findBackend('wasm'));

@@ -2,6 +2,7 @@ import { add, engine, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, tra
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
 import { broadcastRowsApply, broadcastRowsFilterGrad } from '../simd/broadcast-rows.js';
 import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
+import { depthwiseSpatialApply, depthwiseSpatialFilterGrad, depthwiseSpatialInputGrad } from '../simd/depthwise-spatial.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
 
@@ -14,19 +15,21 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  *
  * | gradient | strategy | shapes | how |
  * | --- | --- | --- | --- |
+ * | input | `'simd-depthwise-spatial'` | depthwise, a kernel of all rows and one column, multiplier 1 or 2, no padding, channels a multiple of 4, on wasm with SIMD | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`; EEGNet's spatial filter) |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
+ * | filter | `'simd-depthwise-spatial'` | as the input gradient's `'simd-depthwise-spatial'` | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`) |
  * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
  * | filter | `'simd-broadcast-rows'` | plain, one input channel, a one-row kernel at stride 1, output channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`; `Conv2d(1, F, (1, K))`) |
  * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel (one input row, multiplier 1: in groups of ≈ 2,560 channels, see `depthwise-filter-grad.ts`) |
  * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters) | `colsᵀ · dy` GEMMs over chunks of the batch |
  * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
  */
-export type ConvInputGradStrategy = 'depthwise-broadcast' | 'col2im' | 'generic';
+export type ConvInputGradStrategy = 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'col2im' | 'generic';
 
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
-export type ConvFilterGradStrategy = 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
+export type ConvFilterGradStrategy = 'simd-depthwise-spatial' | 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
 
 /**
  * Fewest input channels for the `'col2im'` input gradient: with fewer, its per-tap placement
@@ -60,6 +63,7 @@ export function convGradStrategy(
   const [, Ho, Wo] = dy as [number, number, number];
   const broadcast =
     a.depthwise && Ho === 1 && kW === 1 && a.strides[1] === 1 && a.pad[2] === 0 && a.pad[3] === 0 && (a.dilations[0] === 1 || kH === 1) && x[2] === Wo;
+  const spatial = depthwiseSpatialApply(x, filter, a);
   const simd = depthwiseRowsApply(x, filter, a);
   const simdBroadcast = broadcastRowsApply(x, filter, a);
   const chunked = a.depthwise && Ho === 1 && a.strides[1] === 1 && Wo > FAST_DEPTHWISE_TAPS;
@@ -70,8 +74,8 @@ export function convGradStrategy(
   // generic path would convolve with a Wo-tap 'filter' (measured 3 × 1 over 64 × 1000: 6× slower).
   const im2col = !a.depthwise && (B < IM2COL_MIN_BATCH_BELOW || (Ho === 1 && kW === 1));
   return {
-    input: broadcast ? 'depthwise-broadcast' : col2im ? 'col2im' : 'generic',
-    filter: simd ? 'simd-depthwise-rows' : simdBroadcast ? 'simd-broadcast-rows' : chunked ? 'chunked-depthwise-filter' : im2col ? 'im2col' : 'generic',
+    input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : col2im ? 'col2im' : 'generic',
+    filter: spatial ? 'simd-depthwise-spatial' : simd ? 'simd-depthwise-rows' : simdBroadcast ? 'simd-broadcast-rows' : chunked ? 'chunked-depthwise-filter' : im2col ? 'im2col' : 'generic',
   };
 }
 
@@ -108,6 +112,7 @@ function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
 /** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
 export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).input;
+  if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialInputGrad(dy, f, x.shape);
   if (strategy === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
   if (strategy === 'col2im') return col2imInputGrad(dy, x.shape, f, a);
   const [, H, W] = x.shape as [number, number, number, number];
@@ -156,6 +161,7 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).filter;
   if (strategy === 'im2col') return im2colFilterGrad(dy, x, kH, kW, a);
+  if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialFilterGrad(x, dy, f.shape[3]!);
   if (strategy === 'simd-depthwise-rows') return depthwiseRowsFilterGrad(x, dy, { taps: kW, dilation: a.dilations[1], padLeft: a.pad[2] });
   if (strategy === 'simd-broadcast-rows') return broadcastRowsFilterGrad(x, dy, { taps: kW, dilation: a.dilations[1], padLeft: a.pad[2] });
   // Use only as much bottom/right padding as the last window needs.
