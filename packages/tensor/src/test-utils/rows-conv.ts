@@ -51,7 +51,8 @@ function reference(c: RowsConvCase, kind: RowsConvKind, x: Float32Array, f: Floa
   return { y, dx, df };
 }
 
-function expectClose(got: Float32Array, want: Float64Array, what: string): void {
+/** Float32 results against float64 references: largest error relative to 1 + |value| below 1e-5. */
+export function expectClose(got: Float32Array, want: Float64Array, what: string): void {
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
   expect(got.length, what).toBe(want.length);

@@ -85,7 +85,10 @@ function check(c: Case, seed: number): void {
     expect(worst(r.mean, ref.mean), 'mean').toBeLessThan(1e-6);
     expect(worst(r.variance, ref.variance), 'variance').toBeLessThan(tol);
     const d = batchNormRowsGrad(dy, r.xc, r.invStd, g);
-    expect(worst(d.dx, ref.dx), 'dx').toBeLessThan(tol);
+    // dx = P·dy + R·xc + S cancels terms of size invStd·|dy|: float32 rounding grows with invStd
+    // (1/sqrt(eps) at worst, for a channel whose few values are nearly equal).
+    const maxInvStd = Math.max(1, ...Array.from(ref.variance, (v) => 1 / Math.sqrt(v + eps)));
+    expect(worst(d.dx, ref.dx), 'dx').toBeLessThan(tol * maxInvStd);
     expect(worst(d.dBeta, ref.dBeta), 'dBeta').toBeLessThan(tol);
     if (c.affine) expect(worst(d.dGamma, ref.dGamma), 'dGamma').toBeLessThan(tol);
   });
@@ -107,7 +110,9 @@ describe('batch-norm-rows wasm SIMD kernels', () => {
 
   it('match float64 on random shapes (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 4 }), fc.boolean(), fc.integer({ min: 1, max: 1000 }), (shape, affine, seed) => {
+      // At least 2 values per channel, as PyTorch requires in training mode: with one, dx is a
+      // difference of two equal float32 products scaled by 1/sqrt(eps), i.e. rounding noise.
+      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 4 }).filter((sh) => sh[0]! * sh.slice(2).reduce((p, v) => p * v, 1) >= 2), fc.boolean(), fc.integer({ min: 1, max: 1000 }), (shape, affine, seed) => {
         // Batches of one or two values per channel have invStd up to 1/sqrt(eps): float32's
         // rounding is amplified as much, hence PyTorch's parity bar here.
         check({ name: 'random', shape, affine, offset: 0, tol: 1e-4 }, seed);

@@ -2,6 +2,7 @@ import { grads, memory, mul, randomNormal, sum, tidy, type Tensor } from '@tenso
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
+import { expectClose } from '../../test-utils/rows-conv.js';
 import { conv2dNhwc } from '../../ops/conv/kernel-conv.js';
 import { convGradStrategy } from '../gradients/NnkitConv2D-grad.js';
 
@@ -42,13 +43,6 @@ function reference(c: Case, x: Float32Array, f: Float32Array, dy: Float32Array) 
     }
   }
   return { y, dx, df };
-}
-
-function expectClose(got: Float32Array, want: Float64Array, what: string): void {
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
-  expect(got.length, what).toBe(want.length);
-  expect(worst, what).toBeLessThan(1e-5);
 }
 
 function check(c: Case, seed: number): void {
