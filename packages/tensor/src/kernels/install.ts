@@ -32,9 +32,10 @@ const installed = new Set<string>();
  * wasm heap throws an `OutOfMemoryError` ({@link installWasmHeapGuard}); on wasm with SIMD,
  * one-row depthwise convolutions and their filter gradient run on nnkit's own wasm SIMD kernels
  * ({@link installDepthwiseRows}; one-channel plain ones: {@link installBroadcastRows}; spatial
- * filters over all rows: {@link installDepthwiseSpatial}), and so do matrix products with a tall, narrow right operand
- * (weight and filter gradients; {@link installTallMatMul}) and training-mode batch norm
- * ({@link installBatchNormRows}, used by nnkit's `BatchNorm1d/2d`). The same gradients are
+ * filters over all rows: {@link installDepthwiseSpatial}), and so do matrix products with a tall,
+ * narrow right operand (weight and filter gradients; {@link installTallMatMul}), training-mode
+ * batch norm ({@link installBatchNormRows}, used by nnkit's `BatchNorm1d/2d`) and the float64
+ * `Sum`/`Mean` loops ({@link installReduceRows}). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -57,12 +58,8 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   }
   registerNnkitGradients();
   if (backend === 'wasm') {
-    await installDepthwiseRows(findBackend('wasm'));
-    await installBroadcastRows(findBackend('wasm'));
-    await installDepthwiseSpatial(findBackend('wasm'));
-    await installTallMatMul(findBackend('wasm'));
-    await installBatchNormRows(findBackend('wasm'));
-    await installReduceRows(findBackend('wasm'));
+    const wasm = findBackend('wasm');
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installTallMatMul, installBatchNormRows, installReduceRows]) await install(wasm);
   }
   await Promise.resolve();
 }

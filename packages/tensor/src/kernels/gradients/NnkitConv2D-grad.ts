@@ -42,7 +42,7 @@ export const IM2COL_MIN_BATCH_BELOW = 16;
 
 /**
  * The strategies the `NnkitConv2D` gradient takes for these shapes (all NHWC / kernel layout) on
- * the current backend (`'simd-depthwise-rows'` needs nnkit's SIMD kernel: wasm only).
+ * the current backend (the `'simd-*'` strategies need nnkit's SIMD kernels: wasm only).
  *
  * @param x input `[B, H, W, C]`
  * @param filter `[kH, kW, Cin, Cout]`, or `[kH, kW, C, M]` when depthwise

@@ -1,8 +1,8 @@
-import { engine, getBackend, getKernel, registerKernel, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getBackend, type KernelBackend, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './broadcast-rows-binary.js';
-import type { DepthwiseRowsFilterGradAttrs } from './depthwise-rows.js';
-import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+import { rowsFilterGradKernel, rowsGeometryFits, runRows, runRowsFilterGrad, type RowsFilterGradAttrs, type RowsFn } from './rows-conv.js';
+import { SimdModule } from './wasm-module.js';
 
 /**
  * nnkit's wasm SIMD kernels for plain `1 × K` convolutions of a one-channel input into O output
@@ -11,13 +11,13 @@ import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-m
  * gradient for it (nnkit's generic one transposes the input and output gradient first).
  */
 interface BroadcastExports {
-  /** `y[r, w, o] = Σ_k f[k, o]·x[r, w − pL + k·d]`; byte offsets, then R, Win, Wout, O, K, d, pL. */
-  bc_rows(x: number, f: number, y: number, R: number, Win: number, Wout: number, O: number, K: number, d: number, pL: number): void;
-  /** `g[k, o] = Σ_{r, w} x[r, w − pL + k·d]·dy[r, w, o]`; same arguments with dy, g. */
-  bc_rows_filter_grad(x: number, dy: number, g: number, R: number, Win: number, Wout: number, O: number, K: number, d: number, pL: number): void;
+  /** `y[r, w, o] = Σ_k f[k, o]·x[r, w − pL + k·d]`. */
+  bc_rows: RowsFn;
+  /** `g[k, o] = Σ_{r, w} x[r, w − pL + k·d]·dy[r, w, o]`. */
+  bc_rows_filter_grad: RowsFn;
 }
 
-/** Name of the filter-gradient kernel (wasm only): inputs `x` `[B, H, W, 1]`, `dy` `[B, H, Wo, O]`; attributes as {@link DepthwiseRowsFilterGradAttrs}; output `[1, K, 1, O]`. */
+/** Name of the filter-gradient kernel (wasm only): inputs `x` `[B, H, W, 1]`, `dy` `[B, H, Wo, O]`; attributes {@link RowsFilterGradAttrs}; output `[1, K, 1, O]`. */
 export const NNKIT_BROADCAST_ROWS_FILTER_GRAD = 'NnkitBroadcastRowsFilterGrad';
 
 const simd = new SimdModule<BroadcastExports>(BASE64);
@@ -30,45 +30,14 @@ const simd = new SimdModule<BroadcastExports>(BASE64);
  * @param x input `[B, H, W, 1]`; `filter` `[1, K, 1, O]`
  */
 export function broadcastRowsApply(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs): boolean {
-  const [kH, kW, Cin, O] = filter as [number, number, number, number];
-  return (
-    !a.depthwise &&
-    kH === 1 &&
-    Cin === 1 &&
-    O > 0 &&
-    O % 4 === 0 &&
-    a.strides[0] === 1 &&
-    a.strides[1] === 1 &&
-    a.pad[0] === 0 &&
-    a.pad[1] === 0 &&
-    x.every((d) => d > 0) &&
-    x[2]! + a.pad[2] + a.pad[3] - (kW - 1) * a.dilations[1] >= 1 &&
-    getBackend() === 'wasm' &&
-    simd.on(engine().backend) !== null
-  );
+  const O = filter[3]!;
+  return !a.depthwise && filter[2] === 1 && O > 0 && O % 4 === 0 && rowsGeometryFits(x, filter, a) && getBackend() === 'wasm' && simd.on(engine().backend) !== null;
 }
 
 /** The forward pass on the SIMD kernel inside a kernel function (the caller checked {@link broadcastRowsApply}): `[B, H, Wo, O]`. */
 export function runBroadcastRows(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, a: NnkitConvAttrs): TensorInfo {
-  const b = backend as unknown as WasmHeapBackend;
-  const [B, H, W] = x.shape as [number, number, number];
-  const [, K, , O] = filter.shape as [number, number, number, number];
-  const Wo = W + a.pad[2] + a.pad[3] - (K - 1) * a.dilations[1];
-  const y = b.makeOutput([B, H, Wo, O], 'float32');
-  simd.on(backend)!.bc_rows(offset(b, x), offset(b, filter), offset(b, y), B * H, W, Wo, O, K, a.dilations[1], a.pad[2]);
-  return y;
+  return runRows(backend, simd.on(backend)!.bc_rows, x, filter, a, filter.shape[3]!);
 }
-
-const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as DepthwiseRowsFilterGradAttrs;
-  const b = backend as unknown as WasmHeapBackend;
-  const [B, H, W] = x.shape as [number, number, number];
-  const O = dy.shape[3]!;
-  const g = b.makeOutput([1, a.taps, 1, O], 'float32');
-  simd.on(backend)!.bc_rows_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B * H, W, dy.shape[2]!, O, a.taps, a.dilation, a.padLeft);
-  return g;
-};
 
 /**
  * Instantiates the kernels on tfjs-backend-wasm's memory and registers the filter-gradient
@@ -77,11 +46,8 @@ const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
  * @returns whether the kernels are in use on this backend.
  */
 export async function installBroadcastRows(backend: object | null | undefined): Promise<boolean> {
-  if (!(await simd.install(backend))) return false;
-  if (getKernel(NNKIT_BROADCAST_ROWS_FILTER_GRAD, 'wasm') === undefined) {
-    registerKernel({ kernelName: NNKIT_BROADCAST_ROWS_FILTER_GRAD, backendName: 'wasm', kernelFunc: filterGradKernel });
-  }
-  return true;
+  const kernelFunc = rowsFilterGradKernel((b) => simd.on(b)!.bc_rows_filter_grad, (taps, O) => [1, taps, 1, O]);
+  return simd.install(backend, [{ kernelName: NNKIT_BROADCAST_ROWS_FILTER_GRAD, kernelFunc }]);
 }
 
 /**
@@ -91,6 +57,6 @@ export async function installBroadcastRows(backend: object | null | undefined): 
  * @returns `[1, taps, 1, O]`
  * @example `broadcastRowsFilterGrad(x, dy, { taps: 32, dilation: 1, padLeft: 15 })`
  */
-export function broadcastRowsFilterGrad(x: Tensor, dy: Tensor, a: DepthwiseRowsFilterGradAttrs): Tensor {
-  return engine().runKernel(NNKIT_BROADCAST_ROWS_FILTER_GRAD, { x, dy }, a as unknown as NamedAttrMap) as Tensor;
+export function broadcastRowsFilterGrad(x: Tensor, dy: Tensor, a: RowsFilterGradAttrs): Tensor {
+  return runRowsFilterGrad(NNKIT_BROADCAST_ROWS_FILTER_GRAD, x, dy, a);
 }

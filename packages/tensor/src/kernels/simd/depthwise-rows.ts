@@ -1,7 +1,8 @@
-import { engine, getBackend, registerKernel, getKernel, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getBackend, type KernelBackend, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './depthwise-rows-binary.js';
-import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+import { rowsFilterGradKernel, rowsGeometryFits, runRows, runRowsFilterGrad, type RowsFilterGradAttrs, type RowsFn } from './rows-conv.js';
+import { SimdModule } from './wasm-module.js';
 
 /**
  * nnkit's wasm SIMD kernels for depthwise convolutions whose kernel is one row (`1 × K`: EEG
@@ -11,30 +12,19 @@ import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-m
  * memory, so it reads and writes tensors in place.
  */
 interface RowsExports {
-  /** `y[r, w, c] = Σ_k f[k, c]·x[r, w − pL + k·d, c]`; byte offsets, then R, Win, Wout, C, K, d, pL. */
-  dw_rows(x: number, f: number, y: number, R: number, Win: number, Wout: number, C: number, K: number, d: number, pL: number): void;
-  /** `g[k, c] = Σ_{r, w} x[r, w − pL + k·d, c]·dy[r, w, c]`; same arguments as `dw_rows` with dy, g. */
-  dw_rows_filter_grad(x: number, dy: number, g: number, R: number, Win: number, Wout: number, C: number, K: number, d: number, pL: number): void;
+  /** `y[r, w, c] = Σ_k f[k, c]·x[r, w − pL + k·d, c]`. */
+  dw_rows: RowsFn;
+  /** `g[k, c] = Σ_{r, w} x[r, w − pL + k·d, c]·dy[r, w, c]`. */
+  dw_rows_filter_grad: RowsFn;
 }
 
 /**
  * Name of the filter-gradient kernel (wasm only): inputs `x` `[B, H, W, C]` and `dy`
- * `[B, H, Wo, C]`; attributes {@link DepthwiseRowsFilterGradAttrs}; output `[1, K, C, 1]`.
+ * `[B, H, Wo, C]`; attributes {@link RowsFilterGradAttrs}; output `[1, K, C, 1]`.
  */
 export const NNKIT_DEPTHWISE_ROWS_FILTER_GRAD = 'NnkitDepthwiseRowsFilterGrad';
 
-/** Attributes of {@link NNKIT_DEPTHWISE_ROWS_FILTER_GRAD}: taps, dilation and left padding along W. */
-export interface DepthwiseRowsFilterGradAttrs {
-  taps: number;
-  dilation: number;
-  padLeft: number;
-}
-
 const simd = new SimdModule<RowsExports>(BASE64);
-
-function rows(backend: object): RowsExports | null {
-  return simd.on(backend);
-}
 
 /**
  * Instantiates the kernels on tfjs-backend-wasm's memory and registers the filter-gradient kernel
@@ -45,11 +35,8 @@ function rows(backend: object): RowsExports | null {
  * @example `await installDepthwiseRows(tf.findBackend('wasm'))`
  */
 export async function installDepthwiseRows(backend: object | null | undefined): Promise<boolean> {
-  if (!(await simd.install(backend))) return false;
-  if (getKernel(NNKIT_DEPTHWISE_ROWS_FILTER_GRAD, 'wasm') === undefined) {
-    registerKernel({ kernelName: NNKIT_DEPTHWISE_ROWS_FILTER_GRAD, backendName: 'wasm', kernelFunc: filterGradKernel });
-  }
-  return true;
+  const kernelFunc = rowsFilterGradKernel((b) => simd.on(b)!.dw_rows_filter_grad, (taps, C) => [1, taps, C, 1]);
+  return simd.install(backend, [{ kernelName: NNKIT_DEPTHWISE_ROWS_FILTER_GRAD, kernelFunc }]);
 }
 
 /**
@@ -66,7 +53,7 @@ export async function installDepthwiseRows(backend: object | null | undefined): 
  * ```
  */
 export function hasSimdDepthwise(channels: number): boolean {
-  return channels > 0 && channels % 4 === 0 && getBackend() === 'wasm' && rows(engine().backend) !== null;
+  return channels > 0 && channels % 4 === 0 && getBackend() === 'wasm' && simd.on(engine().backend) !== null;
 }
 
 /**
@@ -76,20 +63,7 @@ export function hasSimdDepthwise(channels: number): boolean {
  * @param x input `[B, H, W, C]`; `filter` `[1, K, C, 1]`
  */
 export function depthwiseRowsApply(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs): boolean {
-  const [kH, kW, C, M] = filter as [number, number, number, number];
-  const W = x[2]!;
-  return (
-    a.depthwise &&
-    kH === 1 &&
-    M === 1 &&
-    a.strides[0] === 1 &&
-    a.strides[1] === 1 &&
-    a.pad[0] === 0 &&
-    a.pad[1] === 0 &&
-    x.every((d) => d > 0) &&
-    W + a.pad[2] + a.pad[3] - (kW - 1) * a.dilations[1] >= 1 &&
-    hasSimdDepthwise(C)
-  );
+  return a.depthwise && filter[3] === 1 && rowsGeometryFits(x, filter, a) && hasSimdDepthwise(filter[2]!);
 }
 
 /**
@@ -97,26 +71,8 @@ export function depthwiseRowsApply(x: readonly number[], filter: readonly number
  * `[1, K, C, 1]`; the caller checked {@link depthwiseRowsApply}). Returns `[B, H, Wo, C]`.
  */
 export function runDepthwiseRows(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, a: NnkitConvAttrs): TensorInfo {
-  const k = rows(backend)!;
-  const b = backend as unknown as WasmHeapBackend;
-  const [B, H, W, C] = x.shape as [number, number, number, number];
-  const K = filter.shape[1]!;
-  const Wo = W + a.pad[2] + a.pad[3] - (K - 1) * a.dilations[1];
-  const y = b.makeOutput([B, H, Wo, C], 'float32');
-  // Offsets read after makeOutput: allocating may grow the memory (the offsets stay valid).
-  k.dw_rows(offset(b, x), offset(b, filter), offset(b, y), B * H, W, Wo, C, K, a.dilations[1], a.pad[2]);
-  return y;
+  return runRows(backend, simd.on(backend)!.dw_rows, x, filter, a, x.shape[3]!);
 }
-
-const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as DepthwiseRowsFilterGradAttrs;
-  const b = backend as unknown as WasmHeapBackend;
-  const [B, H, W, C] = x.shape as [number, number, number, number];
-  const g = b.makeOutput([1, a.taps, C, 1], 'float32');
-  rows(backend)!.dw_rows_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B * H, W, dy.shape[2]!, C, a.taps, a.dilation, a.padLeft);
-  return g;
-};
 
 /**
  * The filter gradient of a {@link depthwiseRowsApply} convolution, on the SIMD kernel.
@@ -126,6 +82,6 @@ const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
  * @returns `[1, taps, C, 1]`
  * @example `depthwiseRowsFilterGrad(x, dy, { taps: 32, dilation: 1, padLeft: 16 })`
  */
-export function depthwiseRowsFilterGrad(x: Tensor, dy: Tensor, a: DepthwiseRowsFilterGradAttrs): Tensor {
-  return engine().runKernel(NNKIT_DEPTHWISE_ROWS_FILTER_GRAD, { x, dy }, a as unknown as NamedAttrMap) as Tensor;
+export function depthwiseRowsFilterGrad(x: Tensor, dy: Tensor, a: RowsFilterGradAttrs): Tensor {
+  return runRowsFilterGrad(NNKIT_DEPTHWISE_ROWS_FILTER_GRAD, x, dy, a);
 }

@@ -1,4 +1,4 @@
-import { engine, getBackend, getKernel, registerKernel, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getBackend, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './depthwise-spatial-binary.js';
 import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
@@ -85,12 +85,10 @@ const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
  * @returns whether the kernels are in use on this backend.
  */
 export async function installDepthwiseSpatial(backend: object | null | undefined): Promise<boolean> {
-  if (!(await simd.install(backend))) return false;
-  if (getKernel(NNKIT_DEPTHWISE_SPATIAL_INPUT_GRAD, 'wasm') === undefined) {
-    registerKernel({ kernelName: NNKIT_DEPTHWISE_SPATIAL_INPUT_GRAD, backendName: 'wasm', kernelFunc: inputGradKernel });
-    registerKernel({ kernelName: NNKIT_DEPTHWISE_SPATIAL_FILTER_GRAD, backendName: 'wasm', kernelFunc: filterGradKernel });
-  }
-  return true;
+  return simd.install(backend, [
+    { kernelName: NNKIT_DEPTHWISE_SPATIAL_INPUT_GRAD, kernelFunc: inputGradKernel },
+    { kernelName: NNKIT_DEPTHWISE_SPATIAL_FILTER_GRAD, kernelFunc: filterGradKernel },
+  ]);
 }
 
 /**

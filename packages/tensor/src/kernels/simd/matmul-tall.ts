@@ -34,12 +34,21 @@ export const TALL_MATMUL_MIN_RATIO = 2;
  * @param b `[..., N, n]`
  */
 export function tallMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
-  if (transposeB || a.length < 2 || b.length < 2) return false;
-  const lead = (s: readonly number[]): number => s.slice(0, -2).reduce((p, v) => p * v, 1);
-  const m = transposeA ? a[a.length - 1]! : a[a.length - 2]!;
-  const N = transposeA ? a[a.length - 2]! : a[a.length - 1]!;
-  const n = b[b.length - 1]!;
-  return lead(a) === 1 && lead(b) === 1 && m > 0 && N > 0 && n > 0 && n % 4 === 0 && b[b.length - 2] === N && N >= TALL_MATMUL_MIN_RATIO * n && (transposeA || m <= TALL_MATMUL_MAX_ROWS);
+  const d = dims(a, b, transposeA, transposeB);
+  return d !== null && !transposeB && d.m > 0 && d.N > 0 && d.Nb === d.N && d.n % 4 === 0 && d.n > 0 && d.N >= TALL_MATMUL_MIN_RATIO * d.n && (transposeA || d.m <= TALL_MATMUL_MAX_ROWS);
+}
+
+/**
+ * The sizes of `op(a)·op(b)` for operands without a batch (every leading axis 1), or null: m rows,
+ * N the contracted length on `a`'s side and Nb on `b`'s (they agree for a valid product), n columns,
+ * and the leading axes of the output.
+ */
+function dims(a: readonly number[], b: readonly number[], tA: boolean, tB: boolean): { m: number; N: number; Nb: number; n: number; lead: number[] } | null {
+  const one = (s: readonly number[]): boolean => s.length >= 2 && s.slice(0, -2).every((v) => v === 1);
+  if (!one(a) || !one(b)) return null;
+  const [a0, a1] = [a[a.length - 2]!, a[a.length - 1]!];
+  const [b0, b1] = [b[b.length - 2]!, b[b.length - 1]!];
+  return { m: tA ? a1 : a0, N: tA ? a0 : a1, Nb: tB ? b1 : b0, n: tB ? b0 : b1, lead: (a.length >= b.length ? a : b).slice(0, -2) };
 }
 
 /**
@@ -49,13 +58,8 @@ export function tallMatMulApplies(a: readonly number[], b: readonly number[], tr
  * takes ~2 ns per output element there, XNNPACK's K = 1 GEMM more.
  */
 export function outerMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
-  if (a.length < 2 || b.length < 2) return false;
-  const lead = (s: readonly number[]): number => s.slice(0, -2).reduce((p, v) => p * v, 1);
-  const ka = transposeA ? a[a.length - 2]! : a[a.length - 1]!;
-  const kb = transposeB ? b[b.length - 1]! : b[b.length - 2]!;
-  const m = transposeA ? a[a.length - 1]! : a[a.length - 2]!;
-  const n = transposeB ? b[b.length - 2]! : b[b.length - 1]!;
-  return lead(a) === 1 && lead(b) === 1 && ka === 1 && kb === 1 && m > 0 && n > 0 && n % 4 === 0;
+  const d = dims(a, b, transposeA, transposeB);
+  return d !== null && d.N === 1 && d.Nb === 1 && d.m > 0 && d.n > 0 && d.n % 4 === 0;
 }
 
 /** Longest rows for the SIMD matrix-vector product: XNNPACK's GEMM is as fast on long rows (measured). */
@@ -68,10 +72,8 @@ export const VEC_MATMUL_MAX_INNER = 64;
  * (`[N, k]·[k, 1]`), where XNNPACK's one-column GEMM is slow.
  */
 export function vecMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
-  if (transposeA || transposeB || a.length < 2 || b.length < 2) return false;
-  const lead = (s: readonly number[]): number => s.slice(0, -2).reduce((p, v) => p * v, 1);
-  const N = a[a.length - 1]!;
-  return lead(a) === 1 && lead(b) === 1 && a[a.length - 2]! > 0 && N > 0 && N <= VEC_MATMUL_MAX_INNER && b[b.length - 2] === N && b[b.length - 1] === 1;
+  const d = dims(a, b, transposeA, transposeB);
+  return d !== null && !transposeA && !transposeB && d.m > 0 && d.N > 0 && d.N <= VEC_MATMUL_MAX_INNER && d.Nb === d.N && d.n === 1;
 }
 
 /** Whether the SIMD matrix product is installed on `backend`. */
@@ -85,8 +87,7 @@ const wrapped = new WeakSet<object>();
  * Instantiates the SIMD matrix product on tfjs-backend-wasm's memory and wraps the wasm
  * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies}, the outer products of
  * {@link outerMatMulApplies} and the short matrix-vector products of {@link vecMatMulApplies} run
- * on it (idempotent;
- * awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
+ * on it (idempotent; awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
  *
  * @returns whether the kernel is in use on this backend.
  * @example `await installTallMatMul(tf.findBackend('wasm'))`
@@ -100,29 +101,21 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const k = simd.on(args.backend);
     if (k === null || a.dtype !== 'float32' || b.dtype !== 'float32') return original.kernelFunc(args);
-    if (outerMatMulApplies(a.shape, b.shape, transposeA, transposeB)) {
-      const m = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
-      const n = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
-      const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
-      const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
-      k.mm_outer(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, n);
-      return c;
-    }
-    if (vecMatMulApplies(a.shape, b.shape, transposeA, transposeB)) {
-      const m = a.shape[a.shape.length - 2]!;
-      const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
-      const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, 1], 'float32');
-      k.mm_vec(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, a.shape[a.shape.length - 1]!);
-      return c;
-    }
-    if (!tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)) return original.kernelFunc(args);
-    const m = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
-    const N = transposeA ? a.shape[a.shape.length - 2]! : a.shape[a.shape.length - 1]!;
-    const n = b.shape[b.shape.length - 1]!;
-    const lead = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
+    const kind = outerMatMulApplies(a.shape, b.shape, transposeA, transposeB)
+      ? 'outer'
+      : vecMatMulApplies(a.shape, b.shape, transposeA, transposeB)
+        ? 'vec'
+        : tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)
+          ? 'tall'
+          : null;
+    if (kind === null) return original.kernelFunc(args);
+    const { m, N, n, lead } = dims(a.shape, b.shape, transposeA, transposeB)!;
     const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
     // Offsets read after makeOutput: allocating may grow the memory.
-    k.mm_tall(heapOffset(args.backend, a), heapOffset(args.backend, b), heapOffset(args.backend, c), m, N, n, transposeA ? 4 : 4 * N, transposeA ? 4 * m : 4);
+    const [pa, pb, pc] = [a, b, c].map((t) => heapOffset(args.backend, t)) as [number, number, number];
+    if (kind === 'outer') k.mm_outer(pa, pb, pc, m, n);
+    else if (kind === 'vec') k.mm_vec(pa, pb, pc, m, N);
+    else k.mm_tall(pa, pb, pc, m, N, n, transposeA ? 4 : 4 * N, transposeA ? 4 * m : 4);
     return c;
   };
   const config: KernelConfig = { ...original, kernelFunc };

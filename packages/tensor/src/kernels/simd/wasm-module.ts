@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** What nnkit's SIMD kernels need of tfjs-backend-wasm's backend object. */
 export interface WasmHeapBackend {
@@ -35,17 +35,21 @@ export class SimdModule<T> {
   constructor(private readonly base64: string) {}
 
   /**
-   * Instantiates the module on `backend`'s memory (idempotent; asynchronous, as browsers require).
-   * Resolves false where WebAssembly SIMD is missing or the memory is shared (threaded build).
+   * Instantiates the module on `backend`'s memory (idempotent; asynchronous, as browsers require)
+   * and registers `kernels` for wasm where no kernel of that name is registered yet.
+   * Resolves false (registering nothing) where WebAssembly SIMD is missing or the memory is shared
+   * (threaded build).
    */
-  async install(backend: object | null | undefined): Promise<boolean> {
+  async install(backend: object | null | undefined, kernels: readonly { kernelName: string; kernelFunc: KernelFunc }[] = []): Promise<boolean> {
     if (backend == null) return false;
-    if (this.instances.has(backend)) return true;
-    const memory = backendMemory(backend);
-    const bytes = decode(this.base64);
-    if (memory === null || !WebAssembly.validate(bytes)) return false;
-    const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
-    this.instances.set(backend, instance.exports as unknown as T);
+    if (!this.instances.has(backend)) {
+      const memory = backendMemory(backend);
+      const bytes = decode(this.base64);
+      if (memory === null || !WebAssembly.validate(bytes)) return false;
+      const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+      this.instances.set(backend, instance.exports as unknown as T);
+    }
+    for (const k of kernels) if (getKernel(k.kernelName, 'wasm') === undefined) registerKernel({ ...k, backendName: 'wasm' });
     return true;
   }
 
