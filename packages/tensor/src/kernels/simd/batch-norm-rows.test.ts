@@ -2,6 +2,7 @@ import { memory, randomNormal, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
+import { ArgumentError, ShapeError } from '../../errors/errors.js';
 import { batchNormRows, batchNormRowsGrad, hasSimdBatchNorm } from './batch-norm-rows.js';
 
 /** Forward and backward of training-mode batch norm in float64 (PyTorch's formulas), x `[B, C, L]`. */
@@ -104,6 +105,21 @@ describe('batch-norm-rows wasm SIMD kernels', () => {
     expect(hasSimdBatchNorm()).toBe(true);
   });
 
+  it('refuse bad input with nnkit errors naming the function (and leak nothing)', () => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const x = randomNormal([2, 3, 4]);
+      expect(() => batchNormRows(randomNormal([3]), null, null, 1e-5)).toThrow(ShapeError);
+      expect(() => batchNormRows(x, randomNormal([4]), null, 1e-5)).toThrow(/batchNormRows: expected gamma of shape float32 \[3\], got \[4\]/);
+      expect(() => batchNormRows(x, null, null, -1)).toThrow(ArgumentError);
+      expect(() => batchNormRows(randomNormal([0, 3, 4]), null, null, 1e-5)).toThrow(ShapeError);
+      const r = batchNormRows(x, null, null, 1e-5);
+      expect(() => batchNormRowsGrad(x, randomNormal([2, 3, 5]), r.invStd, null)).toThrow(/batchNormRowsGrad: expected xc/);
+      expect(() => batchNormRowsGrad(x, r.xc, randomNormal([2]), null)).toThrow(/expected invStd/);
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+
   it.each(cases)('match float64 values, statistics and gradients: $name', (c) => {
     check(c, 11);
   });
@@ -119,5 +135,18 @@ describe('batch-norm-rows wasm SIMD kernels', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('batch-norm-rows on the cpu backend', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('are not in use, and calling them says so', () => {
+    expect(hasSimdBatchNorm()).toBe(false);
+    tidy(() => {
+      expect(() => batchNormRows(randomNormal([2, 3, 4]), null, null, 1e-5)).toThrow(/batchNormRows: needs nnkit's wasm SIMD kernels \(backend 'cpu'\)/);
+    });
   });
 });

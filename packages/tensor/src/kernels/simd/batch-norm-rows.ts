@@ -1,4 +1,5 @@
-import { engine, getBackend, getKernel, registerKernel, type KernelFunc, type NamedAttrMap, type NamedTensorMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getBackend, type KernelFunc, type NamedAttrMap, type NamedTensorMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { ArgumentError, NotSupportedError, ShapeError } from '../../errors/errors.js';
 import { BASE64 } from './batch-norm-rows-binary.js';
 import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 
@@ -135,12 +136,10 @@ const gradient: KernelFunc = ({ inputs, backend }) => {
  * @returns whether the kernels are in use on this backend.
  */
 export async function installBatchNormRows(backend: object | null | undefined): Promise<boolean> {
-  if (!(await simd.install(backend))) return false;
-  if (getKernel(NNKIT_BATCH_NORM_ROWS, 'wasm') === undefined) {
-    registerKernel({ kernelName: NNKIT_BATCH_NORM_ROWS, backendName: 'wasm', kernelFunc: forward });
-    registerKernel({ kernelName: NNKIT_BATCH_NORM_ROWS_GRAD, backendName: 'wasm', kernelFunc: gradient });
-  }
-  return true;
+  return simd.install(backend, [
+    { kernelName: NNKIT_BATCH_NORM_ROWS, kernelFunc: forward },
+    { kernelName: NNKIT_BATCH_NORM_ROWS_GRAD, kernelFunc: gradient },
+  ]);
 }
 
 /**
@@ -151,6 +150,17 @@ export async function installBatchNormRows(backend: object | null | undefined): 
  */
 export function hasSimdBatchNorm(): boolean {
   return getBackend() === 'wasm' && simd.on(engine().backend) !== null;
+}
+
+/** The kernels need the wasm backend with SIMD, and a non-empty float32 `[B, C, ...]`. */
+function checkRows(fn: string, t: Tensor, what: string): void {
+  if (!hasSimdBatchNorm()) throw new NotSupportedError(fn, `needs nnkit's wasm SIMD kernels (backend '${getBackend()}'); check hasSimdBatchNorm() first`);
+  if (t.rank < 2 || t.size === 0 || t.dtype !== 'float32') throw new ShapeError(fn, 'non-empty float32 [B, C, ...]', t.dtype === 'float32' ? t.shape : `${t.dtype} [${t.shape.join(', ')}]`, what);
+}
+
+/** A per-channel float32 `[C]` tensor, or null. */
+function checkChannels(fn: string, t: Tensor | null, C: number, what: string): void {
+  if (t !== null && (t.rank !== 1 || t.shape[0] !== C || t.dtype !== 'float32')) throw new ShapeError(fn, `float32 [${C}]`, t.shape, what);
 }
 
 /** What {@link batchNormRows} returns (all float32). */
@@ -173,10 +183,17 @@ export interface BatchNormRowsResult {
  * Not differentiable by itself: a caller's `customGrad` pairs it with {@link batchNormRowsGrad}.
  * Needs {@link hasSimdBatchNorm}.
  *
+ * @throws NotSupportedError without the SIMD kernels; ShapeError for an empty or non-float32
+ *   input or per-channel tensors that are not `[C]`; ArgumentError for a negative eps.
  * @param gamma, beta `[C]` or null
  * @example `const { y, xc, invStd } = batchNormRows(x, gamma, beta, 1e-5)`
  */
 export function batchNormRows(x: Tensor, gamma: Tensor | null, beta: Tensor | null, eps: number): BatchNormRowsResult {
+  const fn = 'batchNormRows';
+  checkRows(fn, x, 'input');
+  const C = x.shape[1]!;
+  for (const [t, what] of [[gamma, 'gamma'], [beta, 'beta']] as const) checkChannels(fn, t, C, what);
+  if (!(eps >= 0)) throw new ArgumentError(fn, `eps must be a number >= 0, got ${eps}`);
   const inputs: NamedTensorMap = { x, ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}) };
   const [y, xc, mean, variance, invStd] = engine().runKernel(NNKIT_BATCH_NORM_ROWS, inputs, { eps } as unknown as NamedAttrMap) as Tensor[];
   return { y: y!, xc: xc!, mean: mean!, variance: variance!, invStd: invStd! };
@@ -190,6 +207,11 @@ export function batchNormRows(x: Tensor, gamma: Tensor | null, beta: Tensor | nu
  * @example `const { dx, dGamma, dBeta } = batchNormRowsGrad(dy, xc, invStd, gamma)`
  */
 export function batchNormRowsGrad(dy: Tensor, xc: Tensor, invStd: Tensor, gamma: Tensor | null): { dx: Tensor; dGamma: Tensor; dBeta: Tensor } {
+  const fn = 'batchNormRowsGrad';
+  checkRows(fn, dy, 'dy');
+  if (xc.shape.join() !== dy.shape.join() || xc.dtype !== 'float32') throw new ShapeError(fn, `[${dy.shape.join(', ')}] float32 (the shape of dy)`, xc.shape, 'xc');
+  checkChannels(fn, invStd, dy.shape[1]!, 'invStd');
+  checkChannels(fn, gamma, dy.shape[1]!, 'gamma');
   const [dx, dGamma, dBeta] = engine().runKernel(NNKIT_BATCH_NORM_ROWS_GRAD, { dy, xc, invStd, ...(gamma ? { gamma } : {}) }, {}) as Tensor[];
   return { dx: dx!, dGamma: dGamma!, dBeta: dBeta! };
 }

@@ -1,5 +1,5 @@
 import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
-import { hasSimdDepthwise } from '../../kernels/simd/depthwise-rows.js';
+import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
 import { conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 import { ArgumentError, ShapeError } from '../../errors/errors.js';
@@ -102,12 +102,12 @@ function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[]
  * right to the next fast count (4, 9 or 25 taps) and the right padding grown to match, so the
  * forward pass and both gradients run on XNNPACK's single-pass kernels (3–4× the multiply-adds
  * per second). The extra taps multiply zeros into nothing; the filter's gradient is sliced back.
- * Not where nnkit's SIMD kernel runs it ({@link hasSimdDepthwise}: every tap count is fast there).
+ * Not where nnkit's SIMD kernel runs it ({@link depthwiseRowsApply}: every tap count is fast there).
  */
 function depthwiseFastTaps(x: Tensor4D, f: Tensor, base: { strides: [number, number]; dilations: [number, number]; pad: [number, number, number, number] }): Tensor4D {
   const [kH, kW] = f.shape as [number, number];
   const nt = FAST_DEPTHWISE_TAP_COUNTS.find((t) => t >= kW);
-  if (hasSimdDepthwise(f.shape[2]!) || kH !== 1 || nt === undefined || nt === kW || base.strides[1] !== 1 || base.dilations[1] !== 1) return conv2dNhwc(x, f, { ...base, depthwise: true });
+  if (depthwiseRowsApply(x.shape, f.shape, { ...base, depthwise: true }) || kH !== 1 || nt === undefined || nt === kW || base.strides[1] !== 1 || base.dilations[1] !== 1) return conv2dNhwc(x, f, { ...base, depthwise: true });
   const [t, b, l, r] = base.pad;
   const fe = pad(f, [[0, 0], [0, nt - kW], [0, 0], [0, 0]]);
   return conv2dNhwc(x, fe, { ...base, pad: [t, b, l, r + nt - kW], depthwise: true });
