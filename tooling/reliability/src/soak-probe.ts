@@ -1,6 +1,6 @@
 // Where EEG-TCNet's RSS goes, epoch by epoch: RSS next to the wasm linear memory, V8's heap and
-// ArrayBuffers (run: `node --expose-gc --conditions=@nnkit/source --import tsx src/soak-probe.ts [epochs] [--after-iris]`,
-// needs ../shared/data/bciciv2b). Prints one line per epoch.
+// ArrayBuffers (run: `node --expose-gc --conditions=@nnkit/source --import tsx src/soak-probe.ts [epochs] [--after-iris] [--trials=N]`,
+// needs ../shared/data/bciciv2b; --trials=48 is the short soak's training set). Prints one line per epoch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -33,7 +33,9 @@ if (!all) throw new Error(`no BCI IV 2b data under ${sharedDataDir()}`);
 if (process.argv.includes('--after-iris')) await irisLosses(1, 50);
 const { trace, onEpoch } = soakRecorder();
 const t0 = performance.now();
-await eegTcnetLosses(1, epochs, all, firstTrials(all, 16), {
+const trialsArg = process.argv.find((a) => a.startsWith('--trials='));
+const train = trialsArg ? firstTrials(all, Number(trialsArg.slice(9))) : all;
+await eegTcnetLosses(1, epochs, train, firstTrials(all, 16), {
   onEpoch: (e) => {
     onEpoch(e);
     const i = trace.epochs.length - 1;

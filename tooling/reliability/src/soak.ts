@@ -46,38 +46,47 @@ export function soakRecorder(): { trace: SoakTrace; onEpoch: (epoch: number) => 
   };
 }
 
+/** Epochs of a run's warm-up: the first 10 % of them, at least four (and never all of them). */
+export function warmupEpochs(epochs: number): number {
+  return Math.min(epochs - 1, Math.max(4, Math.ceil(epochs / 10)));
+}
+
 /**
  * Figures of a trace: the tensor count after epoch 1 and its largest later change; RSS growth from
- * the end of the warm-up (the first 10 % of the epochs, at least three) to the end; and RSS growth
- * from epoch 2 to the end less the growth of V8's young generation over the same epochs (the one
- * step that made EEG-TCNet's RSS grow by ~5 % from epoch 2: see the README).
+ * the end of the warm-up ({@link warmupEpochs}) to the end; RSS growth over the run's second half
+ * less the growth of V8's young generation over it (a leak grows RSS in every epoch, a warm-up only
+ * in the first ones; the young generation is capped by `--max-semi-space-size`, README); the wasm
+ * backend's linear memory after the warm-up (exact: where every tensor lives, it never shrinks).
  */
 export function soakFigures(t: SoakTrace): {
   tensorsAfterFirst: number;
   maxTensorDrift: number;
+  warmupEpochs: number;
   rssFirstMiB: number;
   rssLastMiB: number;
   rssMaxMiB: number;
   rssGrowth: number;
+  rssGrowthSecondHalf: number;
+  wasmGrowthMiB: number;
   newSpaceGrowthMiB: number;
-  rssGrowthFromEpoch2LessNewSpace: number;
 } {
   const first = t.tensors[0]!;
   const maxTensorDrift = Math.max(0, ...t.tensors.slice(1).map((n) => Math.abs(n - first)));
-  const warm = Math.min(t.rssMiB.length - 1, Math.max(3, Math.ceil(t.rssMiB.length / 10)) - 1);
-  const rssFirst = t.rssMiB[warm]!;
+  const warm = warmupEpochs(t.rssMiB.length) - 1; // index of the warm-up's last epoch
   const last = t.rssMiB.length - 1;
+  const mid = Math.floor(last / 2);
+  const rssFirst = t.rssMiB[warm]!;
   const rssLast = t.rssMiB[last]!;
-  const e2 = Math.min(1, last);
-  const newSpaceGrowthMiB = t.newSpaceMiB[last]! - t.newSpaceMiB[e2]!;
   return {
     tensorsAfterFirst: first,
     maxTensorDrift,
+    warmupEpochs: warm + 1,
     rssFirstMiB: rssFirst,
     rssLastMiB: rssLast,
     rssMaxMiB: Math.max(...t.rssMiB),
     rssGrowth: (rssLast - rssFirst) / rssFirst,
-    newSpaceGrowthMiB,
-    rssGrowthFromEpoch2LessNewSpace: (rssLast - t.rssMiB[e2]! - Math.max(0, newSpaceGrowthMiB)) / t.rssMiB[e2]!,
+    rssGrowthSecondHalf: (rssLast - t.rssMiB[mid]! - Math.max(0, t.newSpaceMiB[last]! - t.newSpaceMiB[mid]!)) / t.rssMiB[mid]!,
+    wasmGrowthMiB: t.wasmMiB[last]! - t.wasmMiB[warm]!,
+    newSpaceGrowthMiB: t.newSpaceMiB[last]! - t.newSpaceMiB[warm]!,
   };
 }
