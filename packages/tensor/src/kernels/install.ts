@@ -13,6 +13,7 @@ import { installDepthwiseRows } from './simd/depthwise-rows.js';
 import { installDepthwiseSpatial } from './simd/depthwise-spatial.js';
 import { installReduceRows } from './simd/reduce-rows.js';
 import { installTallMatMul } from './simd/matmul-tall.js';
+import { installTransposeRows } from './simd/transpose-rows.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
 
 const installed = new Set<string>();
@@ -35,7 +36,8 @@ const installed = new Set<string>();
  * filters over all rows: {@link installDepthwiseSpatial}), and so do matrix products with a tall,
  * narrow right operand (weight and filter gradients; {@link installTallMatMul}), training-mode
  * batch norm ({@link installBatchNormRows}, used by nnkit's `BatchNorm1d/2d`) and the float64
- * `Sum`/`Mean` loops ({@link installReduceRows}). The same gradients are
+ * `Sum`/`Mean` loops ({@link installReduceRows}), and the transposes that change a tensor's layout
+ * between NCHW and NHWC ({@link installTransposeRows}). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -59,7 +61,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installTallMatMul, installBatchNormRows, installReduceRows]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows]) await install(wasm);
   }
   await Promise.resolve();
 }

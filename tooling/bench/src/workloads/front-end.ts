@@ -1,13 +1,25 @@
 // Group front-end: EEGNet/EEG-TCNet's generic front end at batch 64 (22 × 1000): the temporal
 // 1×32 conv forward; temporal conv + batch norm + depthwise spatial conv forward+backward; the
 // same through temporalSpatialConv. Peer: one wasm matMul with the temporal conv's MAC count
-// (64·22·1000·32·8), measured in the same process.
+// (64·22·1000·32·8), measured in the same process; the fwd+bwd rows compare with it scaled to
+// their own MAC count (STEP_MACS), as every other step row of the bench does.
 import { temporalConvMoments, temporalSpatialConv } from '@nnkit/eeg';
 import { backward, BatchNorm2d, Conv2d, Sequential } from '@nnkit/nn';
 import { add, matMul, mul, randomNormal, rsqrt, sub, sum, tidy } from '@tensorflow/tfjs-core';
 import type { GroupContext } from '../group-main.js';
 import { measure, rest } from '../harness.js';
 import type { Row } from '../row.js';
+
+/** MACs of the temporal 1×32 conv's forward (8 filters over 64 × 22 × 1000): the GEMM's size. */
+const TEMPORAL_MACS = 64 * 22 * 1000 * 32 * 8;
+/** MACs of the depthwise (22, 1) spatial conv's forward (16 outputs over 64 × 1000). */
+const SPATIAL_MACS = 64 * 16 * 1000 * 22;
+/**
+ * MACs of one fwd+bwd of the front end: the temporal conv's forward and filter gradient (the
+ * input needs no gradient) and the spatial conv's forward, input and filter gradients (batch
+ * norm's are element-wise). 2.19× the GEMM's.
+ */
+export const STEP_MACS = 2 * TEMPORAL_MACS + 3 * SPATIAL_MACS;
 
 export async function run({ runs, ids, log }: GroupContext): Promise<Row[]> {
   const rows: Row[] = [];
@@ -19,6 +31,7 @@ export async function run({ runs, ids, log }: GroupContext): Promise<Row[]> {
   const gemmA = randomNormal([(64 * 22 * 1000) / 8, 32 * 8]);
   const gemmB = randomNormal([32 * 8, 8]);
   const gemm = (await measure(() => tidy(() => void matMul(gemmA, gemmB).dataSync()), runs, 1)).ms;
+  const gemmStep = (gemm * STEP_MACS) / TEMPORAL_MACS;
   const grads = (): void => {
     for (const p of front.parameters()) p.grad?.dataSync();
   };
@@ -34,7 +47,7 @@ export async function run({ runs, ids, log }: GroupContext): Promise<Row[]> {
       backward(() => sum(front.call(x4)), front).dispose();
       grads();
     }, runs, 2);
-    rows.push({ id: 'front-end/front-end-step', workload: 'front end fwd+bwd (conv, BN, depthwise), batch 64', nnkit: m.ms, gemm, ...rest(m) });
+    rows.push({ id: 'front-end/front-end-step', workload: 'front end fwd+bwd (conv, BN, depthwise), batch 64', nnkit: m.ms, gemm: gemmStep, ...rest(m) });
   }
   if (ids.has('front-end-fused')) {
     log('front end via temporalSpatialConv');
@@ -47,7 +60,7 @@ export async function run({ runs, ids, log }: GroupContext): Promise<Row[]> {
       }, front).dispose();
       grads();
     }, runs, 2);
-    rows.push({ id: 'front-end/front-end-fused', workload: 'same front end via temporalSpatialConv', nnkit: m.ms, gemm, ...rest(m) });
+    rows.push({ id: 'front-end/front-end-fused', workload: 'same front end via temporalSpatialConv', nnkit: m.ms, gemm: gemmStep, ...rest(m) });
   }
   front.zeroGrad();
   for (const t of [x4, gemmA, gemmB]) t.dispose();
