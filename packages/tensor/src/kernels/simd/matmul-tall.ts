@@ -1,4 +1,4 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './matmul-tall-binary.js';
 import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 
@@ -81,8 +81,6 @@ export function hasTallMatMul(backend: object): boolean {
   return simd.on(backend) !== null;
 }
 
-const wrapped = new WeakSet<object>();
-
 /**
  * Instantiates the SIMD matrix product on tfjs-backend-wasm's memory and wraps the wasm
  * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies}, the outer products of
@@ -94,13 +92,10 @@ const wrapped = new WeakSet<object>();
  */
 export async function installTallMatMul(backend: object | null | undefined): Promise<boolean> {
   if (!(await simd.install(backend))) return false;
-  const original = getKernel('BatchMatMul', 'wasm');
-  if (original === undefined || wrapped.has(original)) return true;
-  const kernelFunc: KernelFunc = (args) => {
+  simd.wrapKernel('BatchMatMul', (k, args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    const k = simd.on(args.backend);
-    if (k === null || a.dtype !== 'float32' || b.dtype !== 'float32') return original.kernelFunc(args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
     const kind = outerMatMulApplies(a.shape, b.shape, transposeA, transposeB)
       ? 'outer'
       : vecMatMulApplies(a.shape, b.shape, transposeA, transposeB)
@@ -108,7 +103,7 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
         : tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)
           ? 'tall'
           : null;
-    if (kind === null) return original.kernelFunc(args);
+    if (kind === null) return null;
     const { m, N, n, lead } = dims(a.shape, b.shape, transposeA, transposeB)!;
     const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
     // Offsets read after makeOutput: allocating may grow the memory.
@@ -117,10 +112,6 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
     else if (kind === 'vec') k.mm_vec(pa, pb, pc, m, N);
     else k.mm_tall(pa, pb, pc, m, N, n, transposeA ? 4 : 4 * N, transposeA ? 4 * m : 4);
     return c;
-  };
-  const config: KernelConfig = { ...original, kernelFunc };
-  unregisterKernel('BatchMatMul', 'wasm');
-  registerKernel(config);
-  wrapped.add(config);
+  });
   return true;
 }

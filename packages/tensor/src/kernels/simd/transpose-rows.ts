@@ -1,4 +1,4 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './transpose-rows-binary.js';
 import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 
@@ -45,8 +45,6 @@ export function hasSimdTranspose(backend: object): boolean {
   return simd.on(backend) !== null;
 }
 
-const wrapped = new WeakSet<object>();
-
 /**
  * Instantiates the SIMD transpose (`transpose-rows.wat`) on tfjs-backend-wasm's memory and wraps
  * the wasm `Transpose` kernel so that float32 and int32 permutations of the form of
@@ -60,25 +58,18 @@ const wrapped = new WeakSet<object>();
  */
 export async function installTransposeRows(backend: object | null | undefined): Promise<boolean> {
   if (!(await simd.install(backend))) return false;
-  const original = getKernel('Transpose', 'wasm');
-  if (original === undefined || wrapped.has(original)) return true;
-  const kernelFunc: KernelFunc = (args) => {
+  simd.wrapKernel('Transpose', (k, args) => {
     const x = args.inputs.x as TensorInfo;
     const perm = (args.attrs as unknown as { perm: number[] }).perm;
-    const k = simd.on(args.backend);
-    const form = k !== null && (x.dtype === 'float32' || x.dtype === 'int32') ? batchedTransposeForm(x.shape, perm) : null;
-    if (form === null) return original.kernelFunc(args);
+    const form = x.dtype === 'float32' || x.dtype === 'int32' ? batchedTransposeForm(x.shape, perm) : null;
+    if (form === null) return null;
     const y = (args.backend as unknown as WasmHeapBackend).makeOutput(
       perm.map((a) => x.shape[a]!),
       x.dtype,
     );
     // Offsets read after makeOutput: allocating may grow the memory.
-    k!.transpose_rows(heapOffset(args.backend, x), heapOffset(args.backend, y), form.B, form.R, form.C);
+    k.transpose_rows(heapOffset(args.backend, x), heapOffset(args.backend, y), form.B, form.R, form.C);
     return y;
-  };
-  const config: KernelConfig = { ...original, kernelFunc };
-  unregisterKernel('Transpose', 'wasm');
-  registerKernel(config);
-  wrapped.add(config);
+  });
   return true;
 }

@@ -1,4 +1,4 @@
-import { getKernel, registerKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** What nnkit's SIMD kernels need of tfjs-backend-wasm's backend object. */
 export interface WasmHeapBackend {
@@ -24,6 +24,9 @@ function backendMemory(backend: object): WebAssembly.Memory | null {
   if (!(mem instanceof WebAssembly.Memory)) return null;
   return typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer ? null : mem;
 }
+
+/** Kernel configs registered by {@link SimdModule.wrapKernel} (so a second install does not wrap them again). */
+const wrappedConfigs = new WeakSet<object>();
 
 /**
  * One of nnkit's wasm SIMD modules (its binary as base64, from a `*-binary.ts`), instantiated
@@ -56,5 +59,23 @@ export class SimdModule<T> {
   /** The module's exports on `backend`, or null when not installed there. */
   on(backend: object): T | null {
     return this.instances.get(backend) ?? null;
+  }
+
+  /**
+   * Wraps the registered wasm kernel `name` (idempotent): `run` gets this module's exports on the
+   * call's backend and the call's arguments, and returns the output, or null to leave the call
+   * to the wrapped kernel (as every call is where the module is not installed).
+   */
+  wrapKernel(name: string, run: (k: T, args: Parameters<KernelFunc>[0]) => TensorInfo | null): void {
+    const original = getKernel(name, 'wasm');
+    if (original === undefined || wrappedConfigs.has(original)) return;
+    const kernelFunc: KernelFunc = (args) => {
+      const k = this.on(args.backend);
+      return (k === null ? null : run(k, args)) ?? original.kernelFunc(args);
+    };
+    const config: KernelConfig = { ...original, kernelFunc };
+    unregisterKernel(name, 'wasm');
+    registerKernel(config);
+    wrappedConfigs.add(config);
   }
 }
