@@ -53,7 +53,7 @@ export function warmupEpochs(epochs: number): number {
 
 /**
  * Figures of a trace: the tensor count after epoch 1 and its largest later change; RSS growth from
- * the end of the warm-up ({@link warmupEpochs}) to the end; RSS growth over the run's second half
+ * the warm-up's peak ({@link warmupEpochs}) to the end; RSS growth over the run's second half
  * less the growth of V8's young generation over it (a leak grows RSS in every epoch, a warm-up only
  * in the first ones; the young generation is capped by `--max-semi-space-size`, README); the wasm
  * backend's linear memory after the warm-up (exact: where every tensor lives, it never shrinks).
@@ -75,7 +75,7 @@ export function soakFigures(t: SoakTrace): {
   const warm = warmupEpochs(t.rssMiB.length) - 1; // index of the warm-up's last epoch
   const last = t.rssMiB.length - 1;
   const mid = Math.floor(last / 2);
-  const rssFirst = t.rssMiB[warm]!;
+  const rssFirst = Math.max(...t.rssMiB.slice(0, warm + 1)); // the warm-up's peak: a GC dip at its end is no baseline
   const rssLast = t.rssMiB[last]!;
   return {
     tensorsAfterFirst: first,
