@@ -11,7 +11,9 @@ import { installBatchNormRows } from './simd/batch-norm-rows.js';
 import { installBroadcastRows } from './simd/broadcast-rows.js';
 import { installDepthwiseRows } from './simd/depthwise-rows.js';
 import { installDepthwiseSpatial } from './simd/depthwise-spatial.js';
+import { installPatches } from './simd/patches.js';
 import { installReduceRows } from './simd/reduce-rows.js';
+import { installRowVector } from './simd/row-vector.js';
 import { installTallMatMul } from './simd/matmul-tall.js';
 import { installTransposeRows } from './simd/transpose-rows.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
@@ -37,7 +39,10 @@ const installed = new Set<string>();
  * narrow right operand (weight and filter gradients; {@link installTallMatMul}), training-mode
  * batch norm ({@link installBatchNormRows}, used by nnkit's `BatchNorm1d/2d`) and the float64
  * `Sum`/`Mean` loops ({@link installReduceRows}), and the transposes that change a tensor's layout
- * between NCHW and NHWC ({@link installTransposeRows}). The same gradients are
+ * between NCHW and NHWC ({@link installTransposeRows}), the window matrices (im2col, col2im) that
+ * put the filter and input gradients of convolutions with few channels on one GEMM
+ * ({@link installPatches}), and the add or product of a tensor and a row vector along its last
+ * axis (a convolution's bias in NHWC; {@link installRowVector}). The same gradients are
  * used in Node, bundlers and test runners. Awaited by `initBackend()`; exported for users who
  * set the backend up themselves.
  *
@@ -61,7 +66,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installRowVector]) await install(wasm);
   }
   await Promise.resolve();
 }

@@ -3,7 +3,9 @@ import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '.
 import { broadcastRowsApply, broadcastRowsFilterGrad } from '../simd/broadcast-rows.js';
 import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
 import { depthwiseSpatialApply, depthwiseSpatialFilterGrad, depthwiseSpatialInputGrad } from '../simd/depthwise-spatial.js';
+import { simdPatchesActive } from '../simd/patches.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
+import { simdCol2imInputGrad, simdIm2colFilterGrad } from './conv-patches-grad.js';
 import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
 
 /**
@@ -17,25 +19,34 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | --- | --- | --- | --- |
  * | input | `'simd-depthwise-spatial'` | depthwise, a kernel of all rows and one column, multiplier 1 or 2, no padding, channels a multiple of 4, on wasm with SIMD | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`; EEGNet's spatial filter) |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
+ * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels or a stride > 1, `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ`, then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
  * | filter | `'simd-depthwise-spatial'` | as the input gradient's `'simd-depthwise-spatial'` | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`) |
  * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
  * | filter | `'simd-broadcast-rows'` | plain, one input channel, a one-row kernel at stride 1, output channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`; `Conv2d(1, F, (1, K))`) |
+ * | filter | `'simd-im2col'` | plain, on wasm with SIMD, at most {@link SIMD_IM2COL_MAX_CIN} input channels, where `'im2col'` would not be taken (LeNet's first conv, a 3-channel image stem at batch ≥ 16) | the windows as columns by nnkit's SIMD im2col (`simd/patches.ts`), then `colsT · dy` GEMMs over chunks of the batch (faster than generic: 2.4× on LeNet's conv1, 4–6× on a 3-channel 3 × 3 conv, 11–16× on a one-channel one) |
  * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel (one input row, multiplier 1: in groups of ≈ 2,560 channels, see `depthwise-filter-grad.ts`) |
  * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters) | `colsᵀ · dy` GEMMs over chunks of the batch |
  * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
  */
-export type ConvInputGradStrategy = 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'col2im' | 'generic';
+export type ConvInputGradStrategy = 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'simd-col2im' | 'col2im' | 'generic';
 
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
-export type ConvFilterGradStrategy = 'simd-depthwise-spatial' | 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
+export type ConvFilterGradStrategy = 'simd-depthwise-spatial' | 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'simd-im2col' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
 
 /**
  * Fewest input channels for the `'col2im'` input gradient: with fewer, its per-tap placement
  * (wasm pads with short innermost runs) costs more than the zero-inserted convolution saves.
  */
 export const COL2IM_MIN_CIN = 8;
+
+/**
+ * Most input channels for the `'simd-im2col'` filter gradient. With few channels the generic
+ * gradient is a convolution of a one- to few-image "batch" with a huge `dy` filter, which XNNPACK
+ * runs far below its GEMM rate; with more (LeNet's conv2: 6) it is already faster than the windows.
+ */
+export const SIMD_IM2COL_MAX_CIN = 4;
 
 /** Batch sizes below which a plain convolution's filter gradient takes `'im2col'` (the batch-as-channels convolution would have this few input channels). */
 export const IM2COL_MIN_BATCH_BELOW = 16;
@@ -73,9 +84,25 @@ export function convGradStrategy(
   // One output row from a one-column kernel (EEG spatial filters spanning the electrodes): the
   // generic path would convolve with a Wo-tap 'filter' (measured 3 × 1 over 64 × 1000: 6× slower).
   const im2col = !a.depthwise && (B < IM2COL_MIN_BATCH_BELOW || (Ho === 1 && kW === 1));
+  // nnkit's SIMD window kernels (measured against the strategies they replace; see the table).
+  const patches = !a.depthwise && simdPatchesActive();
+  const simdCol2im = patches && (Cin < COL2IM_MIN_CIN || a.strides[0] > 1 || a.strides[1] > 1) && dcols <= IM2COL_MAX_VALUES;
+  const simdIm2col = patches && !im2col && Cin <= SIMD_IM2COL_MAX_CIN;
   return {
-    input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : col2im ? 'col2im' : 'generic',
-    filter: spatial ? 'simd-depthwise-spatial' : simd ? 'simd-depthwise-rows' : simdBroadcast ? 'simd-broadcast-rows' : chunked ? 'chunked-depthwise-filter' : im2col ? 'im2col' : 'generic',
+    input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : simdCol2im ? 'simd-col2im' : col2im ? 'col2im' : 'generic',
+    filter: spatial
+      ? 'simd-depthwise-spatial'
+      : simd
+        ? 'simd-depthwise-rows'
+        : simdBroadcast
+          ? 'simd-broadcast-rows'
+          : simdIm2col
+            ? 'simd-im2col'
+            : chunked
+              ? 'chunked-depthwise-filter'
+              : im2col
+                ? 'im2col'
+                : 'generic',
   };
 }
 
@@ -114,6 +141,7 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).input;
   if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialInputGrad(dy, f, x.shape);
   if (strategy === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
+  if (strategy === 'simd-col2im') return simdCol2imInputGrad(dy, x.shape, f, a);
   if (strategy === 'col2im') return col2imInputGrad(dy, x.shape, f, a);
   const [, H, W] = x.shape as [number, number, number, number];
   const [kH, kW] = f.shape as [number, number, number, number];
@@ -161,6 +189,7 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).filter;
   if (strategy === 'im2col') return im2colFilterGrad(dy, x, kH, kW, a);
+  if (strategy === 'simd-im2col') return simdIm2colFilterGrad(dy, x, f.shape, a);
   if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialFilterGrad(x, dy, f.shape[3]!);
   if (strategy === 'simd-depthwise-rows') return depthwiseRowsFilterGrad(x, dy, { taps: kW, dilation: a.dilations[1], padLeft: a.pad[2] });
   if (strategy === 'simd-broadcast-rows') return broadcastRowsFilterGrad(x, dy, { taps: kW, dilation: a.dilations[1], padLeft: a.pad[2] });

@@ -2,6 +2,7 @@ import { memory, randomNormal, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { col2imInputGrad, im2colFilterGrad } from './conv-im2col-grad.js';
+import { simdCol2imInputGrad, simdIm2colFilterGrad } from './conv-patches-grad.js';
 import { convFilterGrad, convInputGrad, flipSpatial } from './NnkitConv2D-grad.js';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 
@@ -63,6 +64,15 @@ function maxDiff(t: Tensor, ref: Float64Array): number {
   return ref.reduce((m, r, i) => Math.max(m, Math.abs(r - v[i]!)), 0);
 }
 
+/** Random x, filter and dy for a case (seeded) and the plain-loop gradients for them. */
+function operands(c: Case, seed: number): { x: Tensor; f: Tensor; dy: Tensor; ref: { dx: Float64Array; dw: Float64Array } } {
+  const [Ho, Wo] = outSize(c);
+  const x = randomNormal(c.x, 0, 1, 'float32', seed);
+  const f = randomNormal(c.f, 0, 1, 'float32', seed + 1);
+  const dy = randomNormal([c.x[0], Ho, Wo, c.f[3]], 0, 1, 'float32', seed + 2);
+  return { x, f, dy, ref: reference(c, x.dataSync() as Float32Array, f.dataSync() as Float32Array, dy.dataSync() as Float32Array) };
+}
+
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`im2col / col2im convolution gradients (${backend})`, () => {
     beforeAll(async () => {
@@ -72,11 +82,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     it.each(cases)('col2im input gradient matches plain loops: $name', (c) => {
       const before = memory().numTensors;
       tidy(() => {
-        const [Ho, Wo] = outSize(c);
-        const x = randomNormal(c.x, 0, 1, 'float32', 1);
-        const f = randomNormal(c.f, 0, 1, 'float32', 2);
-        const dy = randomNormal([c.x[0], Ho, Wo, c.f[3]], 0, 1, 'float32', 3);
-        const ref = reference(c, x.dataSync() as Float32Array, f.dataSync() as Float32Array, dy.dataSync() as Float32Array);
+        const { x, f, dy, ref } = operands(c, 1);
         const dx = col2imInputGrad(dy, c.x, f, attrs(c));
         expect(dx.shape).toEqual(c.x);
         expect(maxDiff(dx, ref.dx)).toBeLessThan(1e-4);
@@ -89,16 +95,29 @@ for (const backend of ['wasm', 'cpu'] as const) {
     it.each(cases)('im2col filter gradient matches plain loops, whole batch and in chunks: $name', (c) => {
       const before = memory().numTensors;
       tidy(() => {
-        const [Ho, Wo] = outSize(c);
-        const x = randomNormal(c.x, 0, 1, 'float32', 4);
-        const f = randomNormal(c.f, 0, 1, 'float32', 5);
-        const dy = randomNormal([c.x[0], Ho, Wo, c.f[3]], 0, 1, 'float32', 6);
-        const ref = reference(c, x.dataSync() as Float32Array, f.dataSync() as Float32Array, dy.dataSync() as Float32Array);
+        const { x, f, dy, ref } = operands(c, 4);
         const whole = im2colFilterGrad(dy, x, c.f[0], c.f[1], attrs(c));
         expect(whole.shape).toEqual(c.f);
         expect(maxDiff(whole, ref.dw)).toBeLessThan(1e-4);
         expect(maxDiff(im2colFilterGrad(dy, x, c.f[0], c.f[1], attrs(c), 1), ref.dw)).toBeLessThan(1e-4);
         expect(maxDiff(convFilterGrad(dy, x, f, attrs(c)), ref.dw)).toBeLessThan(1e-4);
+      });
+      expect(memory().numTensors).toBe(before);
+    });
+
+    // nnkit's SIMD window kernels (wasm only): the same plain loops, chunked filter gradient too.
+    if (backend === 'wasm')
+      it.each(cases)('SIMD col2im input gradient and SIMD im2col filter gradient (whole batch, in chunks) match plain loops: $name', (c) => {
+      const before = memory().numTensors;
+      tidy(() => {
+        const { x, f, dy, ref } = operands(c, 8);
+        const dx = simdCol2imInputGrad(dy, c.x, f, attrs(c));
+        expect(dx.shape).toEqual(c.x);
+        expect(maxDiff(dx, ref.dx)).toBeLessThan(1e-4);
+        const whole = simdIm2colFilterGrad(dy, x, c.f, attrs(c));
+        expect(whole.shape).toEqual(c.f);
+        expect(maxDiff(whole, ref.dw)).toBeLessThan(1e-4);
+        expect(maxDiff(simdIm2colFilterGrad(dy, x, c.f, attrs(c), 1), ref.dw)).toBeLessThan(1e-4);
       });
       expect(memory().numTensors).toBe(before);
     });
