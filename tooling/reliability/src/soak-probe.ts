@@ -1,30 +1,14 @@
 // Where EEG-TCNet's RSS goes, epoch by epoch: RSS next to the wasm linear memory, V8's heap and
 // ArrayBuffers (run: `node --expose-gc --conditions=@nnkit/source --import tsx src/soak-probe.ts [epochs] [--after-iris] [--trials=N]`,
 // needs ../shared/data/bciciv2b; --trials=48 is the short soak's training set). Prints one line per epoch.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { sharedDataDir } from '@nnkit/tooling-testing';
 import { initBackend } from '@nnkit/tensor';
-import { soakRecorder, wasmHeapBytes } from './soak.js';
+import { residentSplit, soakRecorder } from './soak.js';
 import { eegTcnetLosses, firstTrials, irisLosses, load2b } from './workloads.js';
 
 const epochs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 6);
-
-/** Resident MiB of the wasm linear memory (its own mapping, of its exact size; Linux /proc/self/smaps) and of everything else. */
-function residentSplit(): { wasmRss: number; otherRss: number } {
-  const size = wasmHeapBytes();
-  let wasmRss = 0;
-  let otherRss = 0;
-  let isWasm = false;
-  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
-    const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
-    if (range) isWasm = Math.abs(Number(BigInt(`0x${range[2]}`) - BigInt(`0x${range[1]}`)) - size) < 2 ** 16 && wasmRss === 0;
-    const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss) isWasm ? (wasmRss += Number(rss[1]) / 1024) : (otherRss += Number(rss[1]) / 1024);
-  }
-  return { wasmRss, otherRss };
-}
 
 await initBackend('wasm');
 const all = await load2b(join(sharedDataDir(), 'bciciv2b'));
@@ -43,6 +27,6 @@ await eegTcnetLosses(1, epochs, train, firstTrials(all, 16), {
     const r = residentSplit();
     const spaces = getHeapSpaceStatistics();
     const phys = (re: RegExp): string => (spaces.filter((x) => re.test(x.space_name)).reduce((a, x) => a + x.physical_space_size, 0) / 2 ** 20).toFixed(1);
-    console.log(`epoch ${String(e).padStart(2)}  rss ${f('rssMiB')} (resident in the wasm reservation ${r.wasmRss.toFixed(1).padStart(6)}, elsewhere ${r.otherRss.toFixed(1).padStart(6)})  wasm memory ${f('wasmMiB')}  js heap ${f('heapMiB')}  arrayBuffers ${f('arrayBuffersMiB')}  tensors ${trace.tensors[i]}  V8 resident: old ${phys(/^old_space/)} new ${phys(/^new_space/)} code ${phys(/code/)} large ${phys(/lo_space/)}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(`epoch ${String(e).padStart(2)}  rss ${f('rssMiB')} (resident in the wasm reservation ${(r.wasm / 2 ** 20).toFixed(1).padStart(6)}, elsewhere ${(r.other / 2 ** 20).toFixed(1).padStart(6)})  wasm memory ${f('wasmMiB')}  js heap ${f('heapMiB')}  arrayBuffers ${f('arrayBuffersMiB')}  tensors ${trace.tensors[i]}  V8 resident: old ${phys(/^old_space/)} new ${phys(/^new_space/)} code ${phys(/code/)} large ${phys(/lo_space/)}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   },
 });

@@ -15,11 +15,11 @@ const long = process.env.NNKIT_SOAK_LONG === '1';
 function expectFlat(name: string, trace: SoakTrace): void {
   const f = soakFigures(trace);
   const mib = (k: keyof SoakTrace): string => trace[k].map((v) => v.toFixed(1)).join(' ');
-  console.log(`${name} soak`, JSON.stringify(f), '\nRSS MiB by epoch', mib('rssMiB'), '\nwasm memory MiB', mib('wasmMiB'), '\nV8 new space MiB', mib('newSpaceMiB'));
+  console.log(`${name} soak`, JSON.stringify(f), '\nRSS MiB by epoch', mib('rssMiB'), '\nwasm memory MiB', mib('wasmMiB'), '\nV8 new space MiB', mib('newSpaceMiB'), '\nwasm memory resident MiB', mib('wasmResidentMiB'));
   expect(f.maxTensorDrift, 'tensor count after epoch 1').toBe(0);
   expect(f.wasmGrowthMiB, 'wasm linear memory growth after the warm-up (MiB)').toBe(0);
   expect(f.rssGrowth, 'RSS growth from the warm-up\'s peak').toBeLessThan(0.05);
-  expect(f.rssGrowthSecondHalf, 'RSS growth over the second half, less new-space growth').toBeLessThan(0.02);
+  expect(f.rssGrowthSecondHalf, 'RSS growth over the second half, less new-space and wasm-resident growth').toBeLessThan(0.02);
 }
 
 describe(`soak on wasm (${long ? 'long' : 'short'} variants)`, () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -14,6 +15,8 @@ export interface SoakTrace {
   arrayBuffersMiB: number[];
   /** Resident size of V8's young generation (`new_space`: two semispaces, capped by `--max-semi-space-size`). */
   newSpaceMiB: number[];
+  /** Resident part of the wasm linear memory's own mapping (Linux; 0 elsewhere): at most {@link SoakTrace.wasmMiB}. */
+  wasmResidentMiB: number[];
 }
 
 /** Resident bytes of V8's young generation. */
@@ -27,9 +30,47 @@ export function wasmHeapBytes(): number {
   return b?.wasm?.HEAPU8?.buffer.byteLength ?? 0;
 }
 
+/**
+ * Resident bytes of the wasm backend's linear memory and of everything else, from
+ * `/proc/self/smaps`: V8 maps a wasm memory as one read-write anonymous mapping of exactly its
+ * size, right after the inaccessible reservation that guards it. `{ wasm: 0, other: 0 }` where smaps
+ * cannot be read; `wasm` is 0 where no such mapping is found (then nothing is subtracted for it).
+ */
+export function residentSplit(): { wasm: number; other: number } {
+  const size = wasmHeapBytes();
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return { wasm: 0, other: 0 };
+  }
+  let wasm = 0;
+  let other = 0;
+  let found = false;
+  let isWasm = false;
+  let prevEnd = -1n;
+  let prevGuard = false;
+  for (const line of text.split('\n')) {
+    const range = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ 00:00 0\s*$|^([0-9a-f]+)-([0-9a-f]+) (\S+)/.exec(line);
+    if (range) {
+      const anonymous = range[1] !== undefined;
+      const start = BigInt(`0x${range[1] ?? range[4]}`);
+      const end = BigInt(`0x${range[2] ?? range[5]}`);
+      const perms = range[3] ?? range[6];
+      isWasm = !found && anonymous && size > 0 && perms === 'rw-p' && end - start === BigInt(size) && prevGuard && prevEnd === start;
+      found ||= isWasm;
+      prevGuard = anonymous && perms === '---p';
+      prevEnd = end;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) isWasm ? (wasm += Number(rss[1]) * 1024) : (other += Number(rss[1]) * 1024);
+  }
+  return { wasm, other };
+}
+
 /** A hook for the workloads' `onEpoch` that records {@link SoakTrace}. */
 export function soakRecorder(): { trace: SoakTrace; onEpoch: (epoch: number) => void } {
-  const trace: SoakTrace = { epochs: [], tensors: [], rssMiB: [], wasmMiB: [], heapMiB: [], arrayBuffersMiB: [], newSpaceMiB: [] };
+  const trace: SoakTrace = { epochs: [], tensors: [], rssMiB: [], wasmMiB: [], heapMiB: [], arrayBuffersMiB: [], newSpaceMiB: [], wasmResidentMiB: [] };
   return {
     trace,
     onEpoch: (epoch) => {
@@ -42,6 +83,7 @@ export function soakRecorder(): { trace: SoakTrace; onEpoch: (epoch: number) => 
       trace.heapMiB.push(m.heapTotal / 2 ** 20);
       trace.arrayBuffersMiB.push(m.arrayBuffers / 2 ** 20);
       trace.newSpaceMiB.push(newSpaceBytes() / 2 ** 20);
+      trace.wasmResidentMiB.push(residentSplit().wasm / 2 ** 20);
     },
   };
 }
@@ -54,9 +96,11 @@ export function warmupEpochs(epochs: number): number {
 /**
  * Figures of a trace: the tensor count after epoch 1 and its largest later change; RSS growth from
  * the warm-up's peak ({@link warmupEpochs}) to the end; RSS growth over the run's second half
- * less the growth of V8's young generation over it (a leak grows RSS in every epoch, a warm-up only
- * in the first ones; the young generation is capped by `--max-semi-space-size`, README); the wasm
- * backend's linear memory after the warm-up (exact: where every tensor lives, it never shrinks).
+ * less the growth of V8's young generation and of the resident pages of the wasm memory over it (a
+ * leak grows RSS in every epoch, a warm-up only in the first ones; the young generation is capped
+ * by `--max-semi-space-size`, the wasm memory's resident pages by its size, which must not grow:
+ * README); the wasm backend's linear memory after the warm-up (exact: where every tensor lives, it
+ * never shrinks).
  */
 export function soakFigures(t: SoakTrace): {
   tensorsAfterFirst: number;
@@ -69,6 +113,7 @@ export function soakFigures(t: SoakTrace): {
   rssGrowthSecondHalf: number;
   wasmGrowthMiB: number;
   newSpaceGrowthMiB: number;
+  wasmResidentGrowthMiB: number;
 } {
   const first = t.tensors[0]!;
   const maxTensorDrift = Math.max(0, ...t.tensors.slice(1).map((n) => Math.abs(n - first)));
@@ -85,8 +130,10 @@ export function soakFigures(t: SoakTrace): {
     rssLastMiB: rssLast,
     rssMaxMiB: Math.max(...t.rssMiB),
     rssGrowth: (rssLast - rssFirst) / rssFirst,
-    rssGrowthSecondHalf: (rssLast - t.rssMiB[mid]! - Math.max(0, t.newSpaceMiB[last]! - t.newSpaceMiB[mid]!)) / t.rssMiB[mid]!,
+    rssGrowthSecondHalf:
+      (rssLast - t.rssMiB[mid]! - Math.max(0, t.newSpaceMiB[last]! - t.newSpaceMiB[mid]!) - Math.max(0, t.wasmResidentMiB[last]! - t.wasmResidentMiB[mid]!)) / t.rssMiB[mid]!,
     wasmGrowthMiB: t.wasmMiB[last]! - t.wasmMiB[warm]!,
     newSpaceGrowthMiB: t.newSpaceMiB[last]! - t.newSpaceMiB[warm]!,
+    wasmResidentGrowthMiB: t.wasmResidentMiB[last]! - t.wasmResidentMiB[warm]!,
   };
 }
