@@ -44,7 +44,8 @@ const simd = new SimdModule<PatchesExports>(BASE64);
 
 /**
  * The window geometry of a plain NHWC convolution with these shapes, with window rows padded to
- * a multiple of 4 values (so the GEMMs over them stay on their SIMD paths).
+ * a multiple of 4 values (`Kp`, for {@link im2colRows}; {@link col2imRows} of a `dy · Wᵀ` product
+ * takes `Kp: kH·kW·C`; {@link im2colColumns} has no padding).
  *
  * @param x `[B, H, W, C]`; filter `[kH, kW, C, Co]`; dy (the output) `[B, Ho, Wo, Co]`
  * @example `patchesAttrs([32, 32, 32, 1], [5, 5, 1, 6], [32, 28, 28, 6], attrs).Kp` → 28

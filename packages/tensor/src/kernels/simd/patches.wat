@@ -1,10 +1,11 @@
-;; nnkit's wasm SIMD kernels for the windows of a plain NHWC convolution (patches.ts): im2col
-;; writes every output position's window as one row of a matrix, so that a convolution's filter
-;; gradient is one GEMM; col2im adds such rows back into an input-shaped gradient (the input
-;; gradient as one GEMM dy . W^T and this scatter). Both take any stride, dilation and padding.
-;; A window row holds kH x kW taps of C channels in HWC order and is padded with zeros to Kp
-;; values (Kp >= kH*kW*C, a multiple of 4 keeps the GEMM on its SIMD path). With a W dilation of
-;; 1 the taps of one kernel row are one contiguous run of x, moved 4 values at a time.
+;; nnkit's wasm SIMD kernels for the windows of a plain NHWC convolution (patches.ts), so that
+;; a convolution's gradients are one GEMM each. im2col_t writes every window as one column of a
+;; matrix [kH*kW*C, B*Ho*Wo] (the filter gradient is colsT . dy; with one channel a row of it is
+;; runs of Wo neighbouring values of x); col2im adds the rows of dy . W^T ([B*Ho*Wo, Kp]) back
+;; into an input-shaped gradient; im2col writes the windows as rows (col2im's adjoint, for the
+;; tests). All take any stride, dilation and padding. A window row holds kH x kW taps of C
+;; channels in HWC order, padded with zeros to Kp values (Kp >= kH*kW*C). With a W dilation of 1
+;; the taps of one kernel row are one contiguous run of x, moved 4 values at a time.
 ;; Built to patches-binary.ts by `pnpm --filter @nnkit/tensor build:wasm` (wabt's wat2wasm from
 ;; npm, pinned); a test rebuilds it and compares the bytes. Imports tfjs-backend-wasm's memory
 ;; (pointers are byte offsets into that heap).
