@@ -54,6 +54,6 @@ export function simdCol2imInputGrad(dy: Tensor, xShape: readonly number[], f: Te
     // Wᵀ made explicit: wasm's GEMM with a transposed right operand is ~18× slower (measured).
     const wT = transpose(reshape(f, [kH * kW * C, Co])); // [Co, K]
     const dcols = matMul(reshape(dy, [B * Ho * Wo, Co]), wT); // [M, K]
-    return col2imRows(dcols, { ...patchesAttrs(xShape, f.shape, dy.shape, a), Kp: kH * kW * C });
+    return col2imRows(dcols, patchesAttrs(xShape, f.shape, dy.shape, a));
   });
 }

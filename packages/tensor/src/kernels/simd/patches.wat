@@ -1,11 +1,10 @@
 ;; nnkit's wasm SIMD kernels for the windows of a plain NHWC convolution (patches.ts), so that
 ;; a convolution's gradients are one GEMM each. im2col_t writes every window as one column of a
 ;; matrix [kH*kW*C, B*Ho*Wo] (the filter gradient is colsT . dy; with one channel a row of it is
-;; runs of Wo neighbouring values of x); col2im adds the rows of dy . W^T ([B*Ho*Wo, Kp]) back
-;; into an input-shaped gradient; im2col writes the windows as rows (col2im's adjoint, for the
-;; tests). All take any stride, dilation and padding. A window row holds kH x kW taps of C
-;; channels in HWC order, padded with zeros to Kp values (Kp >= kH*kW*C). With a W dilation of 1
-;; the taps of one kernel row are one contiguous run of x, moved 4 values at a time.
+;; runs of Wo neighbouring values of x); col2im adds the rows of dy . W^T ([B*Ho*Wo, kH*kW*C],
+;; taps in HWC order) back into an input-shaped gradient. Both take any stride, dilation and
+;; padding. With a W dilation of 1 the taps of one kernel row are one contiguous run of x, added
+;; 4 values at a time.
 ;; Built to patches-binary.ts by `pnpm --filter @nnkit/tensor build:wasm` (wabt's wat2wasm from
 ;; npm, pinned); a test rebuilds it and compares the bytes. Imports tfjs-backend-wasm's memory
 ;; (pointers are byte offsets into that heap).
@@ -81,10 +80,10 @@
       (local.set $d (i32.add (local.get $d) (i32.const 4)))
       (br $sl))))
 
-  ;; One kernel row of a window at the border of x along W (some taps outside): its taps inside
-  ;; x move between x's row xr (its first tap at column wb) and g at gp (add: x += g, else g = x).
+  ;; One kernel row of a window at the border of x along W (some taps outside): g's values at gp
+  ;; for its taps inside x are added into x's row xr (the window's first tap at column wb).
   (func $edge (param $xr i32) (param $gp i32) (param $wb i32) (param $W i32) (param $kW i32)
-    (param $dw i32) (param $cb i32) (param $add i32)
+    (param $dw i32) (param $cb i32)
     (local $r i32) (local $j0 i32) (local $j1 i32) (local $j i32) (local $run i32) (local $xp i32)
     (local.set $r (call $tap_range (local.get $wb) (local.get $W) (local.get $kW) (local.get $dw)))
     (local.set $j0 (i32.and (local.get $r) (i32.const 65535)))
@@ -95,30 +94,26 @@
     (block $jd (loop $jl
       (br_if $jd (i32.ge_s (local.get $j) (local.get $j1)))
       (local.set $xp (i32.add (local.get $xr) (i32.mul (i32.add (local.get $wb) (i32.mul (local.get $j) (local.get $dw))) (local.get $cb))))
-      (if (local.get $add)
-        (then (call $accumulate (i32.add (local.get $gp) (i32.mul (local.get $j) (local.get $cb))) (local.get $xp) (i32.mul (local.get $run) (local.get $cb))))
-        (else (call $copy (local.get $xp) (i32.add (local.get $gp) (i32.mul (local.get $j) (local.get $cb))) (i32.mul (local.get $run) (local.get $cb)))))
+      (call $accumulate (i32.add (local.get $gp) (i32.mul (local.get $j) (local.get $cb))) (local.get $xp) (i32.mul (local.get $run) (local.get $cb)))
       (local.set $j (i32.add (local.get $j) (local.get $run)))
       (br $jl))))
 
-  ;; Walks every window: for output row (b, ho) and kernel row i inside x, each window's taps move
-  ;; between x and row m = (b, ho, wo) of the window matrix g ([B*Ho*Wo, Kp]). add = 0: g is set
-  ;; from x (im2col; g's rows zeroed first where a tap is outside x, else only past the taps);
-  ;; add = 1: x's values get g's added (col2im). Windows whose taps are all inside x along W
-  ;; (columns woLo <= wo < woHi) take a tight loop: one run of kW*C values when dw = 1.
+  ;; Walks every window: for output row (b, ho) and kernel row i inside x, the taps of each window
+  ;; m = (b, ho, wo), row m of g ([B*Ho*Wo, kH*kW*C]), are added into x (col2im). Windows whose
+  ;; taps are all inside x along W (columns woLo <= wo < woHi) take a tight loop: one run of
+  ;; kW*C values when dw = 1, else kW runs of C.
   (func $walk
     (param $x i32) (param $g i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
     (param $Ho i32) (param $Wo i32) (param $kH i32) (param $kW i32) (param $sh i32) (param $sw i32)
-    (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32) (param $Kp i32) (param $add i32)
+    (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32)
     (local $b i32) (local $ho i32) (local $wo i32) (local $i i32) (local $h i32) (local $h0 i32)
-    (local $cb i32) (local $tb i32) (local $rb i32) (local $kb i32) (local $xs i32) (local $xstep i32)
-    (local $runs i32) (local $rl i32) (local $woLo i32) (local $woHi i32) (local $hin i32)
-    (local $row i32) (local $rp i32) (local $xr i32) (local $gr i32) (local $xp i32) (local $gp i32)
+    (local $cb i32) (local $tb i32) (local $rb i32) (local $xs i32) (local $xstep i32)
+    (local $runs i32) (local $rl i32) (local $woLo i32) (local $woHi i32)
+    (local $row i32) (local $xr i32) (local $gr i32) (local $xp i32) (local $gp i32)
     (local $xq i32) (local $gq i32) (local $r i32) (local $e i32)
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))          ;; bytes per pixel
     (local.set $tb (i32.mul (local.get $kW) (local.get $cb)))       ;; bytes per kernel row in g
-    (local.set $rb (i32.shl (local.get $Kp) (i32.const 2)))         ;; bytes per row of g
-    (local.set $kb (i32.mul (local.get $kH) (local.get $tb)))       ;; bytes of taps in a row of g
+    (local.set $rb (i32.mul (local.get $kH) (local.get $tb)))       ;; bytes per row of g
     (local.set $xs (i32.mul (local.get $dw) (local.get $cb)))       ;; bytes between taps in x
     (local.set $xstep (i32.mul (local.get $sw) (local.get $cb)))    ;; bytes between windows in x
     ;; a kernel row inside x: one run of kW*C values when dw = 1, else kW runs of C
@@ -138,22 +133,6 @@
       (block $hd (loop $hl
         (br_if $hd (i32.ge_s (local.get $ho) (local.get $Ho)))
         (local.set $h0 (i32.sub (i32.mul (local.get $ho) (local.get $sh)) (local.get $pt)))
-        (local.set $hin (i32.and (i32.ge_s (local.get $h0) (i32.const 0))
-          (i32.lt_s (i32.add (local.get $h0) (i32.mul (i32.sub (local.get $kH) (i32.const 1)) (local.get $dh))) (local.get $H))))
-        ;; im2col: zero each row where a tap falls outside x, else only its padding past the taps
-        (if (i32.eqz (local.get $add))
-          (then
-            (local.set $wo (i32.const 0))
-            (local.set $rp (local.get $row))
-            (block $zd (loop $zl
-              (br_if $zd (i32.ge_s (local.get $wo) (local.get $Wo)))
-              (call $zero
-                (select (i32.add (local.get $rp) (local.get $kb)) (local.get $rp)
-                  (i32.and (local.get $hin) (i32.and (i32.ge_s (local.get $wo) (local.get $woLo)) (i32.lt_s (local.get $wo) (local.get $woHi)))))
-                (i32.add (local.get $rp) (local.get $rb)))
-              (local.set $rp (i32.add (local.get $rp) (local.get $rb)))
-              (local.set $wo (i32.add (local.get $wo) (i32.const 1)))
-              (br $zl)))))
         (local.set $i (i32.const 0))
         (block $id (loop $il
           (br_if $id (i32.ge_s (local.get $i) (local.get $kH)))
@@ -171,7 +150,7 @@
                   (then (local.set $wo (local.get $woHi)) (br $ll)))
                 (call $edge (local.get $xr) (i32.add (local.get $gr) (i32.mul (local.get $wo) (local.get $rb)))
                   (i32.sub (i32.mul (local.get $wo) (local.get $sw)) (local.get $pl))
-                  (local.get $W) (local.get $kW) (local.get $dw) (local.get $cb) (local.get $add))
+                  (local.get $W) (local.get $kW) (local.get $dw) (local.get $cb))
                 (local.set $wo (i32.add (local.get $wo) (i32.const 1)))
                 (br $ll)))
               ;; the windows inside: runs of rl bytes, xs apart in x
@@ -186,33 +165,18 @@
                 (block $rd (loop $rl2
                   (br_if $rd (i32.ge_s (local.get $r) (local.get $runs)))
                   (local.set $e (i32.add (local.get $gq) (local.get $rl)))
-                  (if (local.get $add)
-                    (then
-                      (block $avd (loop $avl
-                        (br_if $avd (i32.gt_u (i32.add (local.get $gq) (i32.const 16)) (local.get $e)))
-                        (v128.store (local.get $xq) (f32x4.add (v128.load (local.get $xq)) (v128.load (local.get $gq))))
-                        (local.set $xq (i32.add (local.get $xq) (i32.const 16)))
-                        (local.set $gq (i32.add (local.get $gq) (i32.const 16)))
-                        (br $avl)))
-                      (block $asd (loop $asl
-                        (br_if $asd (i32.ge_u (local.get $gq) (local.get $e)))
-                        (f32.store (local.get $xq) (f32.add (f32.load (local.get $xq)) (f32.load (local.get $gq))))
-                        (local.set $xq (i32.add (local.get $xq) (i32.const 4)))
-                        (local.set $gq (i32.add (local.get $gq) (i32.const 4)))
-                        (br $asl))))
-                    (else
-                      (block $cvd (loop $cvl
-                        (br_if $cvd (i32.gt_u (i32.add (local.get $gq) (i32.const 16)) (local.get $e)))
-                        (v128.store (local.get $gq) (v128.load (local.get $xq)))
-                        (local.set $xq (i32.add (local.get $xq) (i32.const 16)))
-                        (local.set $gq (i32.add (local.get $gq) (i32.const 16)))
-                        (br $cvl)))
-                      (block $csd (loop $csl
-                        (br_if $csd (i32.ge_u (local.get $gq) (local.get $e)))
-                        (i32.store (local.get $gq) (i32.load (local.get $xq)))
-                        (local.set $xq (i32.add (local.get $xq) (i32.const 4)))
-                        (local.set $gq (i32.add (local.get $gq) (i32.const 4)))
-                        (br $csl)))))
+                  (block $avd (loop $avl
+                    (br_if $avd (i32.gt_u (i32.add (local.get $gq) (i32.const 16)) (local.get $e)))
+                    (v128.store (local.get $xq) (f32x4.add (v128.load (local.get $xq)) (v128.load (local.get $gq))))
+                    (local.set $xq (i32.add (local.get $xq) (i32.const 16)))
+                    (local.set $gq (i32.add (local.get $gq) (i32.const 16)))
+                    (br $avl)))
+                  (block $asd (loop $asl
+                    (br_if $asd (i32.ge_u (local.get $gq) (local.get $e)))
+                    (f32.store (local.get $xq) (f32.add (f32.load (local.get $xq)) (f32.load (local.get $gq))))
+                    (local.set $xq (i32.add (local.get $xq) (i32.const 4)))
+                    (local.set $gq (i32.add (local.get $gq) (i32.const 4)))
+                    (br $asl)))
                   ;; the next run: xs - rl further on in x (0 when dw = 1: one run)
                   (local.set $xq (i32.add (local.get $xq) (i32.sub (local.get $xs) (local.get $rl))))
                   (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -229,17 +193,7 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bl))))
 
-  ;; cols[m, (i*kW + j)*C + c] = x[b, ho*sh - pt + i*dh, wo*sw - pl + j*dw, c] (0 outside x and
-  ;; for columns kH*kW*C <= k < Kp); x [B, H, W, C], cols [B*Ho*Wo, Kp] float32, m = (b, ho, wo).
-  (func (export "im2col")
-    (param $x i32) (param $cols i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
-    (param $Ho i32) (param $Wo i32) (param $kH i32) (param $kW i32) (param $sh i32) (param $sw i32)
-    (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32) (param $Kp i32)
-    (call $walk (local.get $x) (local.get $cols) (local.get $B) (local.get $H) (local.get $W) (local.get $C)
-                (local.get $Ho) (local.get $Wo) (local.get $kH) (local.get $kW) (local.get $sh) (local.get $sw)
-                (local.get $dh) (local.get $dw) (local.get $pt) (local.get $pl) (local.get $Kp) (i32.const 0)))
-
-;; colsT[(i*kW + j)*C + c, m] = x[b, ho*sh - pt + i*dh, wo*sw - pl + j*dw, c] (0 outside x), the
+  ;; colsT[(i*kW + j)*C + c, m] = x[b, ho*sh - pt + i*dh, wo*sw - pl + j*dw, c] (0 outside x), the
   ;; transposed window matrix [kH*kW*C, B*Ho*Wo]: with one channel and a W stride of 1 each row
   ;; of it is Wo neighbouring values of x per (b, ho), moved 4 at a time; else values one by one.
   (func (export "im2col_t")
@@ -309,14 +263,15 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $il))))
 
-  ;; dx = 0, then dx[b, h, w, c] += cols[m, k] for every (m, k) that im2col reads from (b, h, w, c),
-  ;; in one fixed order (so the sum is the same on every run).
+  ;; dx = 0, then dx[b, h, w, c] += cols[m, (i*kW + j)*C + c] for every window m = (b, ho, wo) and
+  ;; tap (i, j) that reads (h, w) = (ho*sh - pt + i*dh, wo*sw - pl + j*dw), in one fixed order (so
+  ;; the sum is the same on every run); cols [B*Ho*Wo, kH*kW*C] float32.
   (func (export "col2im")
     (param $cols i32) (param $dx i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
     (param $Ho i32) (param $Wo i32) (param $kH i32) (param $kW i32) (param $sh i32) (param $sw i32)
-    (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32) (param $Kp i32)
+    (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32)
     (call $zero (local.get $dx)
       (i32.add (local.get $dx) (i32.shl (i32.mul (i32.mul (local.get $B) (local.get $H)) (i32.mul (local.get $W) (local.get $C))) (i32.const 2))))
     (call $walk (local.get $dx) (local.get $cols) (local.get $B) (local.get $H) (local.get $W) (local.get $C)
                 (local.get $Ho) (local.get $Wo) (local.get $kH) (local.get $kW) (local.get $sh) (local.get $sw)
-                (local.get $dh) (local.get $dw) (local.get $pt) (local.get $pl) (local.get $Kp) (i32.const 1))))
+                (local.get $dh) (local.get $dw) (local.get $pt) (local.get $pl))))
