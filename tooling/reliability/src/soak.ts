@@ -51,12 +51,13 @@ export function residentSplit(): { wasm: number; other: number } {
   let prevEnd = -1n;
   let prevGuard = false;
   for (const line of text.split('\n')) {
-    const range = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ 00:00 0\s*$|^([0-9a-f]+)-([0-9a-f]+) (\S+)/.exec(line);
-    if (range) {
-      const anonymous = range[1] !== undefined;
-      const start = BigInt(`0x${range[1] ?? range[4]}`);
-      const end = BigInt(`0x${range[2] ?? range[5]}`);
-      const perms = range[3] ?? range[6];
+    // a mapping's header: start-end perms offset device inode [path]
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ (\S+) (\d+)\s*(.*)$/.exec(line);
+    if (m) {
+      const [, from, to, perms, device, inode, path] = m as unknown as [string, string, string, string, string, string, string];
+      const anonymous = device === '00:00' && inode === '0' && path === '';
+      const start = BigInt(`0x${from}`);
+      const end = BigInt(`0x${to}`);
       isWasm = !found && anonymous && size > 0 && perms === 'rw-p' && end - start === BigInt(size) && prevGuard && prevEnd === start;
       found ||= isWasm;
       prevGuard = anonymous && perms === '---p';
