@@ -25,9 +25,18 @@ def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# Most seconds of warm-up once 2 warm-up calls ran: PyTorch's times are flat from the second call,
+# and 20 warm-up steps of the 22-channel EEG-TCNet (1.7 s each) would add a minute to the run.
+WARMUP_BUDGET_S = 5.0
+
+
 def timed(fn, warmup, n):
-    """Median wall and CPU ms of `n` calls of `fn` after `warmup` calls."""
-    for _ in range(warmup):
+    """Median wall and CPU ms of `n` calls of `fn` after `warmup` calls (fewer once 2 calls ran
+    and WARMUP_BUDGET_S passed)."""
+    t0 = time.perf_counter()
+    for i in range(warmup):
+        if i >= 2 and time.perf_counter() - t0 > WARMUP_BUDGET_S:
+            break
         fn()
     wall, cpu = [], []
     for _ in range(n):

@@ -8,6 +8,9 @@ from torch_common import run
 from eeg import EEGInceptionTCN, EEGNet, EEGTCNet  # noqa: E402 (path set by torch_common)
 
 loss_fn = torch.nn.CrossEntropyLoss()
+# Warm-up steps of the training-step rows: as many as the nnkit side's (TRAIN_WARMUP in
+# src/workloads/eeg-steps.ts, which needs them for V8 to optimise its kernel dispatch).
+STEP_WARMUP = 20
 _tcnet = {}
 
 
@@ -57,7 +60,7 @@ def step(make, chans, classes):
             opt.zero_grad()
             loss_fn(m(x), y).backward()
             opt.step()
-        return fn, 2, runs
+        return fn, STEP_WARMUP, runs
     return workload
 
 

@@ -49,7 +49,9 @@ const configs: Array<[string, DataParallelLike | undefined]> = [
 ];
 const wall = new Map<string, number[]>(configs.map(([n]) => [n, []]));
 const cpu = new Map<string, number[]>(configs.map(([n]) => [n, []]));
-for (const [, dp] of configs) for (let i = 0; i < 3; i++) await step(dp); // warm-up
+// Warm-up: V8 optimises the kernel dispatch over the first ~20 steps (tooling/bench TRAIN_WARMUP),
+// in this thread and in every worker alike.
+for (const [, dp] of configs) for (let i = 0; i < 20; i++) await step(dp);
 for (let r = 0; r < rounds; r++) {
   for (const [name, dp] of configs) {
     const c0 = process.cpuUsage();

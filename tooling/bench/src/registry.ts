@@ -39,7 +39,7 @@ export const GROUPS: readonly Group[] = [
     name: 'eeg-steps',
     title: 'Training steps, batch 64, Adam: EEG-TCNet 22 ch and 3 ch (2b recipe), EEGNet, EEG-Inception-TCN',
     torch: 'torch_eeg.py',
-    workloads: [w('eegtcnet-step-22ch', 2.5, 5), w('eegtcnet-step-3ch', 0.3, 2), w('eegnet-step', 2.5, 5), w('eeg-inception-tcn-step', 6, 15)],
+    workloads: [w('eegtcnet-step-22ch', 2.5, 12), w('eegtcnet-step-3ch', 0.3, 4), w('eegnet-step', 2.5, 9), w('eeg-inception-tcn-step', 6, 30)],
   },
   {
     name: 'front-end',

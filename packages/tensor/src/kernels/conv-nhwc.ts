@@ -17,6 +17,7 @@ import { NotSupportedError } from '../errors/errors.js';
 import { broadcastRowsApply, runBroadcastRows } from './simd/broadcast-rows.js';
 import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spatial.js';
+import { pointwiseConvApplies, runPointwiseConv } from './pointwise-conv.js';
 
 /**
  * Name of nnkit's NHWC convolution kernel: a plain (`Conv2D`) or depthwise
@@ -26,7 +27,8 @@ import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spa
  * On wasm, depthwise convolutions with a one-row kernel run on nnkit's SIMD kernel
  * (`simd/depthwise-rows.ts`), and so do one-row plain convolutions of a one-channel input
  * (`simd/broadcast-rows.ts`) and depthwise ones whose kernel spans all rows in one column
- * (`simd/depthwise-spatial.ts`); the rest on tfjs' own kernels.
+ * (`simd/depthwise-spatial.ts`); pointwise (`1 × 1`, stride 1, unpadded) plain convolutions run
+ * on the backend's `BatchMatMul` (`pointwise-conv.ts`); the rest on tfjs' own kernels.
  */
 export const NNKIT_CONV = 'NnkitConv2D';
 
@@ -131,6 +133,11 @@ function convKernelFor(backendName: string): KernelConfig {
       if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
+      if (pointwiseConvApplies(x.shape, f.shape, a)) {
+        // Looked up per call: nnkit's own BatchMatMul (simd/matmul-tall.ts) may be registered later.
+        const batchMatMul = getKernel('BatchMatMul', backendName);
+        if (batchMatMul !== undefined) return runPointwiseConv(backend as KernelBackend, batchMatMul, x, f);
+      }
       const k = a.depthwise ? dw : conv2d;
       return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
     },

@@ -3,6 +3,7 @@ import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '.
 import { broadcastRowsApply, broadcastRowsFilterGrad } from '../simd/broadcast-rows.js';
 import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
 import { depthwiseSpatialApply, depthwiseSpatialFilterGrad, depthwiseSpatialInputGrad } from '../simd/depthwise-spatial.js';
+import { pointwiseConvApplies, pointwiseFilterGrad, pointwiseInputGrad } from '../pointwise-conv.js';
 import { simdPatchesActive } from '../simd/patches.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 import { simdCol2imInputGrad, simdIm2colFilterGrad } from './conv-patches-grad.js';
@@ -17,11 +18,13 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  *
  * | gradient | strategy | shapes | how |
  * | --- | --- | --- | --- |
+ * | input | `'pointwise'` | plain, a `1 × 1` kernel at stride 1 without padding (Inception's and EEGNet's `1 × 1` convolutions) | one product `dy · Wᵀ` (`pointwise-conv.ts`) |
  * | input | `'simd-depthwise-spatial'` | depthwise, a kernel of all rows and one column, multiplier 1 or 2, no padding, channels a multiple of 4, on wasm with SIMD | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`; EEGNet's spatial filter) |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
  * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels or a stride > 1, `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ`, then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
+ * | filter | `'pointwise'` | as the input gradient's `'pointwise'` | one product `xᵀ · dy` |
  * | filter | `'simd-depthwise-spatial'` | as the input gradient's `'simd-depthwise-spatial'` | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`) |
  * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
  * | filter | `'simd-broadcast-rows'` | plain, one input channel, a one-row kernel at stride 1, output channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`; `Conv2d(1, F, (1, K))`) |
@@ -30,10 +33,10 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters) | `colsᵀ · dy` GEMMs over chunks of the batch |
  * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
  */
-export type ConvInputGradStrategy = 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'simd-col2im' | 'col2im' | 'generic';
+export type ConvInputGradStrategy = 'pointwise' | 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'simd-col2im' | 'col2im' | 'generic';
 
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
-export type ConvFilterGradStrategy = 'simd-depthwise-spatial' | 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'simd-im2col' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
+export type ConvFilterGradStrategy = 'pointwise' | 'simd-depthwise-spatial' | 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'simd-im2col' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
 
 /**
  * Fewest input channels for the `'col2im'` input gradient: with fewer, its per-tap placement
@@ -88,6 +91,7 @@ export function convGradStrategy(
   const patches = !a.depthwise && simdPatchesActive();
   const simdCol2im = patches && (Cin < COL2IM_MIN_CIN || a.strides[0] > 1 || a.strides[1] > 1) && dcols <= IM2COL_MAX_VALUES;
   const simdIm2col = patches && !im2col && Cin <= SIMD_IM2COL_MAX_CIN;
+  if (pointwiseConvApplies(x, filter, a)) return { input: 'pointwise', filter: 'pointwise' };
   return {
     input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : simdCol2im ? 'simd-col2im' : col2im ? 'col2im' : 'generic',
     filter: spatial
@@ -139,6 +143,7 @@ function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
 /** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
 export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).input;
+  if (strategy === 'pointwise') return pointwiseInputGrad(dy, f);
   if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialInputGrad(dy, f, x.shape);
   if (strategy === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
   if (strategy === 'simd-col2im') return simdCol2imInputGrad(dy, x.shape, f, a);
@@ -188,6 +193,7 @@ export function convFilterGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAtt
   const [kH, kW] = f.shape as [number, number, number, number];
   const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).filter;
+  if (strategy === 'pointwise') return pointwiseFilterGrad(x, dy);
   if (strategy === 'im2col') return im2colFilterGrad(dy, x, kH, kW, a);
   if (strategy === 'simd-im2col') return simdIm2colFilterGrad(dy, x, f.shape, a);
   if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialFilterGrad(x, dy, f.shape[3]!);
