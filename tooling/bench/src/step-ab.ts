@@ -3,7 +3,7 @@
  * this repository: one child process per measurement, checkouts interleaved (A, B, A, B, ...),
  * each child builds the step from ITS checkout's sources and reports kernels per step (exact),
  * the median wall time and the median CPU time (`process.cpuUsage`) of `STEP_RUNS` timed steps
- * after 3 warm-up steps.
+ * after `TRAIN_WARMUP` (20) warm-up steps, as the bench's training-step rows.
  *
  * `node --conditions=@nnkit/source --import tsx src/step-ab.ts <checkout> [<checkout> ...]`
  * (default: this checkout only; `STEP_ROUNDS` rounds, default 5; `STEP_RUNS` steps, default 10).
@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TRAIN_WARMUP } from './warmup.js';
 
 interface Result {
   kernels: number;
@@ -54,7 +55,7 @@ async function child(root: string): Promise<Result> {
     loss.dataSync();
     loss.dispose();
   };
-  for (let i = 0; i < 3; i++) step();
+  for (let i = 0; i < TRAIN_WARMUP; i++) step();
   const p = await tf.profile(step);
   const byName: Record<string, number> = {};
   const msByName: Record<string, number> = {};

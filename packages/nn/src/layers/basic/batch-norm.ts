@@ -14,6 +14,7 @@ import {
   sub,
   sum,
   type Tensor,
+  tensor1d,
   tidy,
   type Variable,
   zeros,
@@ -149,7 +150,7 @@ export abstract class BatchNormBase extends Module {
         throw new ShapeError(this.path(), `more than 1 value per channel when training (${this.layout})`, x.shape);
       }
       const r = batchNormTrain(xf, this.weight?.data ?? null, this.bias?.data ?? null, bshape, this.eps);
-      if (this.training && this.trackRunningStats) this.updateRunningStats(reshape(r.mean, [C]), reshape(r.variance, [C]), n);
+      if (this.training && this.trackRunningStats) this.updateRunningStats(r.mean, r.variance, n);
       r.mean.dispose();
       r.variance.dispose();
       return r.y;
@@ -219,18 +220,30 @@ export abstract class BatchNormBase extends Module {
   /**
    * Updates `running_mean`/`running_var` and `num_batches_tracked` from one training batch's
    * statistics (PyTorch's rule: the running variance takes the UNBIASED variance
-   * `biasedVar·n/(n−1)`; `momentum: null` gives a cumulative average).
+   * `biasedVar·n/(n−1)`; `momentum: null` gives a cumulative average). Computed in JavaScript
+   * doubles over the `C` channel values, as PyTorch's CPU update computes in `accscalar_t`
+   * (double), and rounded once to float32: no kernels (it took nine small ones per layer and step).
    */
   private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+    // mean and biasedVar hold C values in any shape ([C] or [1, C, 1, ...]): only their data is read
     if (!this.trackRunningStats) return;
+    const count = this.numBatchesTracked!.dataSync()[0]! + 1;
+    const f = this.momentum === null ? 1 / count : this.momentum;
+    const m = mean.dataSync();
+    const v = biasedVar.dataSync();
+    const rm = this.runningMean!.dataSync();
+    const rv = this.runningVar!.dataSync();
+    const correction = n / (n - 1);
+    const newMean = new Float32Array(rm.length);
+    const newVar = new Float32Array(rv.length);
+    for (let c = 0; c < rm.length; c++) {
+      newMean[c] = f * m[c]! + (1 - f) * rm[c]!;
+      newVar[c] = f * (v[c]! * correction) + (1 - f) * rv[c]!;
+    }
     tidy(() => {
-      const count = add(this.numBatchesTracked!, scalar(1, 'int32'));
-      this.numBatchesTracked!.assign(count);
-      const f: Tensor = this.momentum === null ? div(1, cast(count, 'float32')) : scalar(this.momentum);
-      const unbiased = mul(biasedVar, n / (n - 1));
-      const keep = sub(1, f);
-      this.runningMean!.assign(add(mul(this.runningMean!, keep), mul(mean, f)));
-      this.runningVar!.assign(add(mul(this.runningVar!, keep), mul(unbiased, f)));
+      this.numBatchesTracked!.assign(scalar(count, 'int32'));
+      this.runningMean!.assign(tensor1d(newMean));
+      this.runningVar!.assign(tensor1d(newVar));
     });
   }
 

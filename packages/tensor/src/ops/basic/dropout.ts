@@ -1,4 +1,5 @@
-import { add, cast, div, floor, mul, randomUniform, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { cast, mul, tensor, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { dropoutMask } from './dropout-mask.js';
 import { nextSeed } from './random.js';
 import { ShapeError, ArgumentError } from '../../errors/errors.js';
 
@@ -13,9 +14,8 @@ function masked(x: Tensor, p: number, noiseShape: number[]): Tensor {
 function maskedInner(x: Tensor, p: number, noiseShape: number[]): Tensor {
   const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
   if (p === 1) return mul(xf, 0);
-  const keep = 1 - p;
-  const mask = floor(add(randomUniform(noiseShape, 0, 1, 'float32', nextSeed()), keep));
-  return mul(xf, div(mask, keep));
+  const n = noiseShape.reduce((a, d) => a * d, 1);
+  return mul(xf, tensor(dropoutMask(n, p, nextSeed()), noiseShape, 'float32'));
 }
 
 /**
