@@ -18,6 +18,7 @@ import { broadcastRowsApply, runBroadcastRows } from './simd/broadcast-rows.js';
 import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spatial.js';
 import { pointwiseConvApplies, runPointwiseConv } from './pointwise-conv.js';
+import { originalKernel } from './simd/wasm-module.js';
 
 /**
  * Name of nnkit's NHWC convolution kernel: a plain (`Conv2D`) or depthwise
@@ -134,8 +135,11 @@ function convKernelFor(backendName: string): KernelConfig {
       if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
       if (pointwiseConvApplies(x.shape, f.shape, a)) {
-        // Looked up per call: nnkit's own BatchMatMul (simd/matmul-tall.ts) may be registered later.
-        const batchMatMul = getKernel('BatchMatMul', backendName);
+        // The backend's own GEMM (XNNPACK on wasm), not nnkit's wrapper: every output row is then
+        // computed in the same order whatever the batch, as by the convolution it replaces (a
+        // sample's output does not depend on the batch it is in). Looked up per call: the
+        // wrapper (simd/matmul-tall.ts) may be installed after this kernel.
+        const batchMatMul = originalKernel('BatchMatMul', backendName);
         if (batchMatMul !== undefined) return runPointwiseConv(backend as KernelBackend, batchMatMul, x, f);
       }
       const k = a.depthwise ? dw : conv2d;

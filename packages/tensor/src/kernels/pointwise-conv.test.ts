@@ -1,4 +1,4 @@
-import { grads, memory, mul, sum, tensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { grads, memory, mul, slice, sum, tensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
@@ -67,6 +67,19 @@ describe('pointwise convolutions as products', () => {
       check(3, 5, 7, 6, 5);
       check(1, 8, 8, 96, 40); // few rows, many channels (Inception's 8 × 8 blocks)
       check(2, 9, 11, 3, 8); // tall: the filter gradient on nnkit's SIMD kernel
+    });
+
+    it(`gives a sample the same output, bit for bit, alone or in a batch on ${backend}`, async () => {
+      await initBackend(backend);
+      tidy(() => {
+        const x = tensor(seq(70 * 2 * 96, (i) => Math.sin(i * 0.37)), [70, 1, 2, 96]);
+        const f = tensor(seq(96 * 40, (i) => Math.cos(i * 0.11) / 8), [1, 1, 96, 40]);
+        const batch = conv2dNhwc(x, f, plain).dataSync();
+        for (const i of [0, 33, 69]) {
+          const alone = conv2dNhwc(slice(x, [i, 0, 0, 0], [1, 1, 2, 96]), f, plain).dataSync();
+          expect(Array.from(alone)).toEqual(Array.from(batch.subarray(i * 80, (i + 1) * 80)));
+        }
+      });
     });
 
     it(`matches the definition for any shape on ${backend} (property)`, async () => {

@@ -6,7 +6,8 @@ import { product } from './gradients/product.js';
  * Pointwise (1 × 1) convolutions as matrix products. A plain NHWC convolution with a 1 × 1 kernel
  * at stride 1 without padding is `[B·H·W, Cin] · [Cin, Cout]` on the same memory (the filter
  * `[1, 1, Cin, Cout]` is already the right matrix), so `NnkitConv2D` runs it on the backend's
- * `BatchMatMul` and its gradients are the two products `dy · Wᵀ` and `xᵀ · dy`.
+ * own `BatchMatMul` (XNNPACK on wasm, not nnkit's SIMD products: like the convolution, it computes
+ * every output row in the same order whatever the batch) and its gradients are the two products `dy · Wᵀ` and `xᵀ · dy`.
  *
  * Why: tfjs-backend-wasm's `Conv2D` re-creates its XNNPACK operator whenever the filter tensor is
  * new (every training step, every `conv2d` call with an OIHW weight), and that re-creation

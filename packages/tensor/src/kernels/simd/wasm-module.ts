@@ -28,6 +28,21 @@ function backendMemory(backend: object): WebAssembly.Memory | null {
 /** Kernel configs registered by {@link SimdModule.wrapKernel} (so a second install does not wrap them again). */
 const wrappedConfigs = new WeakSet<object>();
 
+/** The wasm kernels {@link SimdModule.wrapKernel} wrapped, by name: tfjs-backend-wasm's own. */
+const originals = new Map<string, KernelConfig>();
+
+/**
+ * The kernel registered for `name` on `backendName` before nnkit wrapped it (tfjs-backend-wasm's
+ * own, e.g. its XNNPACK `BatchMatMul`), or the registered one where nothing was wrapped. For
+ * callers that need the original's numerics: XNNPACK computes each output row in the same order
+ * whatever the number of rows, where nnkit's SIMD products take over below 64 rows.
+ *
+ * @example `originalKernel('BatchMatMul', 'wasm')?.kernelFunc(args)`
+ */
+export function originalKernel(name: string, backendName: string): KernelConfig | undefined {
+  return (backendName === 'wasm' ? originals.get(name) : undefined) ?? getKernel(name, backendName);
+}
+
 /**
  * One of nnkit's wasm SIMD modules (its binary as base64, from a `*-binary.ts`), instantiated
  * once per tfjs-backend-wasm backend object on that backend's own memory.
@@ -69,6 +84,7 @@ export class SimdModule<T> {
   wrapKernel(name: string, run: (k: T, args: Parameters<KernelFunc>[0]) => TensorInfo | null): void {
     const original = getKernel(name, 'wasm');
     if (original === undefined || wrappedConfigs.has(original)) return;
+    originals.set(name, original);
     const kernelFunc: KernelFunc = (args) => {
       const k = this.on(args.backend);
       return (k === null ? null : run(k, args)) ?? original.kernelFunc(args);

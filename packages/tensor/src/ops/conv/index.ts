@@ -1,5 +1,5 @@
 // Owned by one area; an explicit list of named exports.
-export { renorm } from './renorm.js';
+export { renorm, renormRowsL2 } from './renorm.js';
 export { conv1d, conv2d, causalConv1d, causalConv2d, prepareConvFilter, type ConvOptions, type CausalConvOptions, type ConvFilter } from './conv.js';
 export { convOutSize, resolveConvPadding, type ConvPadding, type ConvPaddingPairs, type SizeArg } from './conv-args.js';
 export { conv2dNhwc, FAST_DEPTHWISE_TAPS, FAST_DEPTHWISE_TAP_COUNTS, hasSimdDepthwise, type KernelConvAttrs } from './kernel-conv.js';

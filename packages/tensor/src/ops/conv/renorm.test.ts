@@ -1,8 +1,9 @@
 import { memory, randomNormal, reshape, sqrt, square, sum, tensor, tidy } from '@tensorflow/tfjs-core';
 import { assertClose } from '@nnkit/tooling-testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
-import { renorm } from './renorm.js';
+import fc from 'fast-check';
+import { renorm, renormRowsL2 } from './renorm.js';
 
 describe('renorm', () => {
   beforeAll(async () => {
@@ -27,5 +28,37 @@ describe('renorm', () => {
     const norms = tidy(() => sqrt(sum(square(reshape(out, [4, -1])), 1)).dataSync());
     for (const n of norms) expect(n).toBeLessThanOrEqual(0.5 + 1e-5);
     expect(() => renorm(w, 2, 4, 1)).toThrow(/dim 4/);
+  });
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`renormRowsL2 is bit for bit renorm(w, 2, 0, maxnorm) on ${backend} (property)`, async () => {
+      await initBackend(backend);
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 70 }),
+          fc.double({ min: 0, max: 3, noNaN: true }),
+          fc.integer({ min: 0, max: 1e6 }),
+          (rows, per, maxnorm, seed) => {
+            const w = randomNormal([rows, per], 0, 1, 'float32', seed);
+            const want = tidy(() => renorm(w, 2, 0, maxnorm).dataSync());
+            const got = renormRowsL2(w.dataSync() as Float32Array, rows, maxnorm);
+            w.dispose();
+            expect(Array.from(got)).toEqual(Array.from(want));
+          },
+        ),
+        { numRuns: 60, seed: 5 },
+      );
+    });
+  }
+
+  afterAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('renormRowsL2 keeps NaN rows and empty values, and rejects a negative bound', () => {
+    expect(Array.from(renormRowsL2(Float32Array.from([NaN, 1, 3, 4]), 2, 1))).toEqual([NaN, 1, expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)]);
+    expect(renormRowsL2(new Float32Array(0), 0, 1)).toEqual(new Float32Array(0));
+    expect(() => renormRowsL2(new Float32Array(2), 1, -1)).toThrow(/maxnorm/);
   });
 });
