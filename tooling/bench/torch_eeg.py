@@ -9,7 +9,7 @@ from eeg import EEGInceptionTCN, EEGNet, EEGTCNet  # noqa: E402 (path set by tor
 
 loss_fn = torch.nn.CrossEntropyLoss()
 # Warm-up steps of the training-step rows: as many as the nnkit side's (TRAIN_WARMUP in
-# src/workloads/eeg-steps.ts, which needs them for V8 to optimise its kernel dispatch).
+# src/warmup.ts, which needs them for V8 to optimise its kernel dispatch).
 STEP_WARMUP = 20
 _tcnet = {}
 

@@ -29,7 +29,7 @@ import { originalKernel } from './simd/wasm-module.js';
  * (`simd/depthwise-rows.ts`), and so do one-row plain convolutions of a one-channel input
  * (`simd/broadcast-rows.ts`) and depthwise ones whose kernel spans all rows in one column
  * (`simd/depthwise-spatial.ts`); pointwise (`1 × 1`, stride 1, unpadded) plain convolutions run
- * on the backend's `BatchMatMul` (`pointwise-conv.ts`); the rest on tfjs' own kernels.
+ * on the backend's own `BatchMatMul` (`pointwise-conv.ts`); the rest on tfjs' own kernels.
  */
 export const NNKIT_CONV = 'NnkitConv2D';
 

@@ -1,4 +1,5 @@
 import { grads, memory, mul, slice, sum, tensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { assertClose } from '@nnkit/tooling-testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
@@ -31,15 +32,11 @@ function check(B: number, H: number, W: number, Cin: number, Cout: number): void
     const dy = tensor(dyv, [B, H, W, Cout]);
     const y = conv2dNhwc(x, f, plain);
     expect(y.shape).toEqual([B, H, W, Cout]);
-    const close = (t: Tensor, want: number[]): void => {
-      const got = Array.from(t.dataSync());
-      expect(got.length).toBe(want.length);
-      got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(want[i]!))));
-    };
-    close(y, ref.y);
+    const tol = { atol: 1e-4, rtol: 1e-4 };
+    assertClose(y, ref.y, { ...tol, name: 'y' });
     const [gx, gf] = grads((a: Tensor, b: Tensor) => sum(mul(conv2dNhwc(a, b, plain), dy)))([x, f]);
-    close(gx!, ref.dx);
-    close(gf!, ref.df);
+    assertClose(gx!, ref.dx, { ...tol, name: 'dx' });
+    assertClose(gf!, ref.df, { ...tol, name: 'dW' });
   });
   expect(memory().numTensors).toBe(before);
 }

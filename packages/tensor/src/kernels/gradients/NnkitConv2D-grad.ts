@@ -73,6 +73,7 @@ export function convGradStrategy(
   dy: readonly number[],
   a: NnkitConvAttrs,
 ): { input: ConvInputGradStrategy; filter: ConvFilterGradStrategy } {
+  if (pointwiseConvApplies(x, filter, a)) return { input: 'pointwise', filter: 'pointwise' };
   const [kH, kW] = filter as [number, number];
   const [, Ho, Wo] = dy as [number, number, number];
   const broadcast =
@@ -91,7 +92,6 @@ export function convGradStrategy(
   const patches = !a.depthwise && simdPatchesActive();
   const simdCol2im = patches && (Cin < COL2IM_MIN_CIN || a.strides[0] > 1 || a.strides[1] > 1) && dcols <= IM2COL_MAX_VALUES;
   const simdIm2col = patches && !im2col && Cin <= SIMD_IM2COL_MAX_CIN;
-  if (pointwiseConvApplies(x, filter, a)) return { input: 'pointwise', filter: 'pointwise' };
   return {
     input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : simdCol2im ? 'simd-col2im' : col2im ? 'col2im' : 'generic',
     filter: spatial

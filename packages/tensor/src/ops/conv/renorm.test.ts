@@ -2,6 +2,7 @@ import { memory, randomNormal, reshape, sqrt, square, sum, tensor, tidy } from '
 import { assertClose } from '@nnkit/tooling-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
+import { ArgumentError } from '../../errors/errors.js';
 import fc from 'fast-check';
 import { renorm, renormRowsL2 } from './renorm.js';
 
@@ -60,5 +61,8 @@ describe('renorm', () => {
     expect(Array.from(renormRowsL2(Float32Array.from([NaN, 1, 3, 4]), 2, 1))).toEqual([NaN, 1, expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)]);
     expect(renormRowsL2(new Float32Array(0), 0, 1)).toEqual(new Float32Array(0));
     expect(() => renormRowsL2(new Float32Array(2), 1, -1)).toThrow(/maxnorm/);
+    expect(() => renormRowsL2(new Float32Array(5), 2, 1)).toThrow(ArgumentError);
+    expect(() => renormRowsL2(new Float32Array(5), 2, 1)).toThrow(/5 values must split into 2 rows/);
+    expect(() => renormRowsL2(new Float32Array(0), -1, 1)).toThrow(/rows/);
   });
 });

@@ -47,6 +47,7 @@ export function renorm(w: Tensor, p: number, dim: number, maxnorm: number): Tens
  * @param rows the size of dim 0 (`values.length` a multiple of it)
  * @param maxnorm the largest L2 norm a slice may keep (≥ 0)
  * @returns new values of the same length
+ * @throws ArgumentError when `maxnorm` is negative or NaN, or the values do not split into `rows` equal rows
  * @example
  * ```ts
  * const w2 = tensor(renormRowsL2(w.dataSync() as Float32Array, w.shape[0], 1.0), w.shape);
@@ -54,6 +55,9 @@ export function renorm(w: Tensor, p: number, dim: number, maxnorm: number): Tens
  */
 export function renormRowsL2(values: Float32Array, rows: number, maxnorm: number): Float32Array {
   if (!(maxnorm >= 0)) throw new ArgumentError('renorm', `maxnorm must be >= 0, got ${maxnorm}`);
+  if (!Number.isInteger(rows) || rows < 0 || (rows === 0 ? values.length !== 0 : values.length % rows !== 0)) {
+    throw new ArgumentError('renorm', `${values.length} values must split into ${rows} rows of equal size`);
+  }
   const out = new Float32Array(values.length);
   const per = rows > 0 ? values.length / rows : 0;
   const bound = Math.fround(maxnorm);
