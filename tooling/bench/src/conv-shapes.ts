@@ -9,12 +9,12 @@
  *   node --conditions=@nnkit/source --import tsx src/conv-shapes.ts            # all shapes
  *   CONV_RUNS=9 CONV_FILTER=eegnet node --conditions=@nnkit/source --import tsx src/conv-shapes.ts
  *
- * CONV_RUNS: timed runs per shape (default 7, after 2 warm-ups); CONV_FILTER / CONV_SKIP: substring of
+ * CONV_READOUT=1: read every output back (see `pull`). CONV_RUNS: timed runs per shape (default 7, after 2 warm-ups); CONV_FILTER / CONV_SKIP: substring of
  * the shape names to keep / to leave out (e.g. CONV_SKIP=temporal: the two largest); CONV_JSON=path writes the rows as JSON.
  */
 import { writeFileSync } from 'node:fs';
-import { conv2d, initBackend, resolveConvPadding } from '@nnkit/tensor';
-import { grads, matMul, randomNormal, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { conv2d, initBackend, resolveConvPadding, withSharedSavedTensors } from '@nnkit/tensor';
+import { grads, matMul, randomNormal, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { median } from './stats.js';
 
 interface Shape {
@@ -81,8 +81,16 @@ function timed(t: Timer, fn: () => void): void {
   t.cpu += (d.user + d.system) / 1000;
 }
 
+/**
+ * Outputs are not read back by default: wasm kernels run synchronously, so a result exists when
+ * its op returns, and reading it back times a JavaScript copy of the output instead (measured
+ * 2026-12-03: ~35 ms for the 11 M-value input gradient of EEGNet's spatial layer, whose GEMM
+ * peer reads back 1.4 M). `CONV_READOUT=1` reads every output back, as this bench did up to
+ * 2026-12-03 (the figures in the README's earlier sections).
+ */
+const readout = process.env.CONV_READOUT === '1';
 const pull = (ts: Tensor[]): void => {
-  for (const t of ts) t.dataSync();
+  if (readout) for (const t of ts) t.dataSync();
 };
 
 interface Row {
@@ -125,8 +133,12 @@ function measure(s: Shape): Row {
   const rb = randomNormal([256, 64]);
   const opts = { stride, padding, groups };
   const fwd = (): void => tidy(() => pull([conv2d(x, w, null, opts)]));
-  const g = grads((xx: Tensor, ww: Tensor) => sum(conv2d(xx, ww, null, opts)));
-  const fb = (): void => tidy(() => pull(g([x, w])));
+  // The output gradient is made once, as the GEMM peer's `dy` is (not a fill per call), and the
+  // tape shares the tensors it saves, as nnkit's `backward` does (tfjs' own tape copies each one
+  // through the Identity kernel on wasm: the whole input, here, on every call).
+  const g = grads((xx: Tensor, ww: Tensor) => conv2d(xx, ww, null, opts));
+  const dyConv = randomNormal([B, N, Ho, Wo]);
+  const fb = (): void => tidy(() => pull(withSharedSavedTensors(() => g([x, w], dyConv))));
   const gemm = (): void => tidy(() => pull([matMul(a, bm)]));
   // forward, input gradient (dy · Wᵀ), weight gradient (colsᵀ · dy), operands pre-transposed
   const gemm3 = (): void => tidy(() => pull([matMul(a, bm), matMul(dy, bt), matMul(at, dy)]));
@@ -149,7 +161,7 @@ function measure(s: Shape): Row {
     timed(tr, rate);
     timed(tr3, rate3);
   }
-  for (const v of [x, w, a, bm, dy, bt, at, ra, ra3, rb]) v.dispose();
+  for (const v of [x, w, dyConv, a, bm, dy, bt, at, ra, ra3, rb]) v.dispose();
   return {
     name: s.name,
     gmac: (M * K * N) / 1e9,

@@ -1,6 +1,6 @@
 import { add, engine, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type NamedAttrMap, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
-import { broadcastRowsApply, broadcastRowsFilterGrad } from '../simd/broadcast-rows.js';
+import { broadcastRowsApply, broadcastRowsFilterGrad, broadcastRowsInputGrad } from '../simd/broadcast-rows.js';
 import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
 import { depthwiseSpatialApply, depthwiseSpatialFilterGrad, depthwiseSpatialInputGrad } from '../simd/depthwise-spatial.js';
 import { pointwiseConvApplies, pointwiseFilterGrad, pointwiseInputGrad } from '../pointwise-conv.js';
@@ -21,6 +21,7 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | input | `'pointwise'` | plain, a `1 × 1` kernel at stride 1 without padding (Inception's and EEGNet's `1 × 1` convolutions) | one product `dy · Wᵀ` (`pointwise-conv.ts`) |
  * | input | `'simd-depthwise-spatial'` | depthwise, a kernel of all rows and one column, multiplier 1 or 2, no padding, channels a multiple of 4, on wasm with SIMD | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`; EEGNet's spatial filter) |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
+ * | input | `'simd-broadcast-rows'` | as the filter gradient's `'simd-broadcast-rows'` (a first temporal layer `Conv2d(1, F, (1, K))`) | nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`): each position's taps summed over the output channels (the generic convolution into one channel ran at ~1.4 GMAC/s: 260 → 45 ms at batch 64 × 22 × 1000, F = 8, K = 32) |
  * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels or a stride > 1, `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ`, then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
@@ -33,7 +34,7 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters) | `colsᵀ · dy` GEMMs over chunks of the batch |
  * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
  */
-export type ConvInputGradStrategy = 'pointwise' | 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'simd-col2im' | 'col2im' | 'generic';
+export type ConvInputGradStrategy = 'pointwise' | 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'simd-broadcast-rows' | 'simd-col2im' | 'col2im' | 'generic';
 
 /** Strategy of the filter gradient of `NnkitConv2D` (see {@link ConvInputGradStrategy} for the table). */
 export type ConvFilterGradStrategy = 'pointwise' | 'simd-depthwise-spatial' | 'simd-depthwise-rows' | 'simd-broadcast-rows' | 'simd-im2col' | 'chunked-depthwise-filter' | 'im2col' | 'generic';
@@ -93,7 +94,7 @@ export function convGradStrategy(
   const simdCol2im = patches && (Cin < COL2IM_MIN_CIN || a.strides[0] > 1 || a.strides[1] > 1) && dcols <= IM2COL_MAX_VALUES;
   const simdIm2col = patches && !im2col && Cin <= SIMD_IM2COL_MAX_CIN;
   return {
-    input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : simdCol2im ? 'simd-col2im' : col2im ? 'col2im' : 'generic',
+    input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : simdBroadcast ? 'simd-broadcast-rows' : simdCol2im ? 'simd-col2im' : col2im ? 'col2im' : 'generic',
     filter: spatial
       ? 'simd-depthwise-spatial'
       : simd
@@ -146,6 +147,7 @@ export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttr
   if (strategy === 'pointwise') return pointwiseInputGrad(dy, f);
   if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialInputGrad(dy, f, x.shape);
   if (strategy === 'depthwise-broadcast') return depthwiseBroadcastInputGrad(dy, x, f, a);
+  if (strategy === 'simd-broadcast-rows') return broadcastRowsInputGrad(dy, f, x.shape[2]!, { taps: f.shape[1]!, dilation: a.dilations[1], padLeft: a.pad[2] });
   if (strategy === 'simd-col2im') return simdCol2imInputGrad(dy, x.shape, f, a);
   if (strategy === 'col2im') return col2imInputGrad(dy, x.shape, f, a);
   const [, H, W] = x.shape as [number, number, number, number];

@@ -16,10 +16,12 @@ describe('broadcast-rows wasm SIMD kernels (one input channel, plain 1 × K)', (
     await initBackend('wasm');
   });
 
-  it('take the filter gradient of Conv2d(1, F, (1, K)) with F a multiple of 4, not of 2 input channels or 6 outputs', () => {
+  it('take both gradients of Conv2d(1, F, (1, K)) with F a multiple of 4, not of 2 input channels or 6 outputs', () => {
     const a = { strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], pad: [0, 0, 15, 16] as [number, number, number, number], depthwise: false };
-    expect(convGradStrategy([8, 22, 100, 1], [1, 32, 1, 8], [8, 22, 100, 8], a).filter).toBe('simd-broadcast-rows');
+    expect(convGradStrategy([8, 22, 100, 1], [1, 32, 1, 8], [8, 22, 100, 8], a)).toEqual({ input: 'simd-broadcast-rows', filter: 'simd-broadcast-rows' });
+    expect(convGradStrategy([8, 22, 100, 2], [1, 32, 2, 8], [8, 22, 100, 8], a).input).not.toBe('simd-broadcast-rows');
     expect(convGradStrategy([8, 22, 100, 2], [1, 32, 2, 8], [8, 22, 100, 8], a).filter).not.toBe('simd-broadcast-rows');
+    expect(convGradStrategy([8, 22, 100, 1], [1, 32, 1, 6], [8, 22, 100, 6], a).input).not.toBe('simd-broadcast-rows');
     expect(convGradStrategy([8, 22, 100, 1], [1, 32, 1, 6], [8, 22, 100, 6], a).filter).not.toBe('simd-broadcast-rows');
   });
 

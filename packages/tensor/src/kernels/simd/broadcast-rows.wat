@@ -1,7 +1,7 @@
 ;; nnkit's wasm SIMD kernels for plain 1 x K convolutions of a one-channel input into O output
-;; channels (a first temporal layer, Conv2d(1, F, (1, K)), on rows of samples): the forward pass
-;; and the filter gradient. They are depthwise-rows.wat's loops with each input value broadcast
-;; to the four lanes of an output-channel block. Built to broadcast-rows-binary.ts by
+;; channels (a first temporal layer, Conv2d(1, F, (1, K)), on rows of samples): the forward pass,
+;; the filter gradient and the input gradient. The first two are depthwise-rows.wat's loops with
+;; each input value broadcast to the four lanes of an output-channel block. Built to broadcast-rows-binary.ts by
 ;; `pnpm --filter @nnkit/tensor build:wasm` (wabt's wat2wasm from npm, pinned); a test rebuilds
 ;; it and compares the bytes. Imports tfjs-backend-wasm's memory (pointers are byte offsets).
 (module
@@ -223,6 +223,81 @@
           (br $tloop)))
         (local.tee $cbo (i32.add (local.get $cbo) (i32.const 16)))
         (br_if $cbloop (i32.lt_s (local.get $cs))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rloop)))
+  )
+  ;; sum over the lanes of v
+  (func $hsum (param $v v128) (result f32)
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+             (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; dx[r, i] = sum_k sum_o f[k, o] * dy[r, i + pL - k*d, o] over the taps with 0 <= i + pL - k*d < Wout:
+  ;; the input gradient of bc_rows. dy [R, Wout, O], f [K, O], dx [R, Win] (overwritten). Four
+  ;; positions at a time where all their taps fall inside dy (each filter vector loaded once for
+  ;; the four), one at a time at the edges.
+  (func $bc_rows_input_grad (export "bc_rows_input_grad")
+    (param $dy i32) (param $f i32) (param $dx i32) (param $R i32) (param $Win i32) (param $Wout i32)
+    (param $O i32) (param $K i32) (param $d i32) (param $pL i32)
+    (local $cs i32) (local $r i32) (local $i i32) (local $lo i32) (local $hi i32) (local $dyr i32) (local $dxr i32)
+    (local $k i32) (local $wo i32) (local $dp i32) (local $fp i32) (local $cb i32)
+    (local $fv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $cs (i32.shl (local.get $O) (i32.const 2)))
+    ;; positions i with every tap inside dy (and inside dx): lo <= i <= hi
+    (local.set $lo (i32.sub (i32.mul (i32.sub (local.get $K) (i32.const 1)) (local.get $d)) (local.get $pL)))
+    (local.set $hi (i32.sub (i32.sub (local.get $Wout) (i32.const 1)) (local.get $pL)))
+    (if (i32.ge_s (local.get $hi) (local.get $Win)) (then (local.set $hi (i32.sub (local.get $Win) (i32.const 1)))))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_s (local.get $r) (local.get $R)))
+      (local.set $dyr (i32.add (local.get $dy) (i32.mul (local.get $r) (i32.mul (local.get $Wout) (local.get $cs)))))
+      (local.set $dxr (i32.add (local.get $dx) (i32.mul (local.get $r) (i32.shl (local.get $Win) (i32.const 2)))))
+      (local.set $i (i32.const 0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $i) (local.get $Win)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (if (i32.and (i32.ge_s (local.get $i) (local.get $lo)) (i32.le_s (i32.add (local.get $i) (i32.const 3)) (local.get $hi)))
+          (then
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.const 0))
+            (loop $k4
+              (local.set $dp (i32.add (local.get $dyr) (i32.mul (i32.sub (i32.add (local.get $i) (local.get $pL)) (i32.mul (local.get $k) (local.get $d))) (local.get $cs))))
+              (local.set $fp (i32.add (local.get $f) (i32.mul (local.get $k) (local.get $cs))))
+              (local.set $cb (i32.const 0))
+              (loop $c4
+                (local.set $fv (v128.load (i32.add (local.get $fp) (local.get $cb))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $fv) (v128.load (i32.add (local.get $dp) (local.get $cb))))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $fv) (v128.load (i32.add (i32.add (local.get $dp) (local.get $cs)) (local.get $cb))))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $fv) (v128.load (i32.add (i32.add (local.get $dp) (i32.shl (local.get $cs) (i32.const 1))) (local.get $cb))))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $fv) (v128.load (i32.add (i32.add (local.get $dp) (i32.mul (local.get $cs) (i32.const 3))) (local.get $cb))))))
+                (local.tee $cb (i32.add (local.get $cb) (i32.const 16)))
+                (br_if $c4 (i32.lt_s (local.get $cs))))
+              (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $k4 (i32.lt_s (local.get $K))))
+            (f32.store (i32.add (local.get $dxr) (i32.shl (local.get $i) (i32.const 2))) (call $hsum (local.get $a0)))
+            (f32.store offset=4 (i32.add (local.get $dxr) (i32.shl (local.get $i) (i32.const 2))) (call $hsum (local.get $a1)))
+            (f32.store offset=8 (i32.add (local.get $dxr) (i32.shl (local.get $i) (i32.const 2))) (call $hsum (local.get $a2)))
+            (f32.store offset=12 (i32.add (local.get $dxr) (i32.shl (local.get $i) (i32.const 2))) (call $hsum (local.get $a3)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4))))
+          (else
+            (local.set $k (i32.const 0))
+            (block $k1done (loop $k1
+              (br_if $k1done (i32.ge_s (local.get $k) (local.get $K)))
+              (local.set $wo (i32.sub (i32.add (local.get $i) (local.get $pL)) (i32.mul (local.get $k) (local.get $d))))
+              (if (i32.and (i32.ge_s (local.get $wo) (i32.const 0)) (i32.lt_s (local.get $wo) (local.get $Wout)))
+                (then
+                  (local.set $dp (i32.add (local.get $dyr) (i32.mul (local.get $wo) (local.get $cs))))
+                  (local.set $fp (i32.add (local.get $f) (i32.mul (local.get $k) (local.get $cs))))
+                  (local.set $cb (i32.const 0))
+                  (loop $c1
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $fp) (local.get $cb))) (v128.load (i32.add (local.get $dp) (local.get $cb))))))
+                    (local.tee $cb (i32.add (local.get $cb) (i32.const 16)))
+                    (br_if $c1 (i32.lt_s (local.get $cs))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $k1)))
+            (f32.store (i32.add (local.get $dxr) (i32.shl (local.get $i) (i32.const 2))) (call $hsum (local.get $a0)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (br $iloop)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rloop)))
   )

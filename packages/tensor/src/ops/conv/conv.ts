@@ -1,5 +1,6 @@
 import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
+import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
 import { conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 import { ArgumentError, ShapeError } from '../../errors/errors.js';
@@ -132,6 +133,13 @@ function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null 
   const wo = convOutSize(W, kW, stride[1]!, p[2], p[3], dilation[1]!);
   if (!(ho > 0 && wo > 0)) {
     throw new ShapeError(fn, `a padded input of at least the kernel [${kH}, ${kW}] (dilation ${dilation})`, `[${H + p[0] + p[1]}, ${W + p[2] + p[3]}] after padding`);
+  }
+  // EEG spatial filters (depthwise over all rows, one column): in NCHW, no layout transposes.
+  if (depthwiseSpatialNchwApplies(x, w, groups, stride, p)) {
+    return tidy(() => {
+      const y = depthwiseSpatialNchw(x, w);
+      return bias == null ? y : add(y, reshape(bias, [1, -1, 1, 1]));
+    });
   }
   return tidy(() => {
     let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups, filter);

@@ -1,0 +1,146 @@
+import { engine, getBackend, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
+import { BASE64 } from './depthwise-spatial-nchw-binary.js';
+import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+
+/**
+ * nnkit's wasm SIMD kernels for a depthwise convolution whose kernel spans every row of the input
+ * and is one column wide — EEGNet's spatial filter `Conv2d(C, C·M, (H, 1), groups=C)` over the
+ * electrodes — run in PyTorch's own NCHW layout, built from `depthwise-spatial-nchw.wat`: the
+ * forward pass and both gradients, any C, M and T (vectorised along T).
+ *
+ * Why a second spatial kernel beside `depthwise-spatial.ts` (NHWC, inside `NnkitConv2D`): every
+ * NHWC convolution first transposes its NCHW input, and this layer's input is the largest tensor
+ * of an EEG model (`[64, 8, 22, 1000]`, 11 M values). Measured 2026-12-03 with the bench's
+ * conv-shape table (`tooling/bench/src/conv-shapes.ts`, EEGNet's batch-64 shape): `conv2d`
+ * forward 18.3 ms and forward + backward 75.3 ms through NHWC, against 4.0 and 13.8 ms for GEMMs
+ * of the same multiply-adds, the transposes and their gradients taking most of it. In NCHW each
+ * `(b, c)` block is the small product `W_c [M, H] · x[b, c] [H, T]`, and the input gradient
+ * `W_cᵀ · dy[b, c]`, with no transposes at all.
+ */
+interface NchwExports {
+  /** For each block i = b·C + c: `y[i, r, :] = Σ_k a[c, r·ar + k·ak]·x[i, k, :]`, one output row at a time (the input gradient). */
+  dsn_rows(a: number, x: number, y: number, BC: number, C: number, R: number, K: number, T: number, ar: number, ak: number): void;
+  /** The same sums in the same order, each input row streamed once into the block's R output rows (the forward pass). */
+  dsn_stream(a: number, x: number, y: number, BC: number, C: number, R: number, K: number, T: number, ar: number, ak: number): void;
+  dsn_filter_grad(x: number, dy: number, g: number, B: number, C: number, M: number, H: number, T: number): void;
+}
+
+/** Name of the forward kernel (wasm): inputs `x` `[B, C, H, T]`, `filter` `[C·M, 1, H, 1]`; output `[B, C·M, 1, T]`. */
+export const NNKIT_DEPTHWISE_SPATIAL_NCHW = 'NnkitDepthwiseSpatialNchw';
+/** Name of the input-gradient kernel (wasm): inputs `dy` `[B, C·M, 1, T]`, `filter`; attribute `xShape`; output `[B, C, H, T]`. */
+export const NNKIT_DEPTHWISE_SPATIAL_NCHW_INPUT_GRAD = 'NnkitDepthwiseSpatialNchwInputGrad';
+/** Name of the filter-gradient kernel (wasm): inputs `x` `[B, C, H, T]`, `dy` `[B, C·M, 1, T]`; output `[C·M, 1, H, 1]`. */
+export const NNKIT_DEPTHWISE_SPATIAL_NCHW_FILTER_GRAD = 'NnkitDepthwiseSpatialNchwFilterGrad';
+
+const simd = new SimdModule<NchwExports>(BASE64);
+
+/**
+ * Whether `conv2d` with these arguments runs on the NCHW spatial kernels: depthwise (`groups`
+ * equal to the input channels, weight `[C·M, 1, H, 1]`), a kernel of all H rows and one column,
+ * no padding, stride 1 along W (one output row: the stride along H has no effect), float32,
+ * non-empty operands, on tfjs-backend-wasm with SIMD.
+ *
+ * @param x input `[B, C, H, T]`; weight `[Cout, Cin/groups, kH, kW]`
+ * @param pad `[top, bottom, left, right]` zero padding
+ * @example `depthwiseSpatialNchwApplies(x, w, 8, [1, 1], [0, 0, 0, 0]) // EEGNet's Conv2d(8, 16, (22, 1), groups=8)`
+ */
+export function depthwiseSpatialNchwApplies(x: Tensor, weight: Tensor, groups: number, stride: readonly number[], pad: readonly number[]): boolean {
+  const [, C, H] = x.shape as [number, number, number, number];
+  const [O, I, kH, kW] = weight.shape as [number, number, number, number];
+  return (
+    x.rank === 4 &&
+    weight.rank === 4 &&
+    groups === C &&
+    I === 1 &&
+    O % C === 0 &&
+    kH === H &&
+    kW === 1 &&
+    stride[1] === 1 &&
+    pad.every((p) => p === 0) &&
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    x.size > 0 &&
+    weight.size > 0 &&
+    getBackend() === 'wasm' &&
+    simd.on(engine().backend) !== null
+  );
+}
+
+/**
+ * The convolution on the NCHW kernel (the caller checked {@link depthwiseSpatialNchwApplies});
+ * differentiable (its gradient is in `gradients/NnkitDepthwiseSpatialNchw-grad.ts`).
+ *
+ * @param x `[B, C, H, T]`; weight `[C·M, 1, H, 1]`
+ * @returns `[B, C·M, 1, T]`
+ */
+export function depthwiseSpatialNchw(x: Tensor, weight: Tensor): Tensor4D {
+  return engine().runKernel(NNKIT_DEPTHWISE_SPATIAL_NCHW, { x, filter: weight }) as Tensor4D;
+}
+
+const heap = (backend: unknown): WasmHeapBackend => backend as WasmHeapBackend;
+
+const forwardKernel: KernelFunc = ({ inputs, backend }) => {
+  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+  const [B, C, H, T] = x.shape as [number, number, number, number];
+  const M = filter.shape[0]! / C;
+  const b = heap(backend);
+  const y = b.makeOutput([B, C * M, 1, T], 'float32');
+  simd.on(backend)!.dsn_stream(offset(b, filter), offset(b, x), offset(b, y), B * C, C, M, H, T, H, 1);
+  return y;
+};
+
+const inputGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const [B, C, H, T] = (attrs as unknown as { xShape: [number, number, number, number] }).xShape;
+  const M = filter.shape[0]! / C;
+  const b = heap(backend);
+  const dx = b.makeOutput([B, C, H, T], 'float32');
+  simd.on(backend)!.dsn_rows(offset(b, filter), offset(b, dy), offset(b, dx), B * C, C, H, M, T, 1, H);
+  return dx;
+};
+
+const filterGradKernel: KernelFunc = ({ inputs, backend }) => {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const [B, C, H, T] = x.shape as [number, number, number, number];
+  const M = dy.shape[1]! / C;
+  const b = heap(backend);
+  const g = b.makeOutput([C * M, 1, H, 1], 'float32');
+  simd.on(backend)!.dsn_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B, C, M, H, T);
+  return g;
+};
+
+/**
+ * Instantiates the kernels on tfjs-backend-wasm's memory and registers them (idempotent; awaited
+ * by `installKernels('wasm')`). Nothing happens without SIMD, and `conv2d` then takes its NHWC path.
+ *
+ * @returns whether the kernels are in use on this backend.
+ */
+export async function installDepthwiseSpatialNchw(backend: object | null | undefined): Promise<boolean> {
+  return simd.install(backend, [
+    { kernelName: NNKIT_DEPTHWISE_SPATIAL_NCHW, kernelFunc: forwardKernel },
+    { kernelName: NNKIT_DEPTHWISE_SPATIAL_NCHW_INPUT_GRAD, kernelFunc: inputGradKernel },
+    { kernelName: NNKIT_DEPTHWISE_SPATIAL_NCHW_FILTER_GRAD, kernelFunc: filterGradKernel },
+  ]);
+}
+
+/**
+ * Input gradient of a {@link depthwiseSpatialNchwApplies} convolution on its SIMD kernel:
+ * `dx[b, c, h, t] = Σ_m w[c·M+m, h]·dy[b, c·M+m, t]`.
+ *
+ * @param dy `[B, C·M, 1, T]`; weight `[C·M, 1, H, 1]`; xShape `[B, C, H, T]`
+ * @returns `[B, C, H, T]`
+ */
+export function depthwiseSpatialNchwInputGrad(dy: Tensor, weight: Tensor, xShape: readonly number[]): Tensor {
+  return engine().runKernel(NNKIT_DEPTHWISE_SPATIAL_NCHW_INPUT_GRAD, { dy, filter: weight }, { xShape: [...xShape] } as unknown as NamedAttrMap) as Tensor;
+}
+
+/**
+ * Filter gradient of a {@link depthwiseSpatialNchwApplies} convolution on its SIMD kernel:
+ * `dw[c·M+m, h] = Σ_{b,t} dy[b, c·M+m, t]·x[b, c, h, t]`.
+ *
+ * @param x `[B, C, H, T]`; dy `[B, C·M, 1, T]`
+ * @returns `[C·M, 1, H, 1]`
+ */
+export function depthwiseSpatialNchwFilterGrad(x: Tensor, dy: Tensor): Tensor {
+  return engine().runKernel(NNKIT_DEPTHWISE_SPATIAL_NCHW_FILTER_GRAD, { x, dy }) as Tensor;
+}
