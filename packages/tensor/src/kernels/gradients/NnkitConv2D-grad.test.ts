@@ -22,12 +22,13 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'EEGNet spatial filter (C, 1) over all rows', x: [2, 3, 5, 7], w: [6, 1, 5, 1], groups: 3, padding: 0, input: 'depthwise-broadcast', filter: 'generic' },
-  { name: 'plain spatial filter over the electrodes, batch 16 (one output row, one-column kernel)', x: [16, 1, 3, 30], w: [4, 1, 3, 1], groups: 1, padding: 0, input: 'generic', filter: 'im2col', wasm: { input: 'simd-col2im', filter: 'im2col' } },
+  { name: 'plain spatial filter over the electrodes, batch 16 (one output row, one-column kernel)', x: [16, 1, 3, 30], w: [4, 1, 3, 1], groups: 1, padding: 0, input: 'generic', filter: 'im2col', wasm: { input: 'simd-col2im', filter: 'simd-im2col' } },
   { name: 'depthwise 1 × 16 (run zero-extended to 25 taps)', x: [2, 3, 1, 40], w: [3, 1, 1, 16], groups: 3, padding: 'same', input: 'generic', filter: 'chunked-depthwise-filter' },
   { name: 'long temporal depthwise filter, 4,096 chunk channels (two groups)', x: [16, 8, 1, 800], w: [8, 1, 1, 5], groups: 8, padding: 'same', input: 'generic', filter: 'chunked-depthwise-filter', wasm: { input: 'generic', filter: 'simd-depthwise-rows' } },
   { name: 'long one-row depthwise [1, 5] (temporal filter)', x: [2, 2, 1, 40], w: [2, 1, 1, 5], groups: 2, padding: 'same', input: 'generic', filter: 'chunked-depthwise-filter' },
   { name: 'spatial filter over a long row: both fast paths', x: [1, 2, 3, 30], w: [4, 1, 3, 1], groups: 2, padding: 0, input: 'depthwise-broadcast', filter: 'chunked-depthwise-filter' },
-  { name: 'plain, few channels, small batch', x: [2, 3, 4, 6], w: [4, 3, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col', wasm: { input: 'simd-col2im', filter: 'im2col' } },
+  { name: 'plain, few channels, small batch', x: [2, 3, 4, 6], w: [4, 3, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col', wasm: { input: 'simd-col2im', filter: 'simd-im2col' } },
+  { name: 'few windows, many output channels (Inception 8 × 8 at b1)', x: [1, 8, 4, 4], w: [32, 8, 3, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col', wasm: { input: 'simd-col2im', filter: 'im2col' } },
   { name: 'plain, stride 2, 8 channels (Inception reduction)', x: [1, 8, 7, 6], w: [3, 8, 3, 3], groups: 1, padding: 0, stride: 2, input: 'col2im', filter: 'im2col', wasm: { input: 'simd-col2im', filter: 'im2col' } },
   { name: 'plain, 8 channels, batch 16', x: [16, 8, 3, 3], w: [2, 8, 2, 2], groups: 1, padding: 0, input: 'generic', filter: 'generic' },
   { name: 'LeNet conv1 shape: one channel, batch 16, 5 × 5', x: [16, 1, 9, 8], w: [3, 1, 5, 5], groups: 1, padding: 0, input: 'generic', filter: 'generic', wasm: { input: 'simd-col2im', filter: 'simd-im2col' } },

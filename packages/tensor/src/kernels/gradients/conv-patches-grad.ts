@@ -1,5 +1,6 @@
-import { add, matMul, reshape, slice, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
+import { add, engine, getBackend, matMul, reshape, slice, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
+import { hasTallMatMul, tallMatMulApplies } from '../simd/matmul-tall.js';
 import { col2imRows, im2colColumns, patchesAttrs } from '../simd/patches.js';
 import { IM2COL_MAX_VALUES } from './conv-im2col-grad.js';
 
@@ -51,9 +52,26 @@ export function simdCol2imInputGrad(dy: Tensor, xShape: readonly number[], f: Te
   return tidy(() => {
     const [kH, kW, C, Co] = f.shape as [number, number, number, number];
     const [B, Ho, Wo] = dy.shape as [number, number, number, number];
+    const M = B * Ho * Wo;
+    const K = kH * kW * C;
     // Wᵀ made explicit: wasm's GEMM with a transposed right operand is ~18× slower (measured).
-    const wT = transpose(reshape(f, [kH * kW * C, Co])); // [Co, K]
-    const dcols = matMul(reshape(dy, [B * Ho * Wo, Co]), wT); // [M, K]
+    const wT = transpose(reshape(f, [K, Co])); // [Co, K]
+    const dy2 = reshape(dy, [M, Co]);
+    const dcols = fewWindowsProduct(M, Co, K) ? transpose(matMul(wT, transpose(dy2), true, false)) : matMul(dy2, wT); // [M, K]
     return col2imRows(dcols, patchesAttrs(xShape, f.shape, dy.shape, a));
   });
+}
+
+/**
+ * Whether a convolution's window gradients `dcols = dy · Wᵀ` (`[M, Co] · [Co, K]`: M windows,
+ * Co output channels, K = kH·kW·Cin) run as `dcolsᵀ = (Wᵀ)ᵀ · dyᵀ` on nnkit's SIMD product
+ * (`simd/matmul-tall.ts`): few windows against many output channels (Co ≥ 2·M, M a multiple of 4,
+ * on wasm with SIMD) — Inception's 8 × 8 layers at batch 1. XNNPACK repacks the new filter on
+ * every call (every training step); measured 2026-12-03, `[64, 384] · [384, 4032]` 19 ms against
+ * 12–18 ms, `[64, 320] · [320, 1728]` 8.7–10.4 against 5.7–5.9 ms (both transposes included).
+ *
+ * @example `fewWindowsProduct(64, 384, 4032) // true on wasm with SIMD (Mixed_7b's 3 × 3 at b1)`
+ */
+export function fewWindowsProduct(M: number, Co: number, K: number): boolean {
+  return getBackend() === 'wasm' && hasTallMatMul(engine().backend) && tallMatMulApplies([Co, K], [Co, M], true, false);
 }
