@@ -1,10 +1,10 @@
-import { cast, concat, grads, memory, mul, randomNormal, slice, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { cast, concat, grads, memory, mul, randomNormal, reshape, slice, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
-import { conv2d } from '../../ops/conv/conv.js';
+import { conv1d, conv2d } from '../../ops/conv/conv.js';
 import { expectClose } from '../../test-utils/rows-conv.js';
-import { depthwiseSpatialNchwApplies } from './depthwise-spatial-nchw.js';
+import { depthwiseSpatialNchwApplies, pointwiseNchwApplies } from './depthwise-spatial-nchw.js';
 
 /** A depthwise [H, 1] filter over all H rows of NCHW [B, C, H, T], multiplier M. */
 interface Case {
@@ -59,6 +59,30 @@ function check(c: Case, seed: number): void {
     const y = conv2d(x, w, null, { groups: c.C });
     expect(y.shape).toEqual([c.B, c.C * c.M, 1, c.T]);
     expectClose(y.dataSync() as Float32Array, ref.y, 'y');
+    expectClose(gx!.dataSync() as Float32Array, ref.dx, 'dx');
+    expectClose(gw!.dataSync() as Float32Array, ref.dw, 'dweight');
+  });
+  expect(memory().numTensors).toBe(before);
+}
+
+/**
+ * A pointwise convolution of `[B, Ci, Hs, Ws]` into Co channels in `groups` groups is the spatial
+ * kernel's product on views: C = groups, H = Ci/groups input rows, T = Hs·Ws, M = Co/groups.
+ * Checked through conv2d (or conv1d when Hs = 1 and `oneD`) against the same float64 reference.
+ */
+function checkPointwise(B: number, Ci: number, Hs: number, Ws: number, Co: number, groups: number, seed: number, oneD = false): void {
+  const before = memory().numTensors;
+  tidy(() => {
+    const x = randomNormal([B, Ci, Hs, Ws], 0, 1, 'float32', seed);
+    const w = randomNormal([Co, Ci / groups, 1, 1], 0, 1, 'float32', seed + 1);
+    const dy = randomNormal([B, Co, Hs, Ws], 0, 1, 'float32', seed + 2);
+    expect(pointwiseNchwApplies(x, w, groups, [1, 1], [0, 0, 0, 0])).toBe(true);
+    const conv = (a: Tensor, b: Tensor): Tensor =>
+      oneD ? reshape(conv1d(reshape(a, [B, Ci, Ws]), reshape(b, [Co, Ci / groups, 1]), null, { groups }), [B, Co, 1, Ws]) : conv2d(a, b, null, { groups });
+    const [gx, gw] = grads((a: Tensor, b: Tensor) => sum(mul(conv(a, b), dy)))([x, w]);
+    const c: Case = { name: 'pointwise', B, C: groups, H: Ci / groups, T: Hs * Ws, M: Co / groups };
+    const ref = reference(c, x.dataSync() as Float32Array, w.dataSync() as Float32Array, dy.dataSync() as Float32Array);
+    expectClose(conv(x, w).dataSync() as Float32Array, ref.y, 'y');
     expectClose(gx!.dataSync() as Float32Array, ref.dx, 'dx');
     expectClose(gw!.dataSync() as Float32Array, ref.dw, 'dweight');
   });
@@ -128,5 +152,40 @@ describe('depthwise-spatial NCHW wasm SIMD kernels (conv2d: a depthwise filter o
       ),
       { numRuns: 50 },
     );
+  });
+  it('take small pointwise convolutions, not large blocks, strides or padding', () => {
+    tidy(() => {
+      const w = randomNormal([16, 16, 1, 1]);
+      expect(pointwiseNchwApplies(randomNormal([2, 16, 1, 250]), w, 1, [1, 1], [0, 0, 0, 0])).toBe(true);
+      expect(pointwiseNchwApplies(randomNormal([1, 64, 73, 73]), randomNormal([80, 64, 1, 1]), 1, [1, 1], [0, 0, 0, 0])).toBe(false);
+      expect(pointwiseNchwApplies(randomNormal([2, 16, 1, 250]), w, 1, [1, 2], [0, 0, 0, 0])).toBe(false);
+      expect(pointwiseNchwApplies(randomNormal([2, 16, 1, 250]), w, 1, [1, 1], [0, 0, 1, 1])).toBe(false);
+      expect(pointwiseNchwApplies(randomNormal([2, 16, 1, 250]), randomNormal([16, 16, 1, 3]), 1, [1, 1], [0, 0, 0, 0])).toBe(false);
+    });
+  });
+
+  it.each([
+    { name: "EEGNet's separable 1 × 1, 16 → 16", B: 2, Ci: 16, Hs: 1, Ws: 50, Co: 16, groups: 1, oneD: false },
+    { name: '2-D, odd sizes, 5 → 3', B: 3, Ci: 5, Hs: 3, Ws: 7, Co: 3, groups: 1, oneD: false },
+    { name: 'grouped, 6 → 4 in 2 groups', B: 2, Ci: 6, Hs: 2, Ws: 9, Co: 4, groups: 2, oneD: false },
+    { name: 'conv1d, a TCN block\'s 1 × 1 residual 16 → 12', B: 4, Ci: 16, Hs: 1, Ws: 15, Co: 12, groups: 1, oneD: true },
+  ])('pointwise convolutions match float64 values and gradients: $name', ({ B, Ci, Hs, Ws, Co, groups, oneD }) => {
+    checkPointwise(B, Ci, Hs, Ws, Co, groups, 21, oneD);
+  });
+
+  it('pointwise convolutions add the bias per output channel (conv2d and conv1d)', () => {
+    tidy(() => {
+      const x = randomNormal([2, 4, 1, 9], 0, 1, 'float32', 31);
+      const w = randomNormal([3, 4, 1, 1], 0, 1, 'float32', 32);
+      const bias = randomNormal([3], 0, 1, 'float32', 33);
+      const plain = conv2d(x, w).dataSync();
+      const b = bias.dataSync();
+      const y2 = conv2d(x, w, bias).dataSync();
+      const y1 = conv1d(reshape(x, [2, 4, 9]), reshape(w, [3, 4, 1]), bias).dataSync();
+      for (let i = 0; i < plain.length; i++) {
+        expect(y2[i]).toBeCloseTo(plain[i]! + b[Math.floor(i / 9) % 3]!, 5);
+        expect(y1[i]).toBeCloseTo(plain[i]! + b[Math.floor(i / 9) % 3]!, 5);
+      }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
-import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
+import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies, pointwiseNchw, pointwiseNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
 import { conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 import { ArgumentError, ShapeError } from '../../errors/errors.js';
@@ -134,10 +134,12 @@ function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null 
   if (!(ho > 0 && wo > 0)) {
     throw new ShapeError(fn, `a padded input of at least the kernel [${kH}, ${kW}] (dilation ${dilation})`, `[${H + p[0] + p[1]}, ${W + p[2] + p[3]}] after padding`);
   }
-  // EEG spatial filters (depthwise over all rows, one column): in NCHW, no layout transposes.
-  if (depthwiseSpatialNchwApplies(x, w, groups, stride, p)) {
+  // EEG spatial filters (depthwise over all rows, one column) and small pointwise convolutions:
+  // in NCHW on nnkit's rows-product kernel, no layout transposes.
+  const nchw = depthwiseSpatialNchwApplies(x, w, groups, stride, p) ? depthwiseSpatialNchw : pointwiseNchwApplies(x, w, groups, stride, p) ? pointwiseNchw : null;
+  if (nchw !== null) {
     return tidy(() => {
-      const y = depthwiseSpatialNchw(x, w);
+      const y = nchw(x, w, groups);
       return bias == null ? y : add(y, reshape(bias, [1, -1, 1, 1]));
     });
   }
@@ -177,6 +179,13 @@ function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | un
   const to = convOutSize(T, K, stride, left, right, dilation);
   if (!(to > 0)) throw new ShapeError(fn, `a padded input length of at least the kernel ${K} (dilation ${dilation})`, `length ${T + left + right} after padding`);
   return tidy(() => {
+    // A small pointwise convolution: in NCHW on nnkit's rows-product kernel (as conv2d's), no transposes.
+    const xp = reshape(x, [B, C, 1, T]);
+    const wp = reshape(w, [co, ci, 1, K]);
+    if (pointwiseNchwApplies(xp, wp, groups, [1, stride], [0, 0, left, right])) {
+      const y = reshape(pointwiseNchw(xp, wp, groups), [B, co, T]) as Tensor3D;
+      return bias == null ? y : add(y, reshape(bias, [1, -1, 1]));
+    }
     const x4 = C === 1 ? reshape(x, [B, 1, T, 1]) : reshape(transpose(x, [0, 2, 1]), [B, 1, T, C]);
     let y = convNhwc(x4 as Tensor4D, reshape(w, [co, ci, 1, K]), [1, stride], [1, dilation], [0, 0, left, right], groups, filter);
     if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
