@@ -34,6 +34,19 @@ export const NNKIT_DEPTHWISE_SPATIAL_NCHW_FILTER_GRAD = 'NnkitDepthwiseSpatialNc
 
 const simd = new SimdModule<NchwExports>(BASE64);
 
+/** Unpadded, float32, non-empty operands, on tfjs-backend-wasm with these kernels installed (SIMD). */
+function kernelsUsable(x: Tensor, weight: Tensor, pad: readonly number[]): boolean {
+  return (
+    pad.every((p) => p === 0) &&
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    x.size > 0 &&
+    weight.size > 0 &&
+    getBackend() === 'wasm' &&
+    simd.on(engine().backend) !== null
+  );
+}
+
 /**
  * Whether `conv2d` with these arguments runs on the NCHW spatial kernels: depthwise (`groups`
  * equal to the input channels, weight `[C·M, 1, H, 1]`), a kernel of all H rows and one column,
@@ -56,13 +69,7 @@ export function depthwiseSpatialNchwApplies(x: Tensor, weight: Tensor, groups: n
     kH === H &&
     kW === 1 &&
     stride[1] === 1 &&
-    pad.every((p) => p === 0) &&
-    x.dtype === 'float32' &&
-    weight.dtype === 'float32' &&
-    x.size > 0 &&
-    weight.size > 0 &&
-    getBackend() === 'wasm' &&
-    simd.on(engine().backend) !== null
+    kernelsUsable(x, weight, pad)
   );
 }
 
@@ -97,14 +104,8 @@ export function pointwiseNchwApplies(x: Tensor, weight: Tensor, groups: number, 
     kW === 1 &&
     stride[0] === 1 &&
     stride[1] === 1 &&
-    pad.every((p) => p === 0) &&
     (O / groups) * H * W * 4 <= POINTWISE_NCHW_MAX_BLOCK_BYTES &&
-    x.dtype === 'float32' &&
-    weight.dtype === 'float32' &&
-    x.size > 0 &&
-    weight.size > 0 &&
-    getBackend() === 'wasm' &&
-    simd.on(engine().backend) !== null
+    kernelsUsable(x, weight, pad)
   );
 }
 
