@@ -180,11 +180,13 @@ function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | un
   if (!(to > 0)) throw new ShapeError(fn, `a padded input length of at least the kernel ${K} (dilation ${dilation})`, `length ${T + left + right} after padding`);
   return tidy(() => {
     // A small pointwise convolution: in NCHW on nnkit's rows-product kernel (as conv2d's), no transposes.
-    const xp = reshape(x, [B, C, 1, T]);
-    const wp = reshape(w, [co, ci, 1, K]);
-    if (pointwiseNchwApplies(xp, wp, groups, [1, stride], [0, 0, left, right])) {
-      const y = reshape(pointwiseNchw(xp, wp, groups), [B, co, T]) as Tensor3D;
-      return bias == null ? y : add(y, reshape(bias, [1, -1, 1]));
+    if (K === 1 && stride === 1 && left === 0 && right === 0) {
+      const xp = reshape(x, [B, C, 1, T]);
+      const wp = reshape(w, [co, ci, 1, 1]);
+      if (pointwiseNchwApplies(xp, wp, groups, [1, 1], [0, 0, 0, 0])) {
+        const y = reshape(pointwiseNchw(xp, wp, groups), [B, co, T]) as Tensor3D;
+        return bias == null ? y : add(y, reshape(bias, [1, -1, 1]));
+      }
     }
     const x4 = C === 1 ? reshape(x, [B, 1, T, 1]) : reshape(transpose(x, [0, 2, 1]), [B, 1, T, C]);
     let y = convNhwc(x4 as Tensor4D, reshape(w, [co, ci, 1, K]), [1, stride], [1, dilation], [0, 0, left, right], groups, filter);
