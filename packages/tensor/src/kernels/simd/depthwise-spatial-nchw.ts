@@ -6,14 +6,15 @@ import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-m
  * nnkit's wasm SIMD kernels for a depthwise convolution whose kernel spans every row of the input
  * and is one column wide — EEGNet's spatial filter `Conv2d(C, C·M, (H, 1), groups=C)` over the
  * electrodes — run in PyTorch's own NCHW layout, built from `depthwise-spatial-nchw.wat`: the
- * forward pass and both gradients, any C, M and T (vectorised along T).
+ * forward pass and both gradients, any C, M and T (vectorised along T). Small pointwise (`1 × 1`)
+ * convolutions are the same product on views ({@link pointwiseNchw}).
  *
  * Why a second spatial kernel beside `depthwise-spatial.ts` (NHWC, inside `NnkitConv2D`): every
  * NHWC convolution first transposes its NCHW input, and this layer's input is the largest tensor
  * of an EEG model (`[64, 8, 22, 1000]`, 11 M values). Measured 2026-12-03 with the bench's
  * conv-shape table (`tooling/bench/src/conv-shapes.ts`, EEGNet's batch-64 shape): `conv2d`
- * forward 18.3 ms and forward + backward 75.3 ms through NHWC, against 4.0 and 13.8 ms for GEMMs
- * of the same multiply-adds, the transposes and their gradients taking most of it. In NCHW each
+ * forward 11.2 ms and forward + backward 24.7 ms through NHWC (5.6–6.1× and 4.1–4.3× GEMMs of the
+ * same multiply-adds), 3.2–3.7 and 8.9–9.2 ms here (1.7–1.8× and 1.5–1.6×). In NCHW each
  * `(b, c)` block is the small product `W_c [M, H] · x[b, c] [H, T]`, and the input gradient
  * `W_cᵀ · dy[b, c]`, with no transposes at all.
  */
@@ -22,6 +23,7 @@ interface NchwExports {
   dsn_rows(a: number, x: number, y: number, BC: number, C: number, R: number, K: number, T: number, ar: number, ak: number): void;
   /** The same sums in the same order, each input row streamed once into the block's R output rows (the forward pass). */
   dsn_stream(a: number, x: number, y: number, BC: number, C: number, R: number, K: number, T: number, ar: number, ak: number): void;
+  /** `g[c·M+m, h] = Σ_b Σ_t dy[b, c·M+m, t]·x[b, c, h, t]` (g overwritten; each sample's dot products added in order of b). */
   dsn_filter_grad(x: number, dy: number, g: number, B: number, C: number, M: number, H: number, T: number): void;
 }
 
