@@ -11,6 +11,7 @@ import { installBatchNormRows } from './simd/batch-norm-rows.js';
 import { installBroadcastRows } from './simd/broadcast-rows.js';
 import { installDepthwiseRows } from './simd/depthwise-rows.js';
 import { installDepthwiseSpatial } from './simd/depthwise-spatial.js';
+import { installDepthwiseRowsNchw } from './simd/depthwise-rows-nchw.js';
 import { installDepthwiseSpatialNchw } from './simd/depthwise-spatial-nchw.js';
 import { installPatches } from './simd/patches.js';
 import { installReduceRows } from './simd/reduce-rows.js';
@@ -67,7 +68,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installRowVector]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installRowVector]) await install(wasm);
   }
   await Promise.resolve();
 }

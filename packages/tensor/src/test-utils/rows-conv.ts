@@ -1,7 +1,9 @@
-import { grads, memory, mul, randomNormal, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { randomNormal } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
-import { expect } from 'vitest';
 import { conv2dNhwc } from '../ops/conv/kernel-conv.js';
+import { expectMatchesReference } from './conv-reference.js';
+
+export { expectClose } from './conv-reference.js';
 
 /**
  * A 1 × K convolution along rows of [B, H, W, Cin] into O channels (dilation d, [pL, pR] padding
@@ -51,30 +53,23 @@ function reference(c: RowsConvCase, kind: RowsConvKind, x: Float32Array, f: Floa
   return { y, dx, df };
 }
 
-/** Float32 results against float64 references: largest error relative to 1 + |value| below 1e-5. */
-export function expectClose(got: Float32Array, want: Float64Array, what: string): void {
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
-  expect(got.length, what).toBe(want.length);
-  expect(worst, what).toBeLessThan(1e-5);
-}
 
 /** Runs the case through `conv2dNhwc` (nnkit's kernel and gradient) and checks y, dx and df against float64, and that nothing leaks. */
 export function checkRowsConv(c: RowsConvCase, kind: RowsConvKind, seed: number): void {
-  const before = memory().numTensors;
-  tidy(() => {
+  expectMatchesReference(() => {
     const Cin = kind === 'depthwise' ? c.O : 1;
-    const x = randomNormal([c.B, c.H, c.W, Cin], 0, 1, 'float32', seed);
-    const f = randomNormal(kind === 'depthwise' ? [1, c.K, c.O, 1] : [1, c.K, 1, c.O], 0, 1, 'float32', seed + 1);
-    const dy = randomNormal([c.B, c.H, rowsOutWidth(c), c.O], 0, 1, 'float32', seed + 2);
     const attrs = { strides: [1, 1] as [number, number], dilations: [1, c.d] as [number, number], pad: [0, 0, c.pL, c.pR] as [number, number, number, number], depthwise: kind === 'depthwise' };
-    const [gx, gf] = grads((a: Tensor, b: Tensor) => sum(mul(conv2dNhwc(a, b, attrs), dy)))([x, f]);
-    const ref = reference(c, kind, x.dataSync() as Float32Array, f.dataSync() as Float32Array, dy.dataSync() as Float32Array);
-    expectClose(conv2dNhwc(x, f, attrs).dataSync() as Float32Array, ref.y, 'y');
-    expectClose(gx!.dataSync() as Float32Array, ref.dx, 'dx');
-    expectClose(gf!.dataSync() as Float32Array, ref.df, 'dfilter');
+    return {
+      x: randomNormal([c.B, c.H, c.W, Cin], 0, 1, 'float32', seed),
+      w: randomNormal(kind === 'depthwise' ? [1, c.K, c.O, 1] : [1, c.K, 1, c.O], 0, 1, 'float32', seed + 1),
+      dy: randomNormal([c.B, c.H, rowsOutWidth(c), c.O], 0, 1, 'float32', seed + 2),
+      conv: (a, b) => conv2dNhwc(a, b, attrs),
+      reference: (x, f, dy) => {
+        const r = reference(c, kind, x, f, dy);
+        return { y: r.y, dx: r.dx, dw: r.df };
+      },
+    };
   });
-  expect(memory().numTensors).toBe(before);
 }
 
 /** Random cases with a non-empty output: O a multiple of 4 up to `4 · maxO4`, any padding and dilation. */

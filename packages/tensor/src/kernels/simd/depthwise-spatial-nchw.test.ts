@@ -1,9 +1,9 @@
-import { cast, concat, grads, memory, mul, randomNormal, reshape, slice, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { cast, concat, randomNormal, reshape, slice, tidy } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { conv1d, conv2d } from '../../ops/conv/conv.js';
-import { expectClose } from '../../test-utils/rows-conv.js';
+import { expectMatchesReference } from '../../test-utils/conv-reference.js';
 import { depthwiseSpatialNchwApplies, pointwiseNchwApplies } from './depthwise-spatial-nchw.js';
 
 /** A depthwise [H, 1] filter over all H rows of NCHW [B, C, H, T], multiplier M. */
@@ -48,21 +48,19 @@ function reference(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) 
 }
 
 function check(c: Case, seed: number): void {
-  const before = memory().numTensors;
-  tidy(() => {
+  expectMatchesReference(() => {
     const x = randomNormal([c.B, c.C, c.H, c.T], 0, 1, 'float32', seed);
     const w = randomNormal([c.C * c.M, 1, c.H, 1], 0, 1, 'float32', seed + 1);
-    const dy = randomNormal([c.B, c.C * c.M, 1, c.T], 0, 1, 'float32', seed + 2);
     expect(depthwiseSpatialNchwApplies(x, w, c.C, [1, 1], [0, 0, 0, 0])).toBe(true);
-    const [gx, gw] = grads((a: Tensor, b: Tensor) => sum(mul(conv2d(a, b, null, { groups: c.C }), dy)))([x, w]);
-    const ref = reference(c, x.dataSync() as Float32Array, w.dataSync() as Float32Array, dy.dataSync() as Float32Array);
-    const y = conv2d(x, w, null, { groups: c.C });
-    expect(y.shape).toEqual([c.B, c.C * c.M, 1, c.T]);
-    expectClose(y.dataSync() as Float32Array, ref.y, 'y');
-    expectClose(gx!.dataSync() as Float32Array, ref.dx, 'dx');
-    expectClose(gw!.dataSync() as Float32Array, ref.dw, 'dweight');
+    expect(conv2d(x, w, null, { groups: c.C }).shape).toEqual([c.B, c.C * c.M, 1, c.T]);
+    return {
+      x,
+      w,
+      dy: randomNormal([c.B, c.C * c.M, 1, c.T], 0, 1, 'float32', seed + 2),
+      conv: (a, b) => conv2d(a, b, null, { groups: c.C }),
+      reference: (xs, ws, dys) => reference(c, xs, ws, dys),
+    };
   });
-  expect(memory().numTensors).toBe(before);
 }
 
 /**
@@ -71,22 +69,20 @@ function check(c: Case, seed: number): void {
  * Checked through conv2d (or conv1d when Hs = 1 and `oneD`) against the same float64 reference.
  */
 function checkPointwise(B: number, Ci: number, Hs: number, Ws: number, Co: number, groups: number, seed: number, oneD = false): void {
-  const before = memory().numTensors;
-  tidy(() => {
+  expectMatchesReference(() => {
     const x = randomNormal([B, Ci, Hs, Ws], 0, 1, 'float32', seed);
     const w = randomNormal([Co, Ci / groups, 1, 1], 0, 1, 'float32', seed + 1);
-    const dy = randomNormal([B, Co, Hs, Ws], 0, 1, 'float32', seed + 2);
     expect(pointwiseNchwApplies(x, w, groups, [1, 1], [0, 0, 0, 0])).toBe(true);
-    const conv = (a: Tensor, b: Tensor): Tensor =>
-      oneD ? reshape(conv1d(reshape(a, [B, Ci, Ws]), reshape(b, [Co, Ci / groups, 1]), null, { groups }), [B, Co, 1, Ws]) : conv2d(a, b, null, { groups });
-    const [gx, gw] = grads((a: Tensor, b: Tensor) => sum(mul(conv(a, b), dy)))([x, w]);
     const c: Case = { name: 'pointwise', B, C: groups, H: Ci / groups, T: Hs * Ws, M: Co / groups };
-    const ref = reference(c, x.dataSync() as Float32Array, w.dataSync() as Float32Array, dy.dataSync() as Float32Array);
-    expectClose(conv(x, w).dataSync() as Float32Array, ref.y, 'y');
-    expectClose(gx!.dataSync() as Float32Array, ref.dx, 'dx');
-    expectClose(gw!.dataSync() as Float32Array, ref.dw, 'dweight');
+    return {
+      x,
+      w,
+      dy: randomNormal([B, Co, Hs, Ws], 0, 1, 'float32', seed + 2),
+      conv: (a, b) =>
+        oneD ? reshape(conv1d(reshape(a, [B, Ci, Ws]), reshape(b, [Co, Ci / groups, 1]), null, { groups }), [B, Co, 1, Ws]) : conv2d(a, b, null, { groups }),
+      reference: (xs, ws, dys) => reference(c, xs, ws, dys),
+    };
   });
-  expect(memory().numTensors).toBe(before);
 }
 
 describe('depthwise-spatial NCHW wasm SIMD kernels (conv2d: a depthwise filter over all rows, one column)', () => {

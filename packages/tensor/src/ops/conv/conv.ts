@@ -1,5 +1,6 @@
 import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
+import { depthwiseRowsNchw, depthwiseRowsNchwApplies } from '../../kernels/simd/depthwise-rows-nchw.js';
 import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies, pointwiseNchw, pointwiseNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
 import { conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
@@ -126,6 +127,18 @@ function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undef
   if (bias != null && !(bias.rank === 1 && bias.shape[0] === cout)) throw new ShapeError(fn, `[${cout}]`, bias.shape, 'bias');
 }
 
+/**
+ * The convolution on one of nnkit's NCHW kernels, with no layout transposes — EEG spatial filters
+ * (depthwise over all rows, one column), small pointwise convolutions, depthwise `1 × K` ones —
+ * or null where the NHWC path (`NnkitConv2D`) runs it.
+ */
+function nchwConvolution(x: Tensor4D, w: Tensor4D, groups: number, stride: number[], dilation: number[], p: [number, number, number, number]): (() => Tensor4D) | null {
+  if (depthwiseSpatialNchwApplies(x, w, groups, stride, p)) return () => depthwiseSpatialNchw(x, w);
+  if (pointwiseNchwApplies(x, w, groups, stride, p)) return () => pointwiseNchw(x, w, groups);
+  if (depthwiseRowsNchwApplies(x, w, groups, stride, p)) return () => depthwiseRowsNchw(x, w, dilation[1]!, p[2], p[3]);
+  return null;
+}
+
 function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter): Tensor4D {
   const [, , H, W] = x.shape;
   const [, , kH, kW] = w.shape;
@@ -134,12 +147,10 @@ function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null 
   if (!(ho > 0 && wo > 0)) {
     throw new ShapeError(fn, `a padded input of at least the kernel [${kH}, ${kW}] (dilation ${dilation})`, `[${H + p[0] + p[1]}, ${W + p[2] + p[3]}] after padding`);
   }
-  // EEG spatial filters (depthwise over all rows, one column) and small pointwise convolutions:
-  // in NCHW on nnkit's rows-product kernel, no layout transposes.
-  const nchw = depthwiseSpatialNchwApplies(x, w, groups, stride, p) ? depthwiseSpatialNchw : pointwiseNchwApplies(x, w, groups, stride, p) ? pointwiseNchw : null;
+  const nchw = nchwConvolution(x, w, groups, stride, dilation, p);
   if (nchw !== null) {
     return tidy(() => {
-      const y = nchw(x, w, groups);
+      const y = nchw();
       return bias == null ? y : add(y, reshape(bias, [1, -1, 1, 1]));
     });
   }
