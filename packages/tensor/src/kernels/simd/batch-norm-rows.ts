@@ -149,7 +149,7 @@ export async function installBatchNormRows(backend: object | null | undefined): 
  * @example `if (hasSimdBatchNorm()) { ... }`
  */
 export function hasSimdBatchNorm(): boolean {
-  return getBackend() === 'wasm' && simd.on(engine().backend) !== null;
+  return simd.active();
 }
 
 /** The kernels need the wasm backend with SIMD, and a non-empty float32 `[B, C, ...]`. */

@@ -1,4 +1,4 @@
-import { engine, getBackend, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './broadcast-rows-binary.js';
 import { rowsFilterGradKernel, rowsGeometryFits, runRows, runRowsFilterGrad, type RowsFilterGradAttrs, type RowsFn } from './rows-conv.js';
@@ -36,7 +36,7 @@ const simd = new SimdModule<BroadcastExports>(BASE64);
  */
 export function broadcastRowsApply(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs): boolean {
   const O = filter[3]!;
-  return !a.depthwise && filter[2] === 1 && O > 0 && O % 4 === 0 && rowsGeometryFits(x, filter, a) && getBackend() === 'wasm' && simd.on(engine().backend) !== null;
+  return !a.depthwise && filter[2] === 1 && O > 0 && O % 4 === 0 && rowsGeometryFits(x, filter, a) && simd.active();
 }
 
 /** The forward pass on the SIMD kernel inside a kernel function (the caller checked {@link broadcastRowsApply}): `[B, H, Wo, O]`. */

@@ -1,4 +1,4 @@
-import { engine, getBackend, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './depthwise-rows-nchw-binary.js';
 import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 
@@ -62,8 +62,7 @@ export function depthwiseRowsNchwApplies(x: Tensor, weight: Tensor, groups: numb
     weight.dtype === 'float32' &&
     x.size > 0 &&
     weight.size > 0 &&
-    getBackend() === 'wasm' &&
-    simd.on(engine().backend) !== null
+    simd.active()
   );
 }
 

@@ -1,4 +1,4 @@
-import { engine, getBackend, type KernelBackend, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './depthwise-rows-binary.js';
 import { rowsFilterGradKernel, rowsGeometryFits, runRows, runRowsFilterGrad, type RowsFilterGradAttrs, type RowsFn } from './rows-conv.js';
@@ -53,7 +53,7 @@ export async function installDepthwiseRows(backend: object | null | undefined): 
  * ```
  */
 export function hasSimdDepthwise(channels: number): boolean {
-  return channels > 0 && channels % 4 === 0 && getBackend() === 'wasm' && simd.on(engine().backend) !== null;
+  return channels > 0 && channels % 4 === 0 && simd.active();
 }
 
 /**

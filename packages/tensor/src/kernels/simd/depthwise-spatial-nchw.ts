@@ -1,4 +1,4 @@
-import { engine, getBackend, reshape, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, reshape, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './depthwise-spatial-nchw-binary.js';
 import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 
@@ -44,8 +44,7 @@ function kernelsUsable(x: Tensor, weight: Tensor, pad: readonly number[]): boole
     weight.dtype === 'float32' &&
     x.size > 0 &&
     weight.size > 0 &&
-    getBackend() === 'wasm' &&
-    simd.on(engine().backend) !== null
+    simd.active()
   );
 }
 

@@ -1,4 +1,4 @@
-import { engine, getBackend, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './depthwise-spatial-binary.js';
 import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
@@ -44,8 +44,7 @@ export function depthwiseSpatialApply(x: readonly number[], filter: readonly num
     a.strides[1] === 1 &&
     a.dilations[0] === 1 &&
     x.every((d) => d > 0) &&
-    getBackend() === 'wasm' &&
-    simd.on(engine().backend) !== null
+    simd.active()
   );
 }
 

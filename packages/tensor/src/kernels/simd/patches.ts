@@ -1,4 +1,4 @@
-import { engine, getBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { BASE64 } from './patches-binary.js';
 import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
@@ -59,7 +59,7 @@ export function patchesAttrs(x: readonly number[], filter: readonly number[], dy
 
 /** Whether the SIMD window kernels run here: tfjs-backend-wasm with SIMD, and the kernels installed. */
 export function simdPatchesActive(): boolean {
-  return getBackend() === 'wasm' && simd.on(engine().backend) !== null;
+  return simd.active();
 }
 
 function kernel(name: keyof PatchesExports): KernelFunc {

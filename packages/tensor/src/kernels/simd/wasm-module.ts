@@ -1,4 +1,4 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** What nnkit's SIMD kernels need of tfjs-backend-wasm's backend object. */
 export interface WasmHeapBackend {
@@ -69,6 +69,14 @@ export class SimdModule<T> {
     }
     for (const k of kernels) if (getKernel(k.kernelName, 'wasm') === undefined) registerKernel({ ...k, backendName: 'wasm' });
     return true;
+  }
+
+  /**
+   * Whether the module's kernels can run now: the current backend is tfjs-backend-wasm and the
+   * module is installed on it (with SIMD). The one check every SIMD kernel's applies-rule ends with.
+   */
+  active(): boolean {
+    return getBackend() === 'wasm' && this.on(engine().backend) !== null;
   }
 
   /** The module's exports on `backend`, or null when not installed there. */
