@@ -1,4 +1,5 @@
 import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
+import { convDirectNchw, convDirectNchwApplies } from '../../kernels/simd/conv-direct-nchw.js';
 import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
 import { depthwiseRowsNchw, depthwiseRowsNchwApplies } from '../../kernels/simd/depthwise-rows-nchw.js';
 import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies, pointwiseNchw, pointwiseNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
@@ -129,13 +130,15 @@ function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undef
 
 /**
  * The convolution on one of nnkit's NCHW kernels, with no layout transposes — EEG spatial filters
- * (depthwise over all rows, one column), small pointwise convolutions, depthwise `1 × K` ones —
+ * (depthwise over all rows, one column), small pointwise convolutions, depthwise `1 × K` ones,
+ * plain convolutions of a one-channel image —
  * or null where the NHWC path (`NnkitConv2D`) runs it.
  */
 function nchwConvolution(x: Tensor4D, w: Tensor4D, groups: number, stride: number[], dilation: number[], p: [number, number, number, number]): (() => Tensor4D) | null {
   if (depthwiseSpatialNchwApplies(x, w, groups, stride, p)) return () => depthwiseSpatialNchw(x, w);
   if (pointwiseNchwApplies(x, w, groups, stride, p)) return () => pointwiseNchw(x, w, groups);
   if (depthwiseRowsNchwApplies(x, w, groups, stride, p)) return () => depthwiseRowsNchw(x, w, dilation[1]!, p[2], p[3]);
+  if (convDirectNchwApplies(x, w, groups, stride, dilation, p)) return () => convDirectNchw(x, w, p);
   return null;
 }
 
@@ -196,6 +199,15 @@ function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | un
       const wp = reshape(w, [co, ci, 1, 1]);
       if (pointwiseNchwApplies(xp, wp, groups, [1, 1], [0, 0, 0, 0])) {
         const y = reshape(pointwiseNchw(xp, wp, groups), [B, co, T]) as Tensor3D;
+        return bias == null ? y : add(y, reshape(bias, [1, -1, 1]));
+      }
+    }
+    // A one-channel input: in NCHW on nnkit's direct kernel (as conv2d's), no transposes.
+    if (C === 1 && stride === 1 && dilation === 1) {
+      const xr = reshape(x, [B, 1, 1, T]);
+      const wr = reshape(w, [co, 1, 1, K]);
+      if (convDirectNchwApplies(xr, wr, groups, [1, 1], [1, 1], [0, 0, left, right])) {
+        const y = reshape(convDirectNchw(xr, wr, [0, 0, left, right]), [B, co, to]) as Tensor3D;
         return bias == null ? y : add(y, reshape(bias, [1, -1, 1]));
       }
     }
