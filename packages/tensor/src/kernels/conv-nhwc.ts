@@ -18,6 +18,7 @@ import { broadcastRowsApply, runBroadcastRows } from './simd/broadcast-rows.js';
 import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spatial.js';
 import { pointwiseConvApplies, runPointwiseConv } from './pointwise-conv.js';
+import { runTilesConv, tilesConvApplies } from './tiles-conv.js';
 import { originalKernel } from './simd/wasm-module.js';
 
 /**
@@ -28,8 +29,10 @@ import { originalKernel } from './simd/wasm-module.js';
  * On wasm, depthwise convolutions with a one-row kernel run on nnkit's SIMD kernel
  * (`simd/depthwise-rows.ts`), and so do one-row plain convolutions of a one-channel input
  * (`simd/broadcast-rows.ts`) and depthwise ones whose kernel spans all rows in one column
- * (`simd/depthwise-spatial.ts`); pointwise (`1 × 1`, stride 1, unpadded) plain convolutions run
- * on the backend's own `BatchMatMul` (`pointwise-conv.ts`); the rest on tfjs' own kernels.
+ * (`simd/depthwise-spatial.ts`); plain convolutions with a multiple of 8 output channels (see
+ * `tiles-conv.ts` for which) run on nnkit's pack-free SIMD product, other pointwise (`1 × 1`,
+ * stride 1, unpadded) ones on the backend's own `BatchMatMul` (`pointwise-conv.ts`); the rest on
+ * tfjs' own kernels.
  */
 export const NNKIT_CONV = 'NnkitConv2D';
 
@@ -102,6 +105,14 @@ export function subsample(t: Tensor4D, sh: number, sw: number): Tensor4D {
   return reshape(slice(reshape(p, [b, ho, sh, wo, sw, c]), [0, 0, 0, 0, 0, 0], [b, ho, 1, wo, 1, c]), [b, ho, wo, c]);
 }
 
+/** The output shape `[B, Ho, Wo, Cout]` of {@link NNKIT_CONV} with these input and filter shapes (an axis 0 where nothing fits). */
+function convOutShape(x: readonly number[], f: readonly number[], a: NnkitConvAttrs): [number, number, number, number] {
+  const [B, H, W, C] = x as [number, number, number, number];
+  const [kH, kW, , M] = f as [number, number, number, number];
+  const out = (len: number, k: number, s: number, d: number, p0: number, p1: number): number => Math.max(0, Math.floor((len + p0 + p1 - d * (k - 1) - 1) / s) + 1);
+  return [B, out(H, kH, a.strides[0], a.dilations[0], a.pad[0], a.pad[1]), out(W, kW, a.strides[1], a.dilations[1], a.pad[2], a.pad[3]), a.depthwise ? C * M : M];
+}
+
 /**
  * The output of a convolution over an empty input (batch 0, or a zero-size axis): tfjs-backend-wasm's
  * XNNPACK convolution refuses it (and an empty transpose traps), so it is made here — empty, or
@@ -109,10 +120,7 @@ export function subsample(t: Tensor4D, sh: number, sw: number): Tensor4D {
  */
 function emptyConvOutput(x: TensorInfo, f: TensorInfo, a: NnkitConvAttrs, backend: KernelBackend): TensorInfo | null {
   if (!x.shape.some((d) => d === 0)) return null;
-  const [B, H, W, C] = x.shape as [number, number, number, number];
-  const [kH, kW, , M] = f.shape as [number, number, number, number];
-  const out = (len: number, k: number, s: number, d: number, p0: number, p1: number): number => Math.max(0, Math.floor((len + p0 + p1 - d * (k - 1) - 1) / s) + 1);
-  const shape = [B, out(H, kH, a.strides[0], a.dilations[0], a.pad[0], a.pad[1]), out(W, kW, a.strides[1], a.dilations[1], a.pad[2], a.pad[3]), a.depthwise ? C * M : M];
+  const shape = convOutShape(x.shape, f.shape, a);
   return { dataId: backend.write(new Float32Array(shape.reduce((p, v) => p * v, 1)), shape, 'float32'), shape, dtype: 'float32' };
 }
 
@@ -134,6 +142,10 @@ function convKernelFor(backendName: string): KernelConfig {
       if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
+      if (backendName === 'wasm' && tilesConvApplies(x.shape, f.shape, a)) {
+        const shape = convOutShape(x.shape, f.shape, a);
+        if (shape.every((d) => d > 0)) return runTilesConv(backend, x, f, a, shape);
+      }
       if (pointwiseConvApplies(x.shape, f.shape, a)) {
         // The backend's own GEMM (XNNPACK on wasm), not nnkit's wrapper: every output row is then
         // computed in the same order whatever the batch, as by the convolution it replaces (a

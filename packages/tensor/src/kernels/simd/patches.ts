@@ -11,6 +11,8 @@ interface PatchesExports {
   im2col_t: PatchesFn;
   /** `dx = 0`, then every `cols[m, k]` added where `colsT[k, m]` was read from. */
   col2im: PatchesFn;
+  /** `cols[m, (i·kW + j)·C + c] = x[b, ho·sh − pt + i·dh, wo·sw − pl + j·dw, c]`, 0 outside x. */
+  im2col_rows: PatchesFn;
 }
 
 /** Name of the window-matrix kernel (wasm only): input `x` `[B, H, W, C]`; attributes {@link PatchesAttrs}; output `[kH·kW·C, B·Ho·Wo]`. */
@@ -113,4 +115,22 @@ export function im2colColumns(x: Tensor, a: PatchesAttrs): Tensor {
  */
 export function col2imRows(cols: Tensor, a: PatchesAttrs): Tensor {
   return engine().runKernel(NNKIT_COL2IM, { cols }, a as unknown as NamedAttrMap) as Tensor;
+}
+
+/**
+ * Kernel-level: the windows of samples `b0 … b0 + count − 1` of an NHWC input as rows
+ * (`[count·Ho·Wo, kH·kW·C]`, taps in HWC order, zeros outside x) in a new backend tensor, on the
+ * SIMD kernel (the caller checked {@link simdPatchesActive}). For a convolution's forward pass as
+ * one product with its HWIO filter; the caller disposes the result.
+ *
+ * @param x `[B, H, W, C]` (a backend tensor)
+ * @example `im2colRows(backend, x, patchesAttrs(x.shape, f.shape, out.shape, attrs), 0, B)`
+ */
+export function im2colRows(backend: object, x: TensorInfo, a: PatchesAttrs, b0: number, count: number): TensorInfo {
+  const [, H, W, C] = a.xShape;
+  const b = backend as WasmHeapBackend;
+  const out = b.makeOutput([count * a.Ho * a.Wo, a.kH * a.kW * C], 'float32');
+  const src = heapOffset(b, x) + b0 * H * W * C * 4;
+  simd.on(backend)!.im2col_rows(src, heapOffset(b, out), count, H, W, C, a.Ho, a.Wo, a.kH, a.kW, ...a.strides, ...a.dilations, a.padTop, a.padLeft);
+  return out;
 }

@@ -1,9 +1,9 @@
 ;; nnkit's wasm SIMD kernels for the windows of a plain NHWC convolution (patches.ts), so that
-;; a convolution's gradients are one GEMM each. im2col_t writes every window as one column of a
-;; matrix [kH*kW*C, B*Ho*Wo] (the filter gradient is colsT . dy; with one channel a row of it is
-;; runs of Wo neighbouring values of x); col2im adds the rows of dy . W^T ([B*Ho*Wo, kH*kW*C],
-;; taps in HWC order) back into an input-shaped gradient. Both take any stride, dilation and
-;; padding. With a W dilation of 1 the taps of one kernel row are one contiguous run of x, added
+;; a convolution and its gradients are one GEMM each. im2col_t writes every window as one column
+;; of a matrix [kH*kW*C, B*Ho*Wo] (the filter gradient is colsT . dy; with one channel a row of it
+;; is runs of Wo neighbouring values of x); im2col_rows writes it as one row ([B*Ho*Wo, kH*kW*C],
+;; the forward pass is cols . filter); col2im adds the rows of dy . W^T ([B*Ho*Wo, kH*kW*C], taps
+;; in HWC order) back into an input-shaped gradient. All take any stride, dilation and padding. With a W dilation of 1 the taps of one kernel row are one contiguous run of x, added
 ;; 4 values at a time.
 ;; Built to patches-binary.ts by `pnpm --filter @nnkit/tensor build:wasm` (wabt's wat2wasm from
 ;; npm, pinned); a test rebuilds it and compares the bytes. Imports tfjs-backend-wasm's memory
@@ -262,6 +262,66 @@
         (br $jl)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $il))))
+
+  ;; cols[m, (i*kW + j)*C + c] = x[b, ho*sh - pt + i*dh, wo*sw - pl + j*dw, c] (0 outside x): the
+  ;; window matrix [B*Ho*Wo, kH*kW*C], one row per window m = (b, ho, wo), taps in HWC order (a
+  ;; convolution's forward pass as one product with the HWIO filter). A kernel row inside x is one
+  ;; run of kW*C values when dw = 1, else kW runs of C; zeros for the taps outside.
+  (func (export "im2col_rows")
+    (param $x i32) (param $t i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $Ho i32) (param $Wo i32) (param $kH i32) (param $kW i32) (param $sh i32) (param $sw i32)
+    (param $dh i32) (param $dw i32) (param $pt i32) (param $pl i32)
+    (local $b i32) (local $ho i32) (local $wo i32) (local $i i32) (local $j i32) (local $h i32)
+    (local $wb i32) (local $r i32) (local $j0 i32) (local $j1 i32) (local $cb i32) (local $tb i32)
+    (local $tp i32) (local $xr i32)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))          ;; bytes per pixel
+    (local.set $tb (i32.mul (local.get $kW) (local.get $cb)))       ;; bytes per kernel row in cols
+    (local.set $tp (local.get $t))
+    (block $bd (loop $bl
+      (br_if $bd (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $ho (i32.const 0))
+      (block $hd (loop $hl
+        (br_if $hd (i32.ge_s (local.get $ho) (local.get $Ho)))
+        (local.set $wo (i32.const 0))
+        (block $wd (loop $wl
+          (br_if $wd (i32.ge_s (local.get $wo) (local.get $Wo)))
+          ;; the taps j0 <= j < j1 of this window inside x along W
+          (local.set $wb (i32.sub (i32.mul (local.get $wo) (local.get $sw)) (local.get $pl)))
+          (local.set $r (call $tap_range (local.get $wb) (local.get $W) (local.get $kW) (local.get $dw)))
+          (local.set $j0 (i32.and (local.get $r) (i32.const 65535)))
+          (local.set $j1 (i32.shr_u (local.get $r) (i32.const 16)))
+          (local.set $i (i32.const 0))
+          (block $id (loop $il
+            (br_if $id (i32.ge_s (local.get $i) (local.get $kH)))
+            (local.set $h (i32.add (i32.sub (i32.mul (local.get $ho) (local.get $sh)) (local.get $pt)) (i32.mul (local.get $i) (local.get $dh))))
+            (if (i32.and (i32.ge_s (local.get $h) (i32.const 0)) (i32.lt_s (local.get $h) (local.get $H)))
+              (then
+                (call $zero (local.get $tp) (i32.add (local.get $tp) (i32.mul (local.get $j0) (local.get $cb))))
+                (local.set $xr (i32.add (local.get $x) (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $h)) (local.get $W)) (local.get $cb))))
+                (if (i32.eq (local.get $dw) (i32.const 1))
+                  (then (call $copy (i32.add (local.get $xr) (i32.mul (i32.add (local.get $wb) (local.get $j0)) (local.get $cb)))
+                                    (i32.add (local.get $tp) (i32.mul (local.get $j0) (local.get $cb)))
+                                    (i32.mul (i32.sub (local.get $j1) (local.get $j0)) (local.get $cb))))
+                  (else
+                    (local.set $j (local.get $j0))
+                    (block $jd (loop $jl
+                      (br_if $jd (i32.ge_s (local.get $j) (local.get $j1)))
+                      (call $copy (i32.add (local.get $xr) (i32.mul (i32.add (local.get $wb) (i32.mul (local.get $j) (local.get $dw))) (local.get $cb)))
+                                  (i32.add (local.get $tp) (i32.mul (local.get $j) (local.get $cb)))
+                                  (local.get $cb))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br $jl)))))
+                (call $zero (i32.add (local.get $tp) (i32.mul (local.get $j1) (local.get $cb))) (i32.add (local.get $tp) (local.get $tb))))
+              (else (call $zero (local.get $tp) (i32.add (local.get $tp) (local.get $tb)))))
+            (local.set $tp (i32.add (local.get $tp) (local.get $tb)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $il)))
+          (local.set $wo (i32.add (local.get $wo) (i32.const 1)))
+          (br $wl)))
+        (local.set $ho (i32.add (local.get $ho) (i32.const 1)))
+        (br $hl)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bl))))
 
   ;; dx = 0, then dx[b, h, w, c] += cols[m, (i*kW + j)*C + c] for every window m = (b, ho, wo) and
   ;; tap (i, j) that reads (h, w) = (ho*sh - pt + i*dh, wo*sw - pl + j*dw), in one fixed order (so
