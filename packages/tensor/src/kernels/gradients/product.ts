@@ -1,5 +1,5 @@
 import { engine, getBackend, matMul, mul, reshape, transpose, type Tensor } from '@tensorflow/tfjs-core';
-import { hasTallMatMul, outerMatMulApplies, tallMatMulApplies } from '../simd/matmul-tall.js';
+import { hasTallMatMul, outerMatMulApplies, tallMatMulApplies, tilesMatMulApplies } from '../simd/matmul-tall.js';
 
 /**
  * `x · yᵀ` (or the transposed variants) where the contracted dimension has length 1 — an outer
@@ -29,8 +29,8 @@ function swapLast(t: Tensor): Tensor {
  * `matMul(x, y, tX, tY)`, as a broadcasting multiply when it is an outer product. On wasm a
  * transposed operand is transposed first: tfjs-backend-wasm's `BatchMatMul` with `transposeA`
  * or `transposeB` takes a slow path (measured 7–10× slower than transpose + plain GEMM at
- * `[289, 384] · [384, 2592]`-sized operands), except `aᵀ·b` where nnkit's SIMD kernel takes it
- * (`simd/matmul-tall.ts`). Used by the gradients of `BatchMatMul` and of pointwise convolutions.
+ * `[289, 384] · [384, 2592]`-sized operands), except `aᵀ·b` where nnkit's SIMD kernels take it
+ * (`simd/matmul-tall.ts`: `tilesMatMulApplies`, `tallMatMulApplies`). Used by the gradients of `BatchMatMul` and of pointwise convolutions.
  *
  * @param x `[..., M, K]` (`[..., K, M]` when `tX`); y `[..., K, N]` (`[..., N, K]` when `tY`)
  * @returns `[..., M, N]`
@@ -40,8 +40,9 @@ export function product(x: Tensor, y: Tensor, tX = false, tY = false): Tensor {
   const o = outer(x, y, tX, tY);
   if (o !== null) return o;
   if ((tX || tY) && getBackend() === 'wasm') {
-    // aᵀ·b with a tall, narrow b (a weight gradient) runs transposed on nnkit's SIMD kernel.
-    if (tX && !tY && hasTallMatMul(engine().backend) && tallMatMulApplies(x.shape, y.shape, true, false)) return matMul(x, y, true, false);
+    // aᵀ·b runs transposed on nnkit's SIMD products: the pack-free tiles (b with a multiple of 8
+    // columns) or, with a tall, narrow b (a weight gradient), mm_tall.
+    if (tX && !tY && hasTallMatMul(engine().backend) && (tilesMatMulApplies(x.shape, y.shape, true, false) || tallMatMulApplies(x.shape, y.shape, true, false))) return matMul(x, y, true, false);
     return matMul(tX ? swapLast(x) : x, tY ? swapLast(y) : y);
   }
   return matMul(x, y, tX, tY);

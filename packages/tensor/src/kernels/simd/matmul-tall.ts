@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './matmul-tall-binary.js';
+import { mmTiles, TILE_COLUMNS, tilesActive } from './matmul-tiles.js';
 import { heapOffset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
 
 interface TallExports {
@@ -76,6 +77,25 @@ export function vecMatMulApplies(a: readonly number[], b: readonly number[], tra
   return d !== null && !transposeA && !transposeB && d.m > 0 && d.N > 0 && d.N <= VEC_MATMUL_MAX_INNER && d.Nb === d.N && d.n === 1;
 }
 
+/**
+ * Whether `BatchMatMul` with these operands runs on nnkit's pack-free SIMD product
+ * (`matmul-tiles.wat`, 4 × 8 register tiles): float32, no batch, `b` not transposed with a
+ * multiple of {@link TILE_COLUMNS} columns, `a` plain or transposed, non-empty. It is as fast as
+ * XNNPACK's GEMM with `b` already packed and faster with a new `b`, which XNNPACK packs on every
+ * call, and takes `aᵀ·b` natively, which tfjs runs in a scalar loop (measured 2026-12-03: an
+ * Inception filter gradient `[4032, 64]ᵀ·[64, 384]` 183 → 14.7 ms, LeNet's fc1 weight gradient
+ * `[32, 400]ᵀ·[32, 120]` 3.1 → 0.27 ms, `[64, 2048]·[2048, 448]` 13.7 → 10.4 ms). Each output is
+ * the running sum over the contracted axis whichever tile computes it: a row of the product does
+ * not depend on how many rows `a` has.
+ *
+ * @param a `[..., m, N]` (or `[..., N, m]` when `transposeA`)
+ * @param b `[..., N, n]`
+ */
+export function tilesMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
+  const d = dims(a, b, transposeA, transposeB);
+  return d !== null && !transposeB && d.m > 0 && d.N > 0 && d.Nb === d.N && d.n > 0 && d.n % TILE_COLUMNS === 0 && tilesActive();
+}
+
 /** Whether the SIMD matrix product is installed on `backend`. */
 export function hasTallMatMul(backend: object): boolean {
   return simd.on(backend) !== null;
@@ -83,9 +103,9 @@ export function hasTallMatMul(backend: object): boolean {
 
 /**
  * Instantiates the SIMD matrix product on tfjs-backend-wasm's memory and wraps the wasm
- * `BatchMatMul` kernel so that the products of {@link tallMatMulApplies}, the outer products of
- * {@link outerMatMulApplies} and the short matrix-vector products of {@link vecMatMulApplies} run
- * on it (idempotent; awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
+ * `BatchMatMul` kernel so that the outer products of {@link outerMatMulApplies}, the short
+ * matrix-vector products of {@link vecMatMulApplies}, the products of {@link tilesMatMulApplies}
+ * (on `matmul-tiles.wat`, when installed) and those of {@link tallMatMulApplies} run on nnkit's kernels (idempotent; awaited by `installKernels('wasm')`). Nothing changes where WebAssembly SIMD is missing.
  *
  * @returns whether the kernel is in use on this backend.
  * @example `await installTallMatMul(tf.findBackend('wasm'))`
@@ -100,9 +120,11 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
       ? 'outer'
       : vecMatMulApplies(a.shape, b.shape, transposeA, transposeB)
         ? 'vec'
-        : tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)
-          ? 'tall'
-          : null;
+        : tilesMatMulApplies(a.shape, b.shape, transposeA, transposeB)
+          ? 'tiles'
+          : tallMatMulApplies(a.shape, b.shape, transposeA, transposeB)
+            ? 'tall'
+            : null;
     if (kind === null) return null;
     const { m, N, n, lead } = dims(a.shape, b.shape, transposeA, transposeB)!;
     const c = (args.backend as unknown as WasmHeapBackend).makeOutput([...lead, m, n], 'float32');
@@ -110,6 +132,7 @@ export async function installTallMatMul(backend: object | null | undefined): Pro
     const [pa, pb, pc] = [a, b, c].map((t) => heapOffset(args.backend, t)) as [number, number, number];
     if (kind === 'outer') k.mm_outer(pa, pb, pc, m, n);
     else if (kind === 'vec') k.mm_vec(pa, pb, pc, m, N);
+    else if (kind === 'tiles') mmTiles(args.backend, pa, pb, pc, m, N, n, transposeA ? 4 : 4 * N, transposeA ? 4 * m : 4);
     else k.mm_tall(pa, pb, pc, m, N, n, transposeA ? 4 : 4 * N, transposeA ? 4 * m : 4);
     return c;
   });
