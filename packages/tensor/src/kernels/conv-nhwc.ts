@@ -29,7 +29,7 @@ import { originalKernel } from './simd/wasm-module.js';
  * On wasm, depthwise convolutions with a one-row kernel run on nnkit's SIMD kernel
  * (`simd/depthwise-rows.ts`), and so do one-row plain convolutions of a one-channel input
  * (`simd/broadcast-rows.ts`) and depthwise ones whose kernel spans all rows in one column
- * (`simd/depthwise-spatial.ts`); plain convolutions with a multiple of 8 output channels (see
+ * (`simd/depthwise-spatial.ts`); plain convolutions with at least 8 output channels (see
  * `tiles-conv.ts` for which) run on nnkit's pack-free SIMD product, other pointwise (`1 × 1`,
  * stride 1, unpadded) ones on the backend's own `BatchMatMul` (`pointwise-conv.ts`); the rest on
  * tfjs' own kernels.

@@ -6,7 +6,7 @@ import { product } from './gradients/product.js';
  * Pointwise (1 × 1) convolutions as matrix products. A plain NHWC convolution with a 1 × 1 kernel
  * at stride 1 without padding is `[B·H·W, Cin] · [Cin, Cout]` on the same memory (the filter
  * `[1, 1, Cin, Cout]` is already the right matrix), so `NnkitConv2D` runs it — where nnkit's
- * pack-free SIMD product does not take it (`tiles-conv.ts`: `Cout` not a multiple of 8, no SIMD,
+ * pack-free SIMD product does not take it (`tiles-conv.ts`: fewer than 8 output channels, no SIMD,
  * the cpu backend) — on the backend's own `BatchMatMul` (XNNPACK on wasm, not nnkit's SIMD products: like the convolution, it computes
  * every output row in the same order whatever the batch) and its gradients are the two products `dy · Wᵀ` and `xᵀ · dy`.
  *

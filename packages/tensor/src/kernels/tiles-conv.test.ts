@@ -87,10 +87,12 @@ describe('convolutions as one pack-free product on wasm (NnkitConv2D forward)', 
     await initBackend('wasm');
   });
 
-  it('applies to plain convolutions with a multiple of 8 output channels: 64 or more, 32 or more on at most 32 taps, any when pointwise', () => {
+  it('applies to plain convolutions with 64 or more output channels, 32 on at most 32 taps, 8 when pointwise', () => {
     const plain = attrs([1, 1], [1, 1], [0, 0, 0, 0]);
     expect(tilesConvApplies([1, 8, 8, 448], [3, 3, 448, 384], plain)).toBe(true);
     expect(tilesConvApplies([1, 8, 8, 448], [3, 3, 448, 36], plain)).toBe(false);
+    expect(tilesConvApplies([1, 8, 8, 448], [3, 3, 448, 70], plain)).toBe(true);
+    expect(tilesConvApplies([1, 8, 8, 448], [1, 1, 448, 7], plain)).toBe(false);
     expect(tilesConvApplies([1, 147, 147, 32], [3, 3, 32, 32], plain)).toBe(false);
     expect(tilesConvApplies([1, 299, 299, 3], [3, 3, 3, 32], { ...plain, strides: [2, 2] })).toBe(true);
     expect(tilesConvApplies([64, 14, 14, 6], [5, 5, 6, 16], plain)).toBe(false);
@@ -141,7 +143,7 @@ describe('convolutions as one pack-free product on wasm (NnkitConv2D forward)', 
           H: fc.integer({ min: 1, max: 7 }),
           W: fc.integer({ min: 1, max: 7 }),
           C: fc.integer({ min: 1, max: 6 }),
-          Co: fc.constantFrom(64, 72),
+          Co: fc.constantFrom(64, 67, 70, 72),
           kH: fc.integer({ min: 1, max: 3 }),
           kW: fc.integer({ min: 1, max: 3 }),
           sh: fc.integer({ min: 1, max: 2 }),

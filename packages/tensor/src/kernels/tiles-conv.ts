@@ -46,7 +46,7 @@ export const TILES_CONV_FEW_TAPS_MIN_OUT_CHANNELS = 32;
 
 /**
  * Whether `NnkitConv2D` runs this forward pass on the pack-free product: a plain (not depthwise)
- * convolution, non-empty, `Cout` a multiple of {@link TILE_COLUMNS} and, unless pointwise (`1 × 1`,
+ * convolution, non-empty, at least {@link TILE_COLUMNS} output channels and, unless pointwise (`1 × 1`,
  * stride 1, unpadded), at least {@link TILES_CONV_MIN_OUT_CHANNELS} (or
  * {@link TILES_CONV_FEW_TAPS_MIN_OUT_CHANNELS} with at most {@link TILES_CONV_FEW_TAPS} taps), on
  * tfjs-backend-wasm with nnkit's SIMD window and product kernels.
@@ -62,7 +62,7 @@ export function tilesConvApplies(x: readonly number[], filter: readonly number[]
     x.length === 4 &&
     x.every((d) => d > 0) &&
     filter.every((d) => d > 0) &&
-    Cout % TILE_COLUMNS === 0 &&
+    Cout >= TILE_COLUMNS &&
     (pointwise || Cout >= TILES_CONV_MIN_OUT_CHANNELS || (filter[0]! * filter[1]! * filter[2]! <= TILES_CONV_FEW_TAPS && Cout >= TILES_CONV_FEW_TAPS_MIN_OUT_CHANNELS)) &&
     tilesActive() &&
     simdPatchesActive()

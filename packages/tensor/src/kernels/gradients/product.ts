@@ -40,7 +40,7 @@ export function product(x: Tensor, y: Tensor, tX = false, tY = false): Tensor {
   const o = outer(x, y, tX, tY);
   if (o !== null) return o;
   if ((tX || tY) && getBackend() === 'wasm') {
-    // aᵀ·b runs transposed on nnkit's SIMD products: the pack-free tiles (b with a multiple of 8
+    // aᵀ·b runs transposed on nnkit's SIMD products: the pack-free tiles (b with at least 8
     // columns) or, with a tall, narrow b (a weight gradient), mm_tall.
     if (tX && !tY && hasTallMatMul(engine().backend) && (tilesMatMulApplies(x.shape, y.shape, true, false) || tallMatMulApplies(x.shape, y.shape, true, false))) return matMul(x, y, true, false);
     return matMul(tX ? swapLast(x) : x, tY ? swapLast(y) : y);

@@ -79,8 +79,8 @@ export function vecMatMulApplies(a: readonly number[], b: readonly number[], tra
 
 /**
  * Whether `BatchMatMul` with these operands runs on nnkit's pack-free SIMD product
- * (`matmul-tiles.wat`, 4 × 8 register tiles): float32, no batch, `b` not transposed with a
- * multiple of {@link TILE_COLUMNS} columns, `a` plain or transposed, non-empty. It is as fast as
+ * (`matmul-tiles.wat`, 4 × 8 register tiles): float32, no batch, `b` not transposed with at
+ * least {@link TILE_COLUMNS} columns, `a` plain or transposed, non-empty. It is as fast as
  * XNNPACK's GEMM with `b` already packed and faster with a new `b`, which XNNPACK packs on every
  * call, and takes `aᵀ·b` natively, which tfjs runs in a scalar loop (measured 2026-12-03: an
  * Inception filter gradient `[4032, 64]ᵀ·[64, 384]` 183 → 14.7 ms, LeNet's fc1 weight gradient
@@ -93,7 +93,7 @@ export function vecMatMulApplies(a: readonly number[], b: readonly number[], tra
  */
 export function tilesMatMulApplies(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
   const d = dims(a, b, transposeA, transposeB);
-  return d !== null && !transposeB && d.m > 0 && d.N > 0 && d.Nb === d.N && d.n > 0 && d.n % TILE_COLUMNS === 0 && tilesActive();
+  return d !== null && !transposeB && d.m > 0 && d.N > 0 && d.Nb === d.N && d.n >= TILE_COLUMNS && tilesActive();
 }
 
 /** Whether the SIMD matrix product is installed on `backend`. */

@@ -2,13 +2,16 @@ import { BASE64 } from './matmul-tiles-binary.js';
 import { SimdModule } from './wasm-module.js';
 
 interface TilesExports {
-  /** `c[i, j] = Σ_t a(i, t)·b[t, j]`, a(i, t) at `a + i·sai + t·sat` (bytes); b `[K, n]`, n a multiple of 8; c `[m, n]` overwritten. */
+  /** `c[i, j] = Σ_t a(i, t)·b[t, j]`, a(i, t) at `a + i·sai + t·sat` (bytes); b `[K, n]`; c `[m, n]` overwritten. */
   mm_tiles(a: number, b: number, c: number, m: number, K: number, n: number, sai: number, sat: number): void;
 }
 
 const simd = new SimdModule<TilesExports>(BASE64);
 
-/** Columns of `b` per register tile of `matmul-tiles.wat`: products with `n` a multiple of it run there. */
+/**
+ * Columns of `b` per register tile of `matmul-tiles.wat`, and the fewest for which nnkit takes a
+ * product there (narrower ones would run mostly in its 4-column and one-column loops).
+ */
 export const TILE_COLUMNS = 8;
 
 /**
@@ -23,7 +26,7 @@ export function tilesActive(): boolean {
  * Kernel-level: `c = a·b` on the pack-free SIMD product, every `c[i, j]` the running sum over
  * `t = 0 … K − 1` in float32 whichever register tile it falls in (a row of `c` does not depend on
  * how many rows `a` has). Pointers are byte offsets into the wasm heap; the caller checked
- * {@link tilesActive} and that `n` is a multiple of {@link TILE_COLUMNS}.
+ * {@link tilesActive}.
  *
  * @param a `a(i, t)` at `a + i·sai + t·sat`: `[m, K]` row-major has `sai = 4K, sat = 4`
  * @param b `[K, n]` row-major; c `[m, n]`, overwritten

@@ -1,9 +1,10 @@
 ;; nnkit's wasm SIMD kernel for a general matrix product without packing either operand:
-;; c = a . b with b [K, n] row-major (n a multiple of 8) and a(i, t) at a + i*sai + t*sat (bytes:
+;; c = a . b with b [K, n] row-major and a(i, t) at a + i*sai + t*sat (bytes:
 ;; a [m, K] has sai = 4K, sat = 4; a transposed, [K, m], has sai = 4, sat = 4m). Register tiles of
-;; 4 rows x 8 columns (eight accumulators, each a(i, t) splat once for two vectors of b), the last
-;; m mod 4 rows one at a time; b is read in chunks of rows that stay in cache while every row of
-;; a passes over them, and each tile of c carries its sums from one chunk to the next, so every
+;; 4 rows x 8 columns (eight accumulators, each a(i, t) splat once for two vectors of b), then 4
+;; columns and the last n mod 4 one at a time, the last m mod 4 rows one at a time; b is read in
+;; chunks of rows that stay in cache while every row of a passes over them, and each tile of c
+;; carries its sums from one chunk to the next, so every
 ;; c[i, j] is the plain running sum over t = 0 .. K-1 (a product, then an add, in float32) whichever
 ;; tile it is in: a row of c does not depend on how many rows a has. tfjs-backend-wasm's XNNPACK
 ;; GEMM repacks b on every call with a new b (a convolution's filter in training, every call of
@@ -22,6 +23,7 @@
     (local $b0 v128) (local $b1 v128) (local $s v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32) (local $fb f32)
     (local.set $rs (i32.shl (local.get $n) (i32.const 2)))
     (local.set $s2 (i32.shl (local.get $sai) (i32.const 1)))
     (local.set $s3 (i32.add (local.get $s2) (local.get $sai)))
@@ -33,10 +35,15 @@
     (local.set $q (i32.mul (local.get $m) (local.get $rs)))
     (local.set $t (i32.const 0))
     (block $zd (loop $zero
-      (br_if $zd (i32.ge_u (local.get $t) (local.get $q)))
+      (br_if $zd (i32.gt_u (i32.add (local.get $t) (i32.const 16)) (local.get $q)))
       (v128.store (i32.add (local.get $c) (local.get $t)) (v128.const i32x4 0 0 0 0))
       (local.set $t (i32.add (local.get $t) (i32.const 16)))
       (br $zero)))
+    (block $zd1 (loop $zero1
+      (br_if $zd1 (i32.ge_u (local.get $t) (local.get $q)))
+      (f32.store (i32.add (local.get $c) (local.get $t)) (f32.const 0))
+      (local.set $t (i32.add (local.get $t) (i32.const 4)))
+      (br $zero1)))
     (block $cdone (loop $chunks
       (br_if $cdone (i32.ge_s (local.get $t0) (local.get $K)))
       (local.set $tn (i32.sub (local.get $K) (local.get $t0)))
@@ -47,7 +54,7 @@
         (br_if $i4done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
         (local.set $jo (i32.const 0))
         (block $jdone (loop $cols
-          (br_if $jdone (i32.ge_s (local.get $jo) (local.get $rs)))
+          (br_if $jdone (i32.gt_s (i32.add (local.get $jo) (i32.const 32)) (local.get $rs)))
           (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rs))) (local.get $jo)))
           (local.set $c00 (v128.load (local.get $cp)))
           (local.set $c01 (v128.load offset=16 (local.get $cp)))
@@ -89,6 +96,58 @@
           (v128.store offset=16 (i32.add (local.get $cp) (i32.mul (local.get $rs) (i32.const 3))) (local.get $c31))
           (local.set $jo (i32.add (local.get $jo) (i32.const 32)))
           (br $cols)))
+        ;; the last n mod 8 columns: 4 at a time, then one at a time, the same running sums
+        (if (i32.le_s (i32.add (local.get $jo) (i32.const 16)) (local.get $rs))
+          (then
+            (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rs))) (local.get $jo)))
+            (local.set $c00 (v128.load (local.get $cp)))
+            (local.set $c10 (v128.load (i32.add (local.get $cp) (local.get $rs))))
+            (local.set $c20 (v128.load (i32.add (local.get $cp) (i32.shl (local.get $rs) (i32.const 1)))))
+            (local.set $c30 (v128.load (i32.add (local.get $cp) (i32.mul (local.get $rs) (i32.const 3)))))
+            (local.set $ap (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (i32.mul (local.get $t0) (local.get $sat))))
+            (local.set $bp (i32.add (i32.add (local.get $b) (i32.mul (local.get $t0) (local.get $rs))) (local.get $jo)))
+            (local.set $t (local.get $tn))
+            (loop $ts4
+              (local.set $b0 (v128.load (local.get $bp)))
+              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat (local.get $ap)) (local.get $b0))))
+              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (v128.load32_splat (i32.add (local.get $ap) (local.get $sai))) (local.get $b0))))
+              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (v128.load32_splat (i32.add (local.get $ap) (local.get $s2))) (local.get $b0))))
+              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (v128.load32_splat (i32.add (local.get $ap) (local.get $s3))) (local.get $b0))))
+              (local.set $ap (i32.add (local.get $ap) (local.get $sat)))
+              (local.set $bp (i32.add (local.get $bp) (local.get $rs)))
+              (local.tee $t (i32.sub (local.get $t) (i32.const 1)))
+              (br_if $ts4))
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store (i32.add (local.get $cp) (local.get $rs)) (local.get $c10))
+            (v128.store (i32.add (local.get $cp) (i32.shl (local.get $rs) (i32.const 1))) (local.get $c20))
+            (v128.store (i32.add (local.get $cp) (i32.mul (local.get $rs) (i32.const 3))) (local.get $c30))
+            (local.set $jo (i32.add (local.get $jo) (i32.const 16)))))
+        (block $jsdone (loop $colss
+          (br_if $jsdone (i32.ge_s (local.get $jo) (local.get $rs)))
+          (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rs))) (local.get $jo)))
+          (local.set $f0 (f32.load (local.get $cp)))
+          (local.set $f1 (f32.load (i32.add (local.get $cp) (local.get $rs))))
+          (local.set $f2 (f32.load (i32.add (local.get $cp) (i32.shl (local.get $rs) (i32.const 1)))))
+          (local.set $f3 (f32.load (i32.add (local.get $cp) (i32.mul (local.get $rs) (i32.const 3)))))
+          (local.set $ap (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (i32.mul (local.get $t0) (local.get $sat))))
+          (local.set $bp (i32.add (i32.add (local.get $b) (i32.mul (local.get $t0) (local.get $rs))) (local.get $jo)))
+          (local.set $t (local.get $tn))
+          (loop $tss
+            (local.set $fb (f32.load (local.get $bp)))
+            (local.set $f0 (f32.add (local.get $f0) (f32.mul (f32.load (local.get $ap)) (local.get $fb))))
+            (local.set $f1 (f32.add (local.get $f1) (f32.mul (f32.load (i32.add (local.get $ap) (local.get $sai))) (local.get $fb))))
+            (local.set $f2 (f32.add (local.get $f2) (f32.mul (f32.load (i32.add (local.get $ap) (local.get $s2))) (local.get $fb))))
+            (local.set $f3 (f32.add (local.get $f3) (f32.mul (f32.load (i32.add (local.get $ap) (local.get $s3))) (local.get $fb))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $sat)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $rs)))
+            (local.tee $t (i32.sub (local.get $t) (i32.const 1)))
+            (br_if $tss))
+          (f32.store (local.get $cp) (local.get $f0))
+          (f32.store (i32.add (local.get $cp) (local.get $rs)) (local.get $f1))
+          (f32.store (i32.add (local.get $cp) (i32.shl (local.get $rs) (i32.const 1))) (local.get $f2))
+          (f32.store (i32.add (local.get $cp) (i32.mul (local.get $rs) (i32.const 3))) (local.get $f3))
+          (local.set $jo (i32.add (local.get $jo) (i32.const 4)))
+          (br $colss)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $rows4)))
       ;; the last m mod 4 rows, one at a time (the same running sums)
@@ -96,7 +155,7 @@
         (br_if $i1done (i32.ge_s (local.get $i) (local.get $m)))
         (local.set $jo (i32.const 0))
         (block $j1done (loop $cols1
-          (br_if $j1done (i32.ge_s (local.get $jo) (local.get $rs)))
+          (br_if $j1done (i32.gt_s (i32.add (local.get $jo) (i32.const 32)) (local.get $rs)))
           (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rs))) (local.get $jo)))
           (local.set $c00 (v128.load (local.get $cp)))
           (local.set $c01 (v128.load offset=16 (local.get $cp)))
@@ -115,6 +174,37 @@
           (v128.store offset=16 (local.get $cp) (local.get $c01))
           (local.set $jo (i32.add (local.get $jo) (i32.const 32)))
           (br $cols1)))
+        (if (i32.le_s (i32.add (local.get $jo) (i32.const 16)) (local.get $rs))
+          (then
+            (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rs))) (local.get $jo)))
+            (local.set $c00 (v128.load (local.get $cp)))
+            (local.set $ap (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (i32.mul (local.get $t0) (local.get $sat))))
+            (local.set $bp (i32.add (i32.add (local.get $b) (i32.mul (local.get $t0) (local.get $rs))) (local.get $jo)))
+            (local.set $t (local.get $tn))
+            (loop $ts14
+              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat (local.get $ap)) (v128.load (local.get $bp)))))
+              (local.set $ap (i32.add (local.get $ap) (local.get $sat)))
+              (local.set $bp (i32.add (local.get $bp) (local.get $rs)))
+              (local.tee $t (i32.sub (local.get $t) (i32.const 1)))
+              (br_if $ts14))
+            (v128.store (local.get $cp) (local.get $c00))
+            (local.set $jo (i32.add (local.get $jo) (i32.const 16)))))
+        (block $js1done (loop $cols1s
+          (br_if $js1done (i32.ge_s (local.get $jo) (local.get $rs)))
+          (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rs))) (local.get $jo)))
+          (local.set $f0 (f32.load (local.get $cp)))
+          (local.set $ap (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (i32.mul (local.get $t0) (local.get $sat))))
+          (local.set $bp (i32.add (i32.add (local.get $b) (i32.mul (local.get $t0) (local.get $rs))) (local.get $jo)))
+          (local.set $t (local.get $tn))
+          (loop $ts1s
+            (local.set $f0 (f32.add (local.get $f0) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $sat)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $rs)))
+            (local.tee $t (i32.sub (local.get $t) (i32.const 1)))
+            (br_if $ts1s))
+          (f32.store (local.get $cp) (local.get $f0))
+          (local.set $jo (i32.add (local.get $jo) (i32.const 4)))
+          (br $cols1s)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows1)))
       (local.set $t0 (i32.add (local.get $t0) (local.get $kc)))
