@@ -14,6 +14,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { NotSupportedError } from '../errors/errors.js';
+import { convOutSize } from '../ops/conv/conv-args.js';
 import { broadcastRowsApply, runBroadcastRows } from './simd/broadcast-rows.js';
 import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spatial.js';
@@ -109,7 +110,7 @@ export function subsample(t: Tensor4D, sh: number, sw: number): Tensor4D {
 function convOutShape(x: readonly number[], f: readonly number[], a: NnkitConvAttrs): [number, number, number, number] {
   const [B, H, W, C] = x as [number, number, number, number];
   const [kH, kW, , M] = f as [number, number, number, number];
-  const out = (len: number, k: number, s: number, d: number, p0: number, p1: number): number => Math.max(0, Math.floor((len + p0 + p1 - d * (k - 1) - 1) / s) + 1);
+  const out = (len: number, k: number, s: number, d: number, p0: number, p1: number): number => Math.max(0, convOutSize(len, k, s, p0, p1, d));
   return [B, out(H, kH, a.strides[0], a.dilations[0], a.pad[0], a.pad[1]), out(W, kW, a.strides[1], a.dilations[1], a.pad[2], a.pad[3]), a.depthwise ? C * M : M];
 }
 

@@ -1,7 +1,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from './conv-nhwc.js';
 import { mmTiles, TILE_COLUMNS, tilesActive } from './simd/matmul-tiles.js';
-import { heapOffset, type WasmHeapBackend } from './simd/wasm-module.js';
+import { pointwiseConvApplies } from './pointwise-conv.js';
+import { heapOffset, wasmHeap } from './simd/wasm-module.js';
 import { im2colRows, patchesAttrs, simdPatchesActive } from './simd/patches.js';
 
 /**
@@ -56,7 +57,7 @@ export const TILES_CONV_FEW_TAPS_MIN_OUT_CHANNELS = 32;
  */
 export function tilesConvApplies(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs): boolean {
   const Cout = filter[3]!;
-  const pointwise = filter[0] === 1 && filter[1] === 1 && a.strides.every((s) => s === 1) && a.pad.every((p) => p === 0);
+  const pointwise = pointwiseConvApplies(x, filter, a);
   return (
     !a.depthwise &&
     x.length === 4 &&
@@ -77,14 +78,13 @@ export function tilesConvApplies(x: readonly number[], filter: readonly number[]
  * @returns `[B, Ho, Wo, Cout]`
  */
 export function runTilesConv(backend: object, x: TensorInfo, filter: TensorInfo, a: NnkitConvAttrs, out: [number, number, number, number]): TensorInfo {
-  const b = backend as WasmHeapBackend;
+  const b = wasmHeap(backend);
   const [B, , , Cin] = x.shape as [number, number, number, number];
   const [kH, kW, , Cout] = filter.shape as [number, number, number, number];
   const [, Ho, Wo] = out;
   const y = b.makeOutput(out, 'float32');
   const K = kH * kW * Cin;
-  const pointwise = kH === 1 && kW === 1 && a.strides.every((s) => s === 1) && a.pad.every((p) => p === 0);
-  if (pointwise) {
+  if (pointwiseConvApplies(x.shape, filter.shape, a)) {
     // Offsets read after makeOutput: allocating may grow the memory.
     mmTiles(b, heapOffset(b, x), heapOffset(b, filter), heapOffset(b, y), B * Ho * Wo, Cin, Cout, 4 * Cin, 4);
     return y;
@@ -96,7 +96,7 @@ export function runTilesConv(backend: object, x: TensorInfo, filter: TensorInfo,
     const cols = im2colRows(b, x, pa, b0, n);
     const rows = n * Ho * Wo;
     mmTiles(b, heapOffset(b, cols), heapOffset(b, filter), heapOffset(b, y) + b0 * Ho * Wo * Cout * 4, rows, K, Cout, 4 * K, 4);
-    (backend as { disposeData(id: object): void }).disposeData(cols.dataId);
+    b.disposeData(cols.dataId);
   }
   return y;
 }

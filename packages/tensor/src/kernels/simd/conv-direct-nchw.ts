@@ -1,6 +1,6 @@
 import { engine, pad, reverse, transpose, type KernelFunc, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './conv-direct-nchw-binary.js';
-import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+import { heapOffset as offset, SimdModule, wasmHeap } from './wasm-module.js';
 
 /**
  * nnkit's wasm SIMD kernels for a plain convolution of a one-channel image computed directly in
@@ -72,13 +72,11 @@ export function convDirectNchw(x: Tensor, weight: Tensor, p: readonly number[]):
   return engine().runKernel(NNKIT_CONV_DIRECT_NCHW, { x: xp, filter: weight }) as Tensor4D;
 }
 
-const heap = (backend: unknown): WasmHeapBackend => backend as WasmHeapBackend;
-
 const forwardKernel: KernelFunc = ({ inputs, backend }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const [B, Ci, H, W] = x.shape as [number, number, number, number];
   const [Co, , kH, kW] = filter.shape as [number, number, number, number];
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const y = b.makeOutput([B, Co, H - kH + 1, W - kW + 1], 'float32');
   simd.on(backend)!.cdn_fwd(offset(b, x), offset(b, filter), offset(b, y), B, Ci, H, W, Co, kH, kW);
   return y;
@@ -89,7 +87,7 @@ const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const [kH, kW] = (attrs as unknown as { taps: [number, number] }).taps;
   const [B, Ci, H, W] = x.shape as [number, number, number, number];
   const Co = dy.shape[1]!;
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const g = b.makeOutput([Co, Ci, kH, kW], 'float32');
   simd.on(backend)!.cdn_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B, Ci, H, W, Co, kH, kW);
   return g;

@@ -1,6 +1,6 @@
 import { engine, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './depthwise-rows-nchw-binary.js';
-import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+import { heapOffset as offset, SimdModule, wasmHeap } from './wasm-module.js';
 
 /**
  * nnkit's wasm SIMD kernels for a depthwise `1 × K` convolution (multiplier 1, any dilation and
@@ -80,13 +80,11 @@ export function depthwiseRowsNchw(x: Tensor, weight: Tensor, dilation: number, p
   return engine().runKernel(NNKIT_DEPTHWISE_ROWS_NCHW, { x, filter: weight }, attrs as unknown as NamedAttrMap) as Tensor4D;
 }
 
-const heap = (backend: unknown): WasmHeapBackend => backend as WasmHeapBackend;
-
 const forwardKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as RowsNchwAttrs;
   const [B, C, H, T] = x.shape as [number, number, number, number];
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const y = b.makeOutput([B, C, H, a.outWidth], 'float32');
   simd.on(backend)!.dwn_rows(offset(b, x), offset(b, filter), offset(b, y), B * C * H, C, H, T, a.outWidth, filter.shape[3]!, a.dilation, a.padLeft, 0);
   return y;
@@ -97,7 +95,7 @@ const inputGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as RowsNchwAttrs;
   const [B, C, H] = dy.shape as [number, number, number, number];
   const K = filter.shape[3]!;
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const dx = b.makeOutput([B, C, H, a.inWidth], 'float32');
   // dx[r, i] = Σ_k f[k]·dy[r, i + pL − k·d]: the forward loop over dy with the filter reversed.
   simd.on(backend)!.dwn_rows(offset(b, dy), offset(b, filter), offset(b, dx), B * C * H, C, H, a.outWidth, a.inWidth, K, a.dilation, (K - 1) * a.dilation - a.padLeft, 1);
@@ -108,7 +106,7 @@ const filterGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as RowsNchwAttrs & { taps: number };
   const [B, C, H, T] = x.shape as [number, number, number, number];
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const g = b.makeOutput([C, 1, 1, a.taps], 'float32');
   simd.on(backend)!.dwn_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B * C * H, C, H, T, a.outWidth, a.taps, a.dilation, a.padLeft);
   return g;

@@ -1,7 +1,7 @@
 import { engine, reshape, type KernelFunc, type NamedAttrMap, type Tensor, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BASE64 } from './depthwise-spatial-nchw-binary.js';
 import { mmTiles, TILE_COLUMNS, tilesActive } from './matmul-tiles.js';
-import { heapOffset as offset, SimdModule, type WasmHeapBackend } from './wasm-module.js';
+import { heapOffset as offset, SimdModule, wasmHeap } from './wasm-module.js';
 
 /**
  * nnkit's wasm SIMD kernels for a depthwise convolution whose kernel spans every row of the input
@@ -136,8 +136,6 @@ export function depthwiseSpatialNchw(x: Tensor, weight: Tensor): Tensor4D {
   return engine().runKernel(NNKIT_DEPTHWISE_SPATIAL_NCHW, { x, filter: weight }) as Tensor4D;
 }
 
-const heap = (backend: unknown): WasmHeapBackend => backend as WasmHeapBackend;
-
 /**
  * Fewest rows of a block's product (`M` output rows in the forward pass, `M` contracted rows in the
  * input gradient) for which the blocks run on the pack-free SIMD product (`matmul-tiles.wat`, its
@@ -158,7 +156,7 @@ const forwardKernel: KernelFunc = ({ inputs, backend }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const [B, C, H, T] = x.shape as [number, number, number, number];
   const M = filter.shape[0]! / C;
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const y = b.makeOutput([B, C * M, 1, T], 'float32');
   if (useTiles(M, T)) tilesBlocks(b, offset(b, filter), M * H * 4, offset(b, x), offset(b, y), B * C, C, M, H, T, 4 * H, 4);
   else simd.on(backend)!.dsn_stream(offset(b, filter), offset(b, x), offset(b, y), B * C, C, M, H, T, H, 1);
@@ -169,7 +167,7 @@ const inputGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const [B, C, H, T] = (attrs as unknown as { xShape: [number, number, number, number] }).xShape;
   const M = filter.shape[0]! / C;
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const dx = b.makeOutput([B, C, H, T], 'float32');
   // dx[i] = W_cᵀ · dy[i]: W_c is [M, H], read transposed
   if (useTiles(M, T)) tilesBlocks(b, offset(b, filter), M * H * 4, offset(b, dy), offset(b, dx), B * C, C, H, M, T, 4, 4 * H);
@@ -181,7 +179,7 @@ const filterGradKernel: KernelFunc = ({ inputs, backend }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const [B, C, H, T] = x.shape as [number, number, number, number];
   const M = dy.shape[1]! / C;
-  const b = heap(backend);
+  const b = wasmHeap(backend);
   const g = b.makeOutput([C * M, 1, H, 1], 'float32');
   simd.on(backend)!.dsn_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B, C, M, H, T);
   return g;

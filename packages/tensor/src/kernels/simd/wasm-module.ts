@@ -5,7 +5,11 @@ export interface WasmHeapBackend {
   wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
   typedArrayFromHeap(t: TensorInfo): ArrayBufferView;
   makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
+
+/** A kernel's `backend` argument as the wasm backend the SIMD kernels run on (the caller checked it is one). */
+export const wasmHeap = (backend: unknown): WasmHeapBackend => backend as WasmHeapBackend;
 
 /** A tensor's byte offset in the wasm heap (what the SIMD kernels take as a pointer). */
 export const heapOffset = (backend: object, t: TensorInfo): number => (backend as WasmHeapBackend).typedArrayFromHeap(t).byteOffset;
