@@ -22,16 +22,16 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | input | `'simd-depthwise-spatial'` | depthwise, a kernel of all rows and one column, multiplier 1 or 2, no padding, channels a multiple of 4, on wasm with SIMD | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`; EEGNet's spatial filter) |
  * | input | `'depthwise-broadcast'` | depthwise, one output row, kernel 1 wide along W, W stride 1, no W padding (EEGNet's spatial filter `(C, 1)`) | `dy ⊗ filter` broadcast product (16× faster than generic) |
  * | input | `'simd-broadcast-rows'` | as the filter gradient's `'simd-broadcast-rows'` (a first temporal layer `Conv2d(1, F, (1, K))`) | nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`): each position's taps summed over the output channels (the generic convolution into one channel ran at ~1.4 GMAC/s: ~260 → 45–60 ms at batch 64 × 22 × 1000, F = 8, K = 32) |
- * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels, a stride > 1, or few windows against many output channels (`fewWindowsProduct` in `conv-patches-grad.ts`: Inception's 8 × 8 layers at b1), `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ` (with few windows `(Wᵀ)ᵀ · dyᵀ` on nnkit's SIMD product: XNNPACK repacks the new filter every step), then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
+ * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels, a stride > 1, or few windows against many output channels (`fewWindowsProduct` in `conv-patches-grad.ts`: Inception's 8 × 8 layers at b1), `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ` (with few windows `W · dyᵀ` on nnkit's pack-free SIMD product: XNNPACK repacks the new filter every step), then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
  * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
  * | filter | `'pointwise'` | as the input gradient's `'pointwise'` | one product `xᵀ · dy` |
  * | filter | `'simd-depthwise-spatial'` | as the input gradient's `'simd-depthwise-spatial'` | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`) |
  * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
  * | filter | `'simd-broadcast-rows'` | plain, one input channel, a one-row kernel at stride 1, output channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`; `Conv2d(1, F, (1, K))`) |
- * | filter | `'simd-im2col'` | plain, on wasm with SIMD, at most {@link SIMD_IM2COL_MAX_CIN} input channels (LeNet's first conv, a 3-channel image stem, a plain spatial filter over one-channel EEG) | the windows as columns by nnkit's SIMD im2col (`simd/patches.ts`), then `colsT · dy` GEMMs over chunks of the batch (faster than generic: 2.4× on LeNet's conv1, 4–6× on a 3-channel 3 × 3 conv, 11–16× on a one-channel one; than `'im2col'`'s slices, measured 2026-12-03: Inception's stem at b1 1.6–2.7 against 3.7–3.9 ms, at b8 28–31 against 38 ms, a `(22, 1)` spatial filter at b64 3.2 against 4.7–5.1 ms) |
+ * | filter | `'simd-im2col'` | plain, on wasm with SIMD, at most {@link SIMD_IM2COL_MAX_CIN} input channels (LeNet's first conv, a 3-channel image stem, a plain spatial filter over one-channel EEG), or where `'im2col'` would be taken (Inception at b1–b8: the SIMD windows in place of its slices, measured 2026-12-03 Mixed_7a `3 × 3` s2 at b1 9.9 → 7.0 ms fwd+bwd) | the windows as columns by nnkit's SIMD im2col (`simd/patches.ts`), then `colsT · dy` GEMMs over chunks of the batch (faster than generic: 2.4× on LeNet's conv1, 4–6× on a 3-channel 3 × 3 conv, 11–16× on a one-channel one; than `'im2col'`'s slices, measured 2026-12-03: Inception's stem at b1 1.6–2.7 against 3.7–3.9 ms, at b8 28–31 against 38 ms, a `(22, 1)` spatial filter at b64 3.2 against 4.7–5.1 ms) |
  * | filter | `'chunked-depthwise-filter'` | depthwise, one output row, W stride 1, more than {@link FAST_DEPTHWISE_TAPS} output columns | `dy`'s row cut into 25-sample chunks folded into channels: runs on the fast 25-tap kernel (one input row, multiplier 1: in groups of ≈ 2,560 channels, see `depthwise-filter-grad.ts`) |
- * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters), where `'simd-im2col'` is not taken | `colsᵀ · dy` GEMMs over chunks of the batch |
+ * | filter | `'im2col'` | plain, batch below {@link IM2COL_MIN_BATCH_BELOW} (Inception at b1–b8), or one output row from a one-column kernel (EEG spatial filters), without nnkit's SIMD kernels (cpu, or wasm without SIMD) | `colsᵀ · dy` GEMMs over chunks of the batch |
  * | filter | `'generic'` | everything else | a convolution whose batch is the input channels and whose filter is `dy` (its input channels are the batch: slow for small batches) |
  */
 export type ConvInputGradStrategy = 'pointwise' | 'simd-depthwise-spatial' | 'depthwise-broadcast' | 'simd-broadcast-rows' | 'simd-col2im' | 'col2im' | 'generic';
@@ -93,7 +93,7 @@ export function convGradStrategy(
   const patches = !a.depthwise && simdPatchesActive();
   const Co = dy[3]!;
   const simdCol2im = patches && (Cin < COL2IM_MIN_CIN || a.strides[0] > 1 || a.strides[1] > 1 || fewWindowsProduct(dy[0]! * Ho * Wo, Co, kH * kW * Cin)) && dcols <= IM2COL_MAX_VALUES;
-  const simdIm2col = patches && Cin <= SIMD_IM2COL_MAX_CIN;
+  const simdIm2col = patches && (Cin <= SIMD_IM2COL_MAX_CIN || im2col);
   return {
     input: spatial ? 'simd-depthwise-spatial' : broadcast ? 'depthwise-broadcast' : simdBroadcast ? 'simd-broadcast-rows' : simdCol2im ? 'simd-col2im' : col2im ? 'col2im' : 'generic',
     filter: spatial
@@ -143,7 +143,7 @@ function zeroInsert(y: Tensor, sh: number, sw: number): Tensor {
 }
 
 /** Gradient w.r.t. the input: a stride-1 convolution of the zero-inserted dy with the flipped filter. */
-export function convInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+export function convInputGrad(dy: Tensor, x: { readonly shape: readonly number[] }, f: Tensor, a: NnkitConvAttrs): Tensor {
   const strategy = convGradStrategy(x.shape, f.shape, dy.shape, a).input;
   if (strategy === 'pointwise') return pointwiseInputGrad(dy, f);
   if (strategy === 'simd-depthwise-spatial') return depthwiseSpatialInputGrad(dy, f, x.shape);
@@ -243,7 +243,7 @@ function filterRows(f: Tensor, H: number, top: number): Tensor {
  * The `'depthwise-broadcast'` input gradient (a depthwise convolution whose kernel spans the
  * whole padded height — one output row — 1 wide along W: EEGNet's spatial filter; the generic
  * gradient would convolve dy padded by kH − 1 rows, kH× the work): dx[b,h,w,c] = Σ_m dy[b,0,w,c·M+m]·f[h+padTop,0,c,m]. */
-function depthwiseBroadcastInputGrad(dy: Tensor, x: Tensor, f: Tensor, a: NnkitConvAttrs): Tensor {
+function depthwiseBroadcastInputGrad(dy: Tensor, x: { readonly shape: readonly number[] }, f: Tensor, a: NnkitConvAttrs): Tensor {
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const M = f.shape[3]!;
   const fr = filterRows(f, H, a.pad[0]);

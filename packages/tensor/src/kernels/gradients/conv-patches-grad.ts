@@ -1,6 +1,6 @@
 import { add, engine, getBackend, matMul, reshape, slice, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
-import { hasTallMatMul, tallMatMulApplies } from '../simd/matmul-tall.js';
+import { hasTallMatMul, TALL_MATMUL_MIN_RATIO, tilesMatMulApplies } from '../simd/matmul-tall.js';
 import { col2imRows, im2colColumns, patchesAttrs } from '../simd/patches.js';
 import { IM2COL_MAX_VALUES } from './conv-im2col-grad.js';
 
@@ -54,24 +54,24 @@ export function simdCol2imInputGrad(dy: Tensor, xShape: readonly number[], f: Te
     const [B, Ho, Wo] = dy.shape as [number, number, number, number];
     const M = B * Ho * Wo;
     const K = kH * kW * C;
-    // Wᵀ made explicit: wasm's GEMM with a transposed right operand is ~18× slower (measured).
-    const wT = transpose(reshape(f, [K, Co])); // [Co, K]
     const dy2 = reshape(dy, [M, Co]);
-    const dcols = fewWindowsProduct(M, Co, K) ? transpose(matMul(wT, transpose(dy2), true, false)) : matMul(dy2, wT); // [M, K]
+    // Wᵀ made explicit for XNNPACK: wasm's GEMM with a transposed right operand is ~18× slower (measured).
+    const dcols = fewWindowsProduct(M, Co, K) ? transpose(matMul(reshape(f, [K, Co]), transpose(dy2))) : matMul(dy2, transpose(reshape(f, [K, Co]))); // [M, K]
     return col2imRows(dcols, patchesAttrs(xShape, f.shape, dy.shape, a));
   });
 }
 
 /**
  * Whether a convolution's window gradients `dcols = dy · Wᵀ` (`[M, Co] · [Co, K]`: M windows,
- * Co output channels, K = kH·kW·Cin) run as `dcolsᵀ = (Wᵀ)ᵀ · dyᵀ` on nnkit's SIMD product
- * (`simd/matmul-tall.ts`): few windows against many output channels (Co ≥ 2·M, M a multiple of 4,
- * on wasm with SIMD) — Inception's 8 × 8 layers at batch 1. XNNPACK repacks the new filter on
- * every call (every training step); measured 2026-12-03, `[64, 384] · [384, 4032]` 19 ms against
- * 12–18 ms, `[64, 320] · [320, 1728]` 8.7–10.4 against 5.7–5.9 ms (both transposes included).
+ * Co output channels, K = kH·kW·Cin) run as `dcolsᵀ = W · dyᵀ` on nnkit's pack-free SIMD product
+ * (`simd/matmul-tiles.ts`, `W` the HWIO filter as it is): few windows against many output channels
+ * (Co ≥ 2·M, M at least `TILE_COLUMNS` (8), on wasm with SIMD) — Inception's 8 × 8 layers at
+ * batch 1. XNNPACK repacks the new filter on every call (every training step); measured
+ * 2026-12-03, `[64, 384] · [384, 4032]` 19 ms against 12–18 ms as `(Wᵀ)ᵀ · dyᵀ` on nnkit's
+ * product, 4.7 ms now on the tiles without the transpose of `W` (0.5 ms).
  *
  * @example `fewWindowsProduct(64, 384, 4032) // true on wasm with SIMD (Mixed_7b's 3 × 3 at b1)`
  */
 export function fewWindowsProduct(M: number, Co: number, K: number): boolean {
-  return getBackend() === 'wasm' && hasTallMatMul(engine().backend) && tallMatMulApplies([Co, K], [Co, M], true, false);
+  return getBackend() === 'wasm' && hasTallMatMul(engine().backend) && Co >= TALL_MATMUL_MIN_RATIO * M && tilesMatMulApplies([K, Co], [Co, M], false, false);
 }

@@ -78,6 +78,8 @@ const cases: { name: string; g: Geometry }[] = [
   { name: 'a window larger than the input (taps cut on both sides)', g: { x: [1, 3, 4, 4], k: [5, 7], strides: [1, 3], dilations: [1, 1], pad: [2, 2, 3, 3] } },
   { name: 'one output row from a one-column kernel (an EEG spatial filter)', g: { x: [3, 22, 5, 8], k: [22, 1], strides: [1, 1], dilations: [1, 1], pad: [0, 0, 0, 0] } },
   { name: 'a 1 × 1 kernel at stride 3', g: { x: [2, 7, 7, 9], k: [1, 1], strides: [3, 3], dilations: [1, 1], pad: [0, 0, 0, 0] } },
+  { name: 'one channel at W stride 2, rows of 4, 5 and 9+ outputs (the shuffled copy and its tail)', g: { x: [2, 5, 23, 1], k: [3, 4], strides: [2, 2], dilations: [1, 1], pad: [1, 0, 2, 1] } },
+  { name: 'one channel at W stride 2 ending at the input’s last value', g: { x: [1, 3, 18, 1], k: [1, 2], strides: [1, 2], dilations: [1, 1], pad: [0, 0, 0, 0] } },
 ];
 
 describe('patches wasm SIMD kernels (im2col as columns, col2im)', () => {

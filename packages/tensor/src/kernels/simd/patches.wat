@@ -46,6 +46,27 @@
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br $sl))))
 
+;; every second 4-byte value from s to d, n bytes written (a multiple of 4): 4 values per two
+  ;; 16-byte loads and one shuffle while the loads stay within the values read (the last group
+  ;; would read one value past the last), then one at a time. A stride-2 row of windows.
+  (func $copy2 (param $s i32) (param $d i32) (param $n i32)
+    (local $e i32)
+    (local.set $e (i32.add (local.get $d) (local.get $n)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $d) (i32.const 20)) (local.get $e)))
+      (v128.store (local.get $d)
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (v128.load (local.get $s)) (v128.load offset=16 (local.get $s))))
+      (local.set $s (i32.add (local.get $s) (i32.const 32)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $d) (local.get $e)))
+      (i32.store (local.get $d) (i32.load (local.get $s)))
+      (local.set $s (i32.add (local.get $s) (i32.const 8)))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (br $sl))))
+
 ;; n bytes (a multiple of 4) from s to d, 16 at a time, then 4 at a time
   (func $copy (param $s i32) (param $d i32) (param $n i32)
     (local $e i32)
@@ -195,7 +216,8 @@
 
   ;; colsT[(i*kW + j)*C + c, m] = x[b, ho*sh - pt + i*dh, wo*sw - pl + j*dw, c] (0 outside x), the
   ;; transposed window matrix [kH*kW*C, B*Ho*Wo]: with one channel and a W stride of 1 each row
-  ;; of it is Wo neighbouring values of x per (b, ho), moved 4 at a time; else values one by one.
+  ;; of it is Wo neighbouring values of x per (b, ho), moved 4 at a time; with one channel and a
+  ;; W stride of 2 (an image stem's planes) every second value, 4 per shuffle; else one by one.
   (func (export "im2col_t")
     (param $x i32) (param $t i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
     (param $Ho i32) (param $Wo i32) (param $kH i32) (param $kW i32) (param $sh i32) (param $sw i32)
@@ -240,6 +262,9 @@
                   (if (i32.eq (local.get $xstep) (i32.const 4))
                     (then (call $copy (local.get $xp) (i32.add (local.get $tp) (i32.shl (local.get $lo) (i32.const 2)))
                                       (i32.shl (i32.sub (local.get $hi) (local.get $lo)) (i32.const 2))))
+                    (else (if (i32.eq (local.get $xstep) (i32.const 8))
+                    (then (call $copy2 (local.get $xp) (i32.add (local.get $tp) (i32.shl (local.get $lo) (i32.const 2)))
+                                       (i32.shl (i32.sub (local.get $hi) (local.get $lo)) (i32.const 2))))
                     (else
                       (local.set $e (i32.add (local.get $tp) (i32.shl (local.get $hi) (i32.const 2))))
                       (local.set $wo (i32.add (local.get $tp) (i32.shl (local.get $lo) (i32.const 2))))
@@ -248,7 +273,7 @@
                         (i32.store (local.get $wo) (i32.load (local.get $xp)))
                         (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
                         (local.set $wo (i32.add (local.get $wo) (i32.const 4)))
-                        (br $gl)))))
+                        (br $gl)))))))
                   (call $zero (i32.add (local.get $tp) (i32.shl (local.get $hi) (i32.const 2))) (i32.add (local.get $tp) (i32.shl (local.get $Wo) (i32.const 2)))))
                 (else (call $zero (local.get $tp) (i32.add (local.get $tp) (i32.shl (local.get $Wo) (i32.const 2))))))
               (local.set $tp (i32.add (local.get $tp) (i32.shl (local.get $Wo) (i32.const 2))))
