@@ -34,6 +34,7 @@ const cases: Case[] = [
   { name: 'LeNet conv1 shape: one channel, batch 16, 5 × 5', x: [16, 1, 9, 8], w: [3, 1, 5, 5], groups: 1, padding: 0, input: 'generic', filter: 'generic', wasm: { input: 'simd-col2im', filter: 'simd-im2col' } },
   { name: 'LeNet conv2 shape: 6 channels, batch 16, odd sizes', x: [16, 6, 7, 5], w: [5, 6, 3, 2], groups: 1, padding: 0, input: 'generic', filter: 'generic', wasm: { input: 'simd-col2im', filter: 'generic' } },
   { name: 'image stem: 3 channels, batch 16, stride 2, padding 1', x: [16, 3, 7, 6], w: [4, 3, 3, 3], groups: 1, padding: 1, stride: 2, input: 'generic', filter: 'generic', wasm: { input: 'simd-col2im', filter: 'simd-im2col' } },
+  { name: 'plain, 64 input channels (the input gradient on the pack-free product)', x: [1, 64, 5, 4], w: [8, 64, 3, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col', wasm: { input: 'generic', filter: 'simd-im2col' } },
   { name: 'plain, 8 channels, batch 2', x: [2, 8, 5, 4], w: [3, 8, 2, 3], groups: 1, padding: 1, input: 'generic', filter: 'im2col', wasm: { input: 'generic', filter: 'simd-im2col' } },
   { name: 'depthwise with several output rows', x: [2, 2, 4, 30], w: [2, 1, 2, 3], groups: 2, padding: 0, input: 'generic', filter: 'generic' },
 ];

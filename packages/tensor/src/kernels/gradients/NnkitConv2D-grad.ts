@@ -1,10 +1,11 @@
-import { add, engine, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type NamedAttrMap, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { add, engine, gather, getBackend, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type NamedAttrMap, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
 import { broadcastRowsApply, broadcastRowsFilterGrad, broadcastRowsInputGrad } from '../simd/broadcast-rows.js';
 import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
 import { depthwiseSpatialApply, depthwiseSpatialFilterGrad, depthwiseSpatialInputGrad } from '../simd/depthwise-spatial.js';
 import { pointwiseConvApplies, pointwiseFilterGrad, pointwiseInputGrad } from '../pointwise-conv.js';
 import { simdPatchesActive } from '../simd/patches.js';
+import { tilesConvApplies } from '../tiles-conv.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 import { fewWindowsProduct, simdCol2imInputGrad, simdIm2colFilterGrad } from './conv-patches-grad.js';
 import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
@@ -24,7 +25,7 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | input | `'simd-broadcast-rows'` | as the filter gradient's `'simd-broadcast-rows'` (a first temporal layer `Conv2d(1, F, (1, K))`) | nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`): each position's taps summed over the output channels (the generic convolution into one channel ran at ~1.4 GMAC/s: ~260 → 45–60 ms at batch 64 × 22 × 1000, F = 8, K = 32) |
  * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels, a stride > 1, or few windows against many output channels (`fewWindowsProduct` in `conv-patches-grad.ts`: Inception's 8 × 8 layers at b1), `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ` (with few windows `W · dyᵀ` on nnkit's pack-free SIMD product: XNNPACK repacks the new filter every step), then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
- * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm) |
+ * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm; on the pack-free product where `tilesConvApplies`, e.g. at least 64 input channels: measured 2026-12-03 at b8, forward + input gradient, Inception's `7 × 1` 128 → 192 45–83 → 41–43 ms, `3 × 3` 448 → 384 96–106 → 77 ms, 80 → 192 on 73² 623–746 → 584–586 ms) |
  * | filter | `'pointwise'` | as the input gradient's `'pointwise'` | one product `xᵀ · dy` |
  * | filter | `'simd-depthwise-spatial'` | as the input gradient's `'simd-depthwise-spatial'` | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`) |
  * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
@@ -184,7 +185,12 @@ export function convInputGrad(dy: Tensor, x: { readonly shape: readonly number[]
     const g = depthwiseRowsApply(d.shape, fd.shape, da) ? (engine().runKernel(NNKIT_CONV, { x: d, filter: fd }, da as unknown as NamedAttrMap) as Tensor) : rawConv(d, fd, [1, 1], [dh, dw], p, true);
     return M === 1 ? g : sumInnerAxis(g, M);
   }
-  return rawConv(d, transpose(flipped, [0, 1, 3, 2]), [1, 1], [dh, dw], p, false);
+  const ft = transpose(flipped, [0, 1, 3, 2]);
+  const pa: NnkitConvAttrs = { strides: [1, 1], dilations: [dh, dw], pad: p as NnkitConvAttrs['pad'], depthwise: false };
+  // Where NnkitConv2D's forward pass would run this convolution on the pack-free product, so does
+  // the gradient: XNNPACK repacks the new flipped filter on every call.
+  if (getBackend() === 'wasm' && tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
+  return rawConv(d, ft, [1, 1], [dh, dw], p, false);
 }
 
 /**
