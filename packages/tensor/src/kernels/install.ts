@@ -21,6 +21,7 @@ import { installRowVector } from './simd/row-vector.js';
 import { installTallMatMul } from './simd/matmul-tall.js';
 import { installTransposeRows } from './simd/transpose-rows.js';
 import { installWasmHeapGuard } from './wasm-heap.js';
+import { installConvWindowsNchw } from './windows-conv-nchw.js';
 
 const installed = new Set<string>();
 
@@ -70,7 +71,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installRowVector]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector]) await install(wasm);
   }
   await Promise.resolve();
 }

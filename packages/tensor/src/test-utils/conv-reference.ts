@@ -42,3 +42,52 @@ export function expectMatchesReference(make: () => ConvCheck): void {
   });
   expect(memory().numTensors).toBe(before);
 }
+
+/** A plain NCHW convolution's geometry: input `[B, C, H, W]`, `Co` filters `kH × kW`, strides, dilations, padding `[t, b, l, r]`. */
+export interface PlainConvGeometry {
+  B: number;
+  C: number;
+  H: number;
+  W: number;
+  Co: number;
+  kH: number;
+  kW: number;
+  stride: [number, number];
+  dilation: [number, number];
+  p: [number, number, number, number];
+}
+
+/** The output size `[Ho, Wo]` of a {@link PlainConvGeometry}. */
+export function plainConvOut(g: PlainConvGeometry): [number, number] {
+  return [
+    Math.floor((g.H + g.p[0] + g.p[1] - g.dilation[0] * (g.kH - 1) - 1) / g.stride[0]) + 1,
+    Math.floor((g.W + g.p[2] + g.p[3] - g.dilation[1] * (g.kW - 1) - 1) / g.stride[1]) + 1,
+  ];
+}
+
+/** The definition of a plain NCHW convolution, its input and weight gradients in float64 (loss `Σ y·dy`). */
+export function plainConvReference(g: PlainConvGeometry, x: Float32Array, w: Float32Array, dy: Float32Array): ConvReference {
+  const [Ho, Wo] = plainConvOut(g);
+  const y = new Float64Array(g.B * g.Co * Ho * Wo);
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(w.length);
+  for (let b = 0; b < g.B; b++)
+    for (let o = 0; o < g.Co; o++)
+      for (let i = 0; i < Ho; i++)
+        for (let j = 0; j < Wo; j++) {
+          const yi = ((b * g.Co + o) * Ho + i) * Wo + j;
+          for (let c = 0; c < g.C; c++)
+            for (let u = 0; u < g.kH; u++)
+              for (let v = 0; v < g.kW; v++) {
+                const r = i * g.stride[0] + u * g.dilation[0] - g.p[0];
+                const s = j * g.stride[1] + v * g.dilation[1] - g.p[2];
+                if (r < 0 || r >= g.H || s < 0 || s >= g.W) continue;
+                const xi = ((b * g.C + c) * g.H + r) * g.W + s;
+                const wi = ((o * g.C + c) * g.kH + u) * g.kW + v;
+                y[yi]! += w[wi]! * x[xi]!;
+                dx[xi]! += w[wi]! * dy[yi]!;
+                dw[wi]! += x[xi]! * dy[yi]!;
+              }
+        }
+  return { y, dx, dw };
+}

@@ -5,6 +5,7 @@ import { indexingGradients } from './indexing.js';
 import { nnGradients } from './nn.js';
 import { nnkitConv2DGrad } from './NnkitConv2D-grad.js';
 import { nnkitConvDirectNchwGrad } from './NnkitConvDirectNchw-grad.js';
+import { nnkitConvWindowsNchwGrad } from './NnkitConvWindowsNchw-grad.js';
 import { nnkitDepthwiseRowsNchwGrad } from './NnkitDepthwiseRowsNchw-grad.js';
 import { nnkitDepthwiseSpatialNchwGrad } from './NnkitDepthwiseSpatialNchw-grad.js';
 import { nnkitMaxPoolGrad } from './NnkitMaxPoolNchw-grad.js';
@@ -17,7 +18,7 @@ let all: GradConfig[] | undefined;
 /**
  * nnkit's own gradient configs: those of the tfjs-core kernels that nnkit's ops, layers, losses
  * and optimizers run (tfjs-core keeps its op gradients in a side-effect module that plain Node
- * ESM cannot load) and those of nnkit's own kernels (`NnkitConv2D`, `NnkitConvDirectNchw`, `NnkitDepthwiseSpatialNchw`, `NnkitDepthwiseRowsNchw`, `NnkitMaxPoolNchw`). Built once, on first call;
+ * ESM cannot load) and those of nnkit's own kernels (`NnkitConv2D`, `NnkitConvDirectNchw`, `NnkitConvWindowsNchw`, `NnkitDepthwiseSpatialNchw`, `NnkitDepthwiseRowsNchw`, `NnkitMaxPoolNchw`). Built once, on first call;
  * nothing is registered here. Where each lives: see "Where gradients live" in the README.
  */
 export function nnkitGradients(): readonly GradConfig[] {
@@ -31,6 +32,7 @@ export function nnkitGradients(): readonly GradConfig[] {
     ...nnGradients(),
     nnkitConv2DGrad,
     nnkitConvDirectNchwGrad,
+    nnkitConvWindowsNchwGrad,
     nnkitDepthwiseSpatialNchwGrad,
     nnkitDepthwiseRowsNchwGrad,
     nnkitMaxPoolGrad,

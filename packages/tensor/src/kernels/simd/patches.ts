@@ -134,3 +134,17 @@ export function im2colRows(backend: object, x: TensorInfo, a: PatchesAttrs, b0: 
   simd.on(backend)!.im2col_rows(src, heapOffset(b, out), count, H, W, C, a.Ho, a.Wo, a.kH, a.kW, ...a.strides, ...a.dilations, a.padTop, a.padLeft);
   return out;
 }
+
+/**
+ * Kernel-level: the windows of an NHWC input as columns (`im2col_t`, as {@link im2colColumns})
+ * written at byte offset `out` of the wasm heap from the input at byte offset `src` (the caller
+ * checked {@link simdPatchesActive}). An NCHW image's channel plane is the NHWC image
+ * `[1, H, W, 1]`: one call per plane, each writing its `kH·kW` rows, gives the window matrix with
+ * rows in PyTorch's `(c, i, j)` weight order.
+ *
+ * @example `im2colColumnsAt(backend, planePtr, colsPtr + c * kH * kW * P * 4, attrs)`
+ */
+export function im2colColumnsAt(backend: object, src: number, out: number, a: PatchesAttrs): void {
+  const [B, H, W, C] = a.xShape;
+  simd.on(backend)!.im2col_t(src, out, B, H, W, C, a.Ho, a.Wo, a.kH, a.kW, ...a.strides, ...a.dilations, a.padTop, a.padLeft);
+}

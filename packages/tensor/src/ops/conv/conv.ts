@@ -1,5 +1,6 @@
 import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { convDirectNchw, convDirectNchwApplies } from '../../kernels/simd/conv-direct-nchw.js';
+import { convWindowsNchw, convWindowsNchwApplies } from '../../kernels/windows-conv-nchw.js';
 import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
 import { depthwiseRowsNchw, depthwiseRowsNchwApplies } from '../../kernels/simd/depthwise-rows-nchw.js';
 import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies, pointwiseNchw, pointwiseNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
@@ -131,7 +132,7 @@ function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undef
 /**
  * The convolution on one of nnkit's NCHW kernels, with no layout transposes — EEG spatial filters
  * (depthwise over all rows, one column), small pointwise convolutions, depthwise `1 × K` ones,
- * plain convolutions of a one-channel image —
+ * plain convolutions of a one-channel image, and of a few-channel image (an RGB stem) —
  * or null where the NHWC path (`NnkitConv2D`) runs it.
  */
 function nchwConvolution(x: Tensor4D, w: Tensor4D, groups: number, stride: number[], dilation: number[], p: [number, number, number, number]): (() => Tensor4D) | null {
@@ -139,6 +140,7 @@ function nchwConvolution(x: Tensor4D, w: Tensor4D, groups: number, stride: numbe
   if (pointwiseNchwApplies(x, w, groups, stride, p)) return () => pointwiseNchw(x, w, groups);
   if (depthwiseRowsNchwApplies(x, w, groups, stride, p)) return () => depthwiseRowsNchw(x, w, dilation[1]!, p[2], p[3]);
   if (convDirectNchwApplies(x, w, groups, stride, dilation, p)) return () => convDirectNchw(x, w, p);
+  if (convWindowsNchwApplies(x, w, groups, stride, dilation, p)) return () => convWindowsNchw(x, w, { strides: [stride[0]!, stride[1]!], dilations: [dilation[0]!, dilation[1]!], pad: p });
   return null;
 }
 
