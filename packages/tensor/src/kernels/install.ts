@@ -14,6 +14,7 @@ import { installDepthwiseSpatial } from './simd/depthwise-spatial.js';
 import { installDepthwiseRowsNchw } from './simd/depthwise-rows-nchw.js';
 import { installConvDirectNchw } from './simd/conv-direct-nchw.js';
 import { installMatMulTiles } from './simd/matmul-tiles.js';
+import { installMaxPoolRows } from './simd/max-pool-rows.js';
 import { installDepthwiseSpatialNchw } from './simd/depthwise-spatial-nchw.js';
 import { installPatches } from './simd/patches.js';
 import { installReduceRows } from './simd/reduce-rows.js';
@@ -71,7 +72,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector, installMaxPoolRows]) await install(wasm);
   }
   await Promise.resolve();
 }

@@ -1,4 +1,5 @@
 import { engine, getKernel, registerKernel, util, type KernelBackend, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { maxPoolRowsApplies, runMaxPoolRows } from './simd/max-pool-rows.js';
 
 /**
  * Name of nnkit's NCHW max-pooling kernel: `x` `[B, C, H, W]` float32 → `[B, C, Ho, Wo]`, every
@@ -7,7 +8,8 @@ import { engine, getKernel, registerKernel, util, type KernelBackend, type Kerne
  * ({@link NNKIT_MAX_POOL_GRAD}) sends each `dy` to that first maximum, as PyTorch does (the
  * forward's second output, int32 `arg`, holds the maxima's offsets and is saved for it). Both run
  * in JavaScript on the backend's own arrays (wasm heap views, cpu values): no layout transposes,
- * no strided views, two kernels per pooling layer and step instead of ~40.
+ * no strided views, two kernels per pooling layer and step instead of ~40; the forward pass on
+ * nnkit's SIMD kernel where `maxPoolRowsApplies` (`simd/max-pool-rows.ts`).
  */
 export const NNKIT_MAX_POOL = 'NnkitMaxPoolNchw';
 
@@ -165,6 +167,7 @@ function compute(backend: KernelBackend, inputs: TensorInfo[], outs: Out[], fill
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as TensorInfo;
   const a = attrs as unknown as MaxPoolNchwAttrs;
+  if (maxPoolRowsApplies(backend, x, a)) return runMaxPoolRows(backend, x, a);
   const shape = [x.shape[0]!, x.shape[1]!, a.out[0], a.out[1]];
   const outs: Out[] = [
     { shape, dtype: 'float32', zero: false },
