@@ -22,6 +22,8 @@ const cases: Case[] = [
   { name: 'multiplier 3, 5 channels', B: 2, C: 5, H: 7, T: 21, M: 3 },
   { name: 'T below one vector', B: 1, C: 2, H: 3, T: 3, M: 2 },
   { name: 'one row, one channel', B: 4, C: 1, H: 1, T: 17, M: 4 },
+  { name: 'rows longer than DSN_TILES_MAX_T: the filter gradient one dot product at a time', B: 2, C: 2, H: 5, T: 301, M: 3 },
+  { name: 'short rows: 2 × 4 dot products, odd M and H', B: 2, C: 2, H: 6, T: 37, M: 3 },
 ];
 
 /** y, dx, dw in float64 (PyTorch layout); the loss is Σ y·dy. */

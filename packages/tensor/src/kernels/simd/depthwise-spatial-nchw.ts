@@ -25,7 +25,7 @@ interface NchwExports {
   /** The same sums in the same order, each input row streamed once into the block's R output rows (the forward pass). */
   dsn_stream(a: number, x: number, y: number, BC: number, C: number, R: number, K: number, T: number, ar: number, ak: number): void;
   /** `g[c·M+m, h] = Σ_b Σ_t dy[b, c·M+m, t]·x[b, c, h, t]` (g overwritten; each sample's dot products added in order of b). */
-  dsn_filter_grad(x: number, dy: number, g: number, B: number, C: number, M: number, H: number, T: number): void;
+  dsn_filter_grad(x: number, dy: number, g: number, B: number, C: number, M: number, H: number, T: number, tiles: number): void;
 }
 
 /** Name of the forward kernel (wasm): inputs `x` `[B, C, H, T]`, `filter` `[C·M, 1, H, 1]`; output `[B, C·M, 1, T]`. */
@@ -175,13 +175,22 @@ const inputGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   return dx;
 };
 
+/**
+ * Longest rows (T) for which the filter gradient sums pairs of `dy` rows against four `x` rows
+ * at a time (2 × 4 dot products: six loads feed eight products, where one dot product at a time
+ * loads two per product). Measured 2026-12-03, medians of 21: EEGNet's separable `1 × 1`
+ * (`[64, 16, 1, 250]`, T = 250) 0.35–0.39 → 0.25–0.27 ms; its spatial filter (T = 1000, 22 rows
+ * of 4 KB per block) 2.5–2.9 → 3.1–3.6 ms, so long rows keep one dot product at a time.
+ */
+export const DSN_TILES_MAX_T = 256;
+
 const filterGradKernel: KernelFunc = ({ inputs, backend }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const [B, C, H, T] = x.shape as [number, number, number, number];
   const M = dy.shape[1]! / C;
   const b = wasmHeap(backend);
   const g = b.makeOutput([C * M, 1, H, 1], 'float32');
-  simd.on(backend)!.dsn_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B, C, M, H, T);
+  simd.on(backend)!.dsn_filter_grad(offset(b, x), offset(b, dy), offset(b, g), B, C, M, H, T, T <= DSN_TILES_MAX_T ? 1 : 0);
   return g;
 };
 

@@ -113,14 +113,93 @@
       (br $il)))
   )
 
+  ;; g[$gp] += the dot product of the T values at $xp and $dp ($ts bytes): four accumulators over
+  ;; blocks of 16 values, then blocks of 4 into the first, the four added ((a0 + a1) + (a2 + a3)),
+  ;; the lanes ((0 + 1) + (2 + 3)), then the last T mod 4 terms one at a time.
+  (func $dot1 (param $xp i32) (param $dp i32) (param $ts i32) (param $gp i32)
+    (local $t i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
+    (block $t16done (loop $t16
+      (br_if $t16done (i32.gt_s (i32.add (local.get $t) (i32.const 64)) (local.get $ts)))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $xp) (local.get $t))) (v128.load (i32.add (local.get $dp) (local.get $t))))))
+      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (i32.add (local.get $xp) (local.get $t))) (v128.load offset=16 (i32.add (local.get $dp) (local.get $t))))))
+      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (i32.add (local.get $xp) (local.get $t))) (v128.load offset=32 (i32.add (local.get $dp) (local.get $t))))))
+      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (i32.add (local.get $xp) (local.get $t))) (v128.load offset=48 (i32.add (local.get $dp) (local.get $t))))))
+      (local.set $t (i32.add (local.get $t) (i32.const 64)))
+      (br $t16)))
+    (block $t4done (loop $t4
+      (br_if $t4done (i32.gt_s (i32.add (local.get $t) (i32.const 16)) (local.get $ts)))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $xp) (local.get $t))) (v128.load (i32.add (local.get $dp) (local.get $t))))))
+      (local.set $t (i32.add (local.get $t) (i32.const 16)))
+      (br $t4)))
+    (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+    (call $dot_end (local.get $a0) (local.get $dp) (local.get $xp) (local.get $t) (local.get $ts) (local.get $gp)))
+
+  ;; g[$gp] += ((lane 0 + lane 1) + (lane 2 + lane 3)) of $a, then the terms from byte $t to $ts
+  ;; one at a time (x at $xp, dy at $dp).
+  (func $dot_end (param $a v128) (param $dp i32) (param $xp i32) (param $t i32) (param $ts i32) (param $gp i32)
+    (local $s f32)
+    (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a)))
+                           (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_s (local.get $t) (local.get $ts)))
+      (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (i32.add (local.get $xp) (local.get $t))) (f32.load (i32.add (local.get $dp) (local.get $t))))))
+      (local.set $t (i32.add (local.get $t) (i32.const 4)))
+      (br $l)))
+    (f32.store (local.get $gp) (f32.add (f32.load (local.get $gp)) (local.get $s))))
+
+  ;; Eight dot products: dy rows at $dp and $dp + ts against the x rows at $xp, $xp + ts, + 2ts,
+  ;; + 3ts (2 x 4: two loads of dy and four of x feed eight products), each lane summing the
+  ;; terms t = lane (mod 4) (blocks of 4 values), then as $dot_end; added into g at $gp + 4j
+  ;; (x row j) and, for the second dy row, $gp + $gs + 4j.
+  (func $dots24 (param $xp i32) (param $dp i32) (param $ts i32) (param $gp i32) (param $gs i32)
+    (local $t i32) (local $t4 i32) (local $d0 v128) (local $d1 v128) (local $x0 v128) (local $x1 v128)
+    (local $x2 v128) (local $x3 v128)
+    (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
+    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
+    (local $ts2 i32) (local $ts3 i32) (local $dp1 i32)
+    (local.set $ts2 (i32.shl (local.get $ts) (i32.const 1)))
+    (local.set $ts3 (i32.add (local.get $ts2) (local.get $ts)))
+    (local.set $dp1 (i32.add (local.get $dp) (local.get $ts)))
+    (local.set $t4 (i32.and (local.get $ts) (i32.const -16)))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_s (local.get $t) (local.get $t4)))
+      (local.set $d0 (v128.load (i32.add (local.get $dp) (local.get $t))))
+      (local.set $d1 (v128.load (i32.add (local.get $dp1) (local.get $t))))
+      (local.set $x0 (v128.load (i32.add (local.get $xp) (local.get $t))))
+      (local.set $x1 (v128.load (i32.add (i32.add (local.get $xp) (local.get $ts)) (local.get $t))))
+      (local.set $x2 (v128.load (i32.add (i32.add (local.get $xp) (local.get $ts2)) (local.get $t))))
+      (local.set $x3 (v128.load (i32.add (i32.add (local.get $xp) (local.get $ts3)) (local.get $t))))
+      (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $d0) (local.get $x0))))
+      (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $d0) (local.get $x1))))
+      (local.set $a02 (f32x4.add (local.get $a02) (f32x4.mul (local.get $d0) (local.get $x2))))
+      (local.set $a03 (f32x4.add (local.get $a03) (f32x4.mul (local.get $d0) (local.get $x3))))
+      (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $d1) (local.get $x0))))
+      (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $d1) (local.get $x1))))
+      (local.set $a12 (f32x4.add (local.get $a12) (f32x4.mul (local.get $d1) (local.get $x2))))
+      (local.set $a13 (f32x4.add (local.get $a13) (f32x4.mul (local.get $d1) (local.get $x3))))
+      (local.set $t (i32.add (local.get $t) (i32.const 16)))
+      (br $tl)))
+    (call $dot_end (local.get $a00) (local.get $dp) (local.get $xp) (local.get $t4) (local.get $ts) (local.get $gp))
+    (call $dot_end (local.get $a01) (local.get $dp) (i32.add (local.get $xp) (local.get $ts)) (local.get $t4) (local.get $ts) (i32.add (local.get $gp) (i32.const 4)))
+    (call $dot_end (local.get $a02) (local.get $dp) (i32.add (local.get $xp) (local.get $ts2)) (local.get $t4) (local.get $ts) (i32.add (local.get $gp) (i32.const 8)))
+    (call $dot_end (local.get $a03) (local.get $dp) (i32.add (local.get $xp) (local.get $ts3)) (local.get $t4) (local.get $ts) (i32.add (local.get $gp) (i32.const 12)))
+    (local.set $gp (i32.add (local.get $gp) (local.get $gs)))
+    (call $dot_end (local.get $a10) (local.get $dp1) (local.get $xp) (local.get $t4) (local.get $ts) (local.get $gp))
+    (call $dot_end (local.get $a11) (local.get $dp1) (i32.add (local.get $xp) (local.get $ts)) (local.get $t4) (local.get $ts) (i32.add (local.get $gp) (i32.const 4)))
+    (call $dot_end (local.get $a12) (local.get $dp1) (i32.add (local.get $xp) (local.get $ts2)) (local.get $t4) (local.get $ts) (i32.add (local.get $gp) (i32.const 8)))
+    (call $dot_end (local.get $a13) (local.get $dp1) (i32.add (local.get $xp) (local.get $ts3)) (local.get $t4) (local.get $ts) (i32.add (local.get $gp) (i32.const 12))))
+
   ;; g[c, m, h] = sum_b sum_t dy[b, c*M + m, t] * x[b, c, h, t]; g [C*M*H] overwritten, each
-  ;; (b, c) block's dot products added in order of b.
+  ;; (b, c) block's dot products added in order of b. With $tiles, pairs of dy rows against four
+  ;; x rows at a time ($dots24), the other (m, h) one at a time ($dot1); without, all one at a
+  ;; time. Which way a g value is summed depends only on (m, h) and T, never on b, so a block's
+  ;; sums are the same in any batch.
   (func (export "dsn_filter_grad") (param $x i32) (param $dy i32) (param $g i32) (param $B i32) (param $C i32)
-        (param $M i32) (param $H i32) (param $T i32)
-    (local $i i32) (local $n i32) (local $c i32) (local $m i32) (local $h i32) (local $ts i32) (local $t i32)
-    (local $xb i32) (local $dyb i32) (local $xp i32) (local $dp i32) (local $gp i32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
+        (param $M i32) (param $H i32) (param $T i32) (param $tiles i32)
+    (local $i i32) (local $n i32) (local $c i32) (local $m i32) (local $h i32) (local $hq i32) (local $ts i32)
+    (local $xb i32) (local $dyb i32) (local $gc i32) (local $gs i32) (local $pair i32)
     (local.set $ts (i32.shl (local.get $T) (i32.const 2)))
+    (local.set $gs (i32.shl (local.get $H) (i32.const 2)))
     (local.set $n (i32.mul (i32.mul (local.get $C) (local.get $M)) (local.get $H)))
     (block $zdone (loop $zl
       (br_if $zdone (i32.ge_s (local.get $i) (local.get $n)))
@@ -133,46 +212,46 @@
     (local.set $dyb (local.get $dy))
     (block $idone (loop $il
       (br_if $idone (i32.ge_s (local.get $i) (local.get $n)))
-      (local.set $gp (i32.add (local.get $g) (i32.shl (i32.mul (i32.mul (local.get $c) (local.get $M)) (local.get $H)) (i32.const 2))))
+      ;; g row of (c, m): gc + m*gs
+      (local.set $gc (i32.add (local.get $g) (i32.mul (i32.mul (local.get $c) (local.get $M)) (local.get $gs))))
       (local.set $m (i32.const 0))
       (block $mdone (loop $ml
         (br_if $mdone (i32.ge_s (local.get $m) (local.get $M)))
-        (local.set $h (i32.const 0))
-        (block $hdone (loop $hl
-          (br_if $hdone (i32.ge_s (local.get $h) (local.get $H)))
-          (local.set $xp (i32.add (local.get $xb) (i32.mul (local.get $h) (local.get $ts))))
-          (local.set $dp (i32.add (local.get $dyb) (i32.mul (local.get $m) (local.get $ts))))
-          (local.set $a0 (v128.const i32x4 0 0 0 0))
-          (local.set $a1 (v128.const i32x4 0 0 0 0))
-          (local.set $a2 (v128.const i32x4 0 0 0 0))
-          (local.set $a3 (v128.const i32x4 0 0 0 0))
-          (local.set $t (i32.const 0))
-          (block $t16done (loop $t16
-            (br_if $t16done (i32.gt_s (i32.add (local.get $t) (i32.const 64)) (local.get $ts)))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $xp) (local.get $t))) (v128.load (i32.add (local.get $dp) (local.get $t))))))
-            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (i32.add (local.get $xp) (local.get $t))) (v128.load offset=16 (i32.add (local.get $dp) (local.get $t))))))
-            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (i32.add (local.get $xp) (local.get $t))) (v128.load offset=32 (i32.add (local.get $dp) (local.get $t))))))
-            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (i32.add (local.get $xp) (local.get $t))) (v128.load offset=48 (i32.add (local.get $dp) (local.get $t))))))
-            (local.set $t (i32.add (local.get $t) (i32.const 64)))
-            (br $t16)))
-          (block $t4done (loop $t4
-            (br_if $t4done (i32.gt_s (i32.add (local.get $t) (i32.const 16)) (local.get $ts)))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $xp) (local.get $t))) (v128.load (i32.add (local.get $dp) (local.get $t))))))
-            (local.set $t (i32.add (local.get $t) (i32.const 16)))
-            (br $t4)))
-          (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
-          (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
-                                 (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
-          (block $t1done (loop $t1
-            (br_if $t1done (i32.ge_s (local.get $t) (local.get $ts)))
-            (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (i32.add (local.get $xp) (local.get $t))) (f32.load (i32.add (local.get $dp) (local.get $t))))))
-            (local.set $t (i32.add (local.get $t) (i32.const 4)))
-            (br $t1)))
-          (f32.store (local.get $gp) (f32.add (f32.load (local.get $gp)) (local.get $s)))
-          (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
+        (local.set $hq (i32.const 0))
+        (local.set $pair (i32.and (local.get $tiles) (i32.lt_s (i32.add (local.get $m) (i32.const 1)) (local.get $M))))
+        (if (local.get $pair)
+          (then
+            (block $qd (loop $ql
+              (br_if $qd (i32.gt_s (i32.add (local.get $hq) (i32.const 4)) (local.get $H)))
+              (call $dots24 (i32.add (local.get $xb) (i32.mul (local.get $hq) (local.get $ts)))
+                            (i32.add (local.get $dyb) (i32.mul (local.get $m) (local.get $ts)))
+                            (local.get $ts)
+                            (i32.add (i32.add (local.get $gc) (i32.mul (local.get $m) (local.get $gs))) (i32.shl (local.get $hq) (i32.const 2)))
+                            (local.get $gs))
+              (local.set $hq (i32.add (local.get $hq) (i32.const 4)))
+              (br $ql)))
+            ;; the pair's other x rows, second row of the pair
+            (local.set $h (local.get $hq))
+            (block $hd2 (loop $hl2
+              (br_if $hd2 (i32.ge_s (local.get $h) (local.get $H)))
+              (call $dot1 (i32.add (local.get $xb) (i32.mul (local.get $h) (local.get $ts)))
+                          (i32.add (local.get $dyb) (i32.mul (i32.add (local.get $m) (i32.const 1)) (local.get $ts)))
+                          (local.get $ts)
+                          (i32.add (i32.add (local.get $gc) (i32.mul (i32.add (local.get $m) (i32.const 1)) (local.get $gs))) (i32.shl (local.get $h) (i32.const 2))))
+              (local.set $h (i32.add (local.get $h) (i32.const 1)))
+              (br $hl2)))))
+        ;; row m's x rows from hq one at a time
+        (local.set $h (local.get $hq))
+        (block $hd (loop $hl
+          (br_if $hd (i32.ge_s (local.get $h) (local.get $H)))
+          (call $dot1 (i32.add (local.get $xb) (i32.mul (local.get $h) (local.get $ts)))
+                      (i32.add (local.get $dyb) (i32.mul (local.get $m) (local.get $ts)))
+                      (local.get $ts)
+                      (i32.add (i32.add (local.get $gc) (i32.mul (local.get $m) (local.get $gs))) (i32.shl (local.get $h) (i32.const 2))))
           (local.set $h (i32.add (local.get $h) (i32.const 1)))
           (br $hl)))
-        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        ;; a pair advances by two rows
+        (local.set $m (i32.add (local.get $m) (select (i32.const 2) (i32.const 1) (local.get $pair))))
         (br $ml)))
       (local.set $xb (i32.add (local.get $xb) (i32.mul (local.get $H) (local.get $ts))))
       (local.set $dyb (i32.add (local.get $dyb) (i32.mul (local.get $M) (local.get $ts))))
