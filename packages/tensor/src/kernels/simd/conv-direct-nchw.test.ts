@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { conv1d, conv2d } from '../../ops/conv/conv.js';
-import { expectMatchesReference } from '../../test-utils/conv-reference.js';
+import { expectMatchesReference, plainConvReference } from '../../test-utils/conv-reference.js';
 import { convDirectNchwApplies } from './conv-direct-nchw.js';
 
 /** A plain convolution of a one-channel NCHW `[B, 1, H, W]` image by `Co` filters `kH × kW`, padding `[t, b, l, r]`. */
@@ -27,31 +27,9 @@ const cases: Case[] = [
 
 const outSize = (c: Case): [number, number] => [c.H + c.p[0] + c.p[1] - c.kH + 1, c.W + c.p[2] + c.p[3] - c.kW + 1];
 
-/** y, dx, dw in float64; the loss is Σ y·dy. */
-function reference(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
-  const [Ho, Wo] = outSize(c);
-  const y = new Float64Array(c.B * c.Co * Ho * Wo);
-  const dx = new Float64Array(x.length);
-  const dw = new Float64Array(w.length);
-  for (let b = 0; b < c.B; b++)
-    for (let o = 0; o < c.Co; o++)
-      for (let i = 0; i < Ho; i++)
-        for (let j = 0; j < Wo; j++) {
-          const yi = ((b * c.Co + o) * Ho + i) * Wo + j;
-          for (let u = 0; u < c.kH; u++)
-            for (let v = 0; v < c.kW; v++) {
-              const r = i + u - c.p[0];
-              const s = j + v - c.p[2];
-              if (r < 0 || r >= c.H || s < 0 || s >= c.W) continue;
-              const xi = (b * c.H + r) * c.W + s;
-              const wi = (o * c.kH + u) * c.kW + v;
-              y[yi]! += w[wi]! * x[xi]!;
-              dx[xi]! += w[wi]! * dy[yi]!;
-              dw[wi]! += x[xi]! * dy[yi]!;
-            }
-        }
-  return { y, dx, dw };
-}
+/** y, dx, dw in float64 (the loss is Σ y·dy): the plain convolution's definition with one channel, stride and dilation 1. */
+const reference = (c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) =>
+  plainConvReference({ B: c.B, C: 1, H: c.H, W: c.W, Co: c.Co, kH: c.kH, kW: c.kW, stride: [1, 1], dilation: [1, 1], p: c.p }, x, w, dy);
 
 function check(c: Case, seed: number): void {
   expectMatchesReference(() => {
