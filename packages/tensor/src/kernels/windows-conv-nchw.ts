@@ -105,9 +105,10 @@ const forwardKernel: KernelFunc = ({ inputs, backend, attrs }) => {
 
 /**
  * Registers {@link NNKIT_CONV_WINDOWS_NCHW} on wasm (idempotent; awaited by `installKernels('wasm')`
- * after the window and product modules; {@link convWindowsNchwApplies} also asks for both).
+ * after the window and product modules). Registering needs no SIMD: {@link convWindowsNchwApplies}
+ * sends convolutions to it only where both modules are installed.
  *
- * @returns whether the kernel is in use on this backend.
+ * @returns whether the kernel is registered (false without a backend).
  */
 export async function installConvWindowsNchw(backend: object | null | undefined): Promise<boolean> {
   if (backend == null) return false;

@@ -1,4 +1,4 @@
-import { add, engine, gather, getBackend, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type NamedAttrMap, type Tensor, zeros } from '@tensorflow/tfjs-core';
+import { add, engine, gather, mul, pad, reshape, slice, sum, tensor1d, tidy, transpose, type GradConfig, type NamedAttrMap, type Tensor, zeros } from '@tensorflow/tfjs-core';
 import { FAST_DEPTHWISE_TAPS, NNKIT_CONV, rawConv, type NnkitConvAttrs } from '../conv-nhwc.js';
 import { broadcastRowsApply, broadcastRowsFilterGrad, broadcastRowsInputGrad } from '../simd/broadcast-rows.js';
 import { depthwiseRowsApply, depthwiseRowsFilterGrad } from '../simd/depthwise-rows.js';
@@ -189,7 +189,7 @@ export function convInputGrad(dy: Tensor, x: { readonly shape: readonly number[]
   const pa: NnkitConvAttrs = { strides: [1, 1], dilations: [dh, dw], pad: p as NnkitConvAttrs['pad'], depthwise: false };
   // Where NnkitConv2D's forward pass would run this convolution on the pack-free product, so does
   // the gradient: XNNPACK repacks the new flipped filter on every call.
-  if (getBackend() === 'wasm' && tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
+  if (tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
   return rawConv(d, ft, [1, 1], [dh, dw], p, false);
 }
 

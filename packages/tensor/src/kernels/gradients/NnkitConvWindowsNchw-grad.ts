@@ -19,6 +19,8 @@ export const nnkitConvWindowsNchwGrad: GradConfig = {
     const a = attrs as unknown as WindowsNchwAttrs;
     const na: NnkitConvAttrs = { strides: [...a.strides], dilations: [...a.dilations], pad: [...a.pad], depthwise: false };
     const [B, C, H, W] = x.shape as [number, number, number, number];
+    // Made in each thunk that needs them: a tensor shared between the two thunks was disposed by
+    // the first one's scopes before the second ran (tried; the gradient checks failed).
     const dyN = (): Tensor => transpose(dy as Tensor, [0, 2, 3, 1]);
     const f = (): Tensor => transpose(w, [2, 3, 1, 0]);
     return {

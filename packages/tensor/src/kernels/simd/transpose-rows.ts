@@ -84,7 +84,8 @@ export function hasSimdTranspose(backend: object): boolean {
  * Instantiates the SIMD transpose (`transpose-rows.wat`) on tfjs-backend-wasm's memory and wraps
  * the wasm `Transpose` kernel so that float32 and int32 permutations of the forms of
  * {@link transposeSteps} (one pass or two: every NCHW ↔ NHWC change of layout around a
- * convolution, pooling or batch norm, and a weight's PyTorch ↔ HWIO layouts) run on it: 4 × 4 blocks moved with SIMD shuffles, against tfjs' one value at a
+ * convolution, pooling or batch norm, and a weight's PyTorch ↔ HWIO layouts) run on it: 4 × 4
+ * blocks moved with SIMD shuffles, against tfjs' one value at a
  * time. The copy is bit for bit. Other permutations and dtypes go to the kernel it wraps
  * (idempotent; awaited by `installKernels('wasm')`; nothing changes where WebAssembly SIMD is missing).
  *
@@ -103,16 +104,11 @@ export async function installTransposeRows(backend: object | null | undefined): 
       perm.map((a) => x.shape[a]!),
       x.dtype,
     );
-    if (steps.length === 1) {
-      // Offsets read after makeOutput: allocating may grow the memory.
-      k.transpose_rows(heapOffset(b, x), heapOffset(b, y), steps[0]!.B, steps[0]!.R, steps[0]!.C);
-      return y;
-    }
-    const mid = b.makeOutput([x.shape.reduce((n, d) => n * d, 1)], x.dtype);
-    const [s1, s2] = steps as [BatchedTranspose, BatchedTranspose];
-    k.transpose_rows(heapOffset(b, x), heapOffset(b, mid), s1.B, s1.R, s1.C);
-    k.transpose_rows(heapOffset(b, mid), heapOffset(b, y), s2.B, s2.R, s2.C);
-    b.disposeData(mid.dataId);
+    // Two passes go through a scratch buffer; offsets are read after every allocation (allocating may grow the memory).
+    const mid = steps.length > 1 ? b.makeOutput([x.shape.reduce((n, d) => n * d, 1)], x.dtype) : null;
+    const buffers = mid === null ? [x, y] : [x, mid, y];
+    steps.forEach((s, i) => k.transpose_rows(heapOffset(b, buffers[i]!), heapOffset(b, buffers[i + 1]!), s.B, s.R, s.C));
+    if (mid !== null) b.disposeData(mid.dataId);
     return y;
   });
   return true;
