@@ -20,6 +20,7 @@ import { depthwiseRowsApply, runDepthwiseRows } from './simd/depthwise-rows.js';
 import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spatial.js';
 import { pointwiseConvApplies, runPointwiseConv } from './pointwise-conv.js';
 import { runTilesConv, tilesConvApplies } from './tiles-conv.js';
+import { runWinograd, winogradApplies } from './simd/winograd.js';
 import { originalKernel } from './simd/wasm-module.js';
 
 /**
@@ -143,6 +144,10 @@ function convKernelFor(backendName: string): KernelConfig {
       if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
       if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
+      if (backendName === 'wasm' && winogradApplies(x.shape, f.shape, a)) {
+        const shape = convOutShape(x.shape, f.shape, a);
+        if (shape.every((d) => d > 0)) return runWinograd(backend, x, f, a, shape);
+      }
       if (backendName === 'wasm' && tilesConvApplies(x.shape, f.shape, a)) {
         const shape = convOutShape(x.shape, f.shape, a);
         if (shape.every((d) => d > 0)) return runTilesConv(backend, x, f, a, shape);

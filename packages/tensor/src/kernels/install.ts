@@ -15,6 +15,7 @@ import { installDepthwiseRowsNchw } from './simd/depthwise-rows-nchw.js';
 import { installConvDirectNchw } from './simd/conv-direct-nchw.js';
 import { installMatMulTiles } from './simd/matmul-tiles.js';
 import { installMaxPoolRows } from './simd/max-pool-rows.js';
+import { installWinograd } from './simd/winograd.js';
 import { installDepthwiseSpatialNchw } from './simd/depthwise-spatial-nchw.js';
 import { installPatches } from './simd/patches.js';
 import { installReduceRows } from './simd/reduce-rows.js';
@@ -72,7 +73,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector, installMaxPoolRows]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector, installMaxPoolRows, installWinograd]) await install(wasm);
   }
   await Promise.resolve();
 }

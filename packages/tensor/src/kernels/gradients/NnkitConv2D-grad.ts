@@ -6,6 +6,7 @@ import { depthwiseSpatialApply, depthwiseSpatialFilterGrad, depthwiseSpatialInpu
 import { pointwiseConvApplies, pointwiseFilterGrad, pointwiseInputGrad } from '../pointwise-conv.js';
 import { simdPatchesActive } from '../simd/patches.js';
 import { tilesConvApplies } from '../tiles-conv.js';
+import { winogradApplies } from '../simd/winograd.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 import { fewWindowsProduct, simdCol2imInputGrad, simdIm2colFilterGrad } from './conv-patches-grad.js';
 import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
@@ -187,9 +188,10 @@ export function convInputGrad(dy: Tensor, x: { readonly shape: readonly number[]
   }
   const ft = transpose(flipped, [0, 1, 3, 2]);
   const pa: NnkitConvAttrs = { strides: [1, 1], dilations: [dh, dw], pad: p as NnkitConvAttrs['pad'], depthwise: false };
-  // Where NnkitConv2D's forward pass would run this convolution on the pack-free product, so does
-  // the gradient: XNNPACK repacks the new flipped filter on every call.
-  if (tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
+  // Where NnkitConv2D's forward pass would run this convolution on the pack-free product or as
+  // Winograd's F(2 × 2, 3 × 3), so does the gradient: XNNPACK repacks the new flipped filter on
+  // every call.
+  if (winogradApplies(d.shape, ft.shape, pa) || tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
   return rawConv(d, ft, [1, 1], [dh, dw], p, false);
 }
 
