@@ -21,6 +21,7 @@ import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spa
 import { pointwiseConvApplies, runPointwiseConv } from './pointwise-conv.js';
 import { runTilesConv, tilesConvApplies } from './tiles-conv.js';
 import { runWinograd, winogradApplies } from './simd/winograd.js';
+import { hasSimdRowVector, rowVectorEpilogue } from './simd/row-vector.js';
 import { originalKernel } from './simd/wasm-module.js';
 
 /**
@@ -46,6 +47,11 @@ export interface NnkitConvAttrs {
   pad: [number, number, number, number];
   /** Depthwise: filter [kH, kW, C, M], output channel c*M+m; else filter [kH, kW, Cin, Cout]. */
   depthwise: boolean;
+  /**
+   * `max(y, 0)` after the optional `bias` input (`[Cout]`) is added: the epilogue, in place on
+   * the output in one pass (wasm with SIMD only; no gradient: callers use it without a tape).
+   */
+  relu?: boolean;
 }
 
 function kernelAttrs(strides: number[], dilations: number[], p: readonly number[]): NamedAttrMap {
@@ -135,35 +141,47 @@ function convKernelFor(backendName: string): KernelConfig {
   return {
     kernelName: NNKIT_CONV,
     backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as NnkitConvAttrs;
-      const empty = emptyConvOutput(inputs.x as TensorInfo, inputs.filter as TensorInfo, a, backend as KernelBackend);
-      if (empty !== null) return empty;
-      const x = inputs.x as TensorInfo;
-      const f = inputs.filter as TensorInfo;
-      if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
-      if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
-      if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
-      if (backendName === 'wasm' && winogradApplies(x.shape, f.shape, a)) {
-        const shape = convOutShape(x.shape, f.shape, a);
-        if (shape.every((d) => d > 0)) return runWinograd(backend, x, f, a, shape);
-      }
-      if (backendName === 'wasm' && tilesConvApplies(x.shape, f.shape, a)) {
-        const shape = convOutShape(x.shape, f.shape, a);
-        if (shape.every((d) => d > 0)) return runTilesConv(backend, x, f, a, shape);
-      }
-      if (pointwiseConvApplies(x.shape, f.shape, a)) {
-        // The backend's own GEMM (XNNPACK on wasm), not nnkit's wrapper: every output row is then
-        // computed in the same order whatever the batch, as by the convolution it replaces (a
-        // sample's output does not depend on the batch it is in). Looked up per call: the
-        // wrapper (simd/matmul-tall.ts) may be installed after this kernel.
-        const batchMatMul = originalKernel('BatchMatMul', backendName);
-        if (batchMatMul !== undefined) return runPointwiseConv(backend as KernelBackend, batchMatMul, x, f);
-      }
-      const k = a.depthwise ? dw : conv2d;
-      return k.kernelFunc({ inputs, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const bias = (inputs.bias as TensorInfo | undefined) ?? null;
+      const y = convolve(args);
+      const relu = (attrs as Partial<NnkitConvAttrs> | undefined)?.relu === true;
+      if (bias === null && !relu) return y;
+      if (backendName !== 'wasm' || !hasSimdRowVector(backend)) throw new NotSupportedError(NNKIT_CONV, `a bias or ReLU epilogue needs tfjs-backend-wasm with SIMD, not '${backendName}'`);
+      if (y.shape.every((d) => d > 0)) rowVectorEpilogue(backend, y, bias, relu);
+      return y;
     },
   };
+
+  /** The convolution itself, on the fastest kernel for its shapes. */
+  function convolve({ inputs, backend, attrs }: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo {
+    const a = attrs as unknown as NnkitConvAttrs;
+    const empty = emptyConvOutput(inputs.x as TensorInfo, inputs.filter as TensorInfo, a, backend as KernelBackend);
+    if (empty !== null) return empty;
+    const x = inputs.x as TensorInfo;
+    const f = inputs.filter as TensorInfo;
+    if (backendName === 'wasm' && depthwiseRowsApply(x.shape, f.shape, a)) return runDepthwiseRows(backend as KernelBackend, x, f, a);
+    if (backendName === 'wasm' && broadcastRowsApply(x.shape, f.shape, a)) return runBroadcastRows(backend as KernelBackend, x, f, a);
+    if (backendName === 'wasm' && depthwiseSpatialApply(x.shape, f.shape, a)) return runDepthwiseSpatial(backend as KernelBackend, x, f);
+    if (backendName === 'wasm' && winogradApplies(x.shape, f.shape, a)) {
+      const shape = convOutShape(x.shape, f.shape, a);
+      if (shape.every((d) => d > 0)) return runWinograd(backend, x, f, a, shape);
+    }
+    if (backendName === 'wasm' && tilesConvApplies(x.shape, f.shape, a)) {
+      const shape = convOutShape(x.shape, f.shape, a);
+      if (shape.every((d) => d > 0)) return runTilesConv(backend, x, f, a, shape);
+    }
+    if (pointwiseConvApplies(x.shape, f.shape, a)) {
+      // The backend's own GEMM (XNNPACK on wasm), not nnkit's wrapper: every output row is then
+      // computed in the same order whatever the batch, as by the convolution it replaces (a
+      // sample's output does not depend on the batch it is in). Looked up per call: the
+      // wrapper (simd/matmul-tall.ts) may be installed after this kernel.
+      const batchMatMul = originalKernel('BatchMatMul', backendName);
+      if (batchMatMul !== undefined) return runPointwiseConv(backend as KernelBackend, batchMatMul, x, f);
+    }
+    const k = a.depthwise ? dw : conv2d;
+    return k.kernelFunc({ inputs: { x, filter: f }, backend, attrs: kernelAttrs(a.strides, a.dilations, a.pad) }) as TensorInfo;
+  }
 }
 
 /** Registers the {@link NNKIT_CONV} kernel for `backendName` (its gradient is registered with nnkit's other gradients). */

@@ -8,6 +8,7 @@ type TileFn = (a: number, tile: number, y: number, n: number, T: number) => void
 interface RowVectorExports {
   add_tile: TileFn;
   mul_tile: TileFn;
+  add_tile_relu: TileFn;
 }
 
 const simd = new SimdModule<RowVectorExports>(BASE64);
@@ -33,6 +34,37 @@ export function rowVectorForm(a: readonly number[], b: readonly number[]): { ful
   if (size(a) > size(b) && isRow(b, a)) return { full: 0, C: a[a.length - 1]! };
   if (size(b) > size(a) && isRow(a, b)) return { full: 1, C: b[b.length - 1]! };
   return null;
+}
+
+/**
+ * Runs `fn(full, tile, y)` with the row vector `vec` (`C` values, or null for zeros) as a tile:
+ * the vector itself when C is a multiple of 4, else repeated 4 times (a scratch buffer).
+ */
+function applyTile(be: TileBackend, fn: TileFn, full: TensorInfo, vec: TensorInfo | null, y: TensorInfo, C: number): void {
+  const T = C % 4 === 0 ? C : 4 * C;
+  const tile = vec !== null && T === C ? vec : be.makeOutput([T], 'float32');
+  if (tile !== vec) {
+    const t = be.typedArrayFromHeap(tile) as Float32Array;
+    if (vec === null) t.fill(0);
+    else for (let r = 0; r < 4; r++) t.set(be.typedArrayFromHeap(vec) as Float32Array, r * C);
+  }
+  // Offsets read after every makeOutput: allocating may grow the memory.
+  const n = full.shape.reduce((p, d) => p * d, 1);
+  fn(heapOffset(be, full), heapOffset(be, tile), heapOffset(be, y), n, T);
+  if (tile !== vec) be.disposeData(tile.dataId);
+}
+
+/**
+ * Kernel-level: a convolution's epilogue in place on its fresh NHWC output `y` (`[…, C]`):
+ * `y += bias` (`[C]`, or none) and, with `relu`, `y = max(y, 0)`, in one pass on the row-vector
+ * kernel (the caller checked {@link hasSimdRowVector}). The same float32 add as the `Add` it
+ * replaces, so the same bits.
+ *
+ * @example `rowVectorEpilogue(backend, y, bias, true) // relu(conv + bias) inside NnkitConv2D`
+ */
+export function rowVectorEpilogue(backend: object, y: TensorInfo, bias: TensorInfo | null, relu: boolean): void {
+  const k = simd.on(backend)!;
+  applyTile(backend as TileBackend, relu ? k.add_tile_relu : k.add_tile, y, bias, y, y.shape[y.shape.length - 1]!);
 }
 
 /** Whether the row-vector kernel is installed on `backend` (tfjs-backend-wasm with SIMD). */
@@ -63,18 +95,7 @@ export async function installRowVector(backend: object | null | undefined): Prom
       const [full, vec] = form.full === 0 ? [a, b] : [b, a];
       const be = args.backend as unknown as TileBackend;
       const y = be.makeOutput([...full.shape], 'float32');
-      // The tile: the vector itself when C is a multiple of 4, else repeated 4 times.
-      const T = form.C % 4 === 0 ? form.C : 4 * form.C;
-      const tile = T === form.C ? vec : be.makeOutput([T], 'float32');
-      if (tile !== vec) {
-        const t = be.typedArrayFromHeap(tile) as Float32Array;
-        const v = be.typedArrayFromHeap(vec) as Float32Array;
-        for (let r = 0; r < 4; r++) t.set(v, r * form.C);
-      }
-      // Offsets read after every makeOutput: allocating may grow the memory.
-      const n = full.shape.reduce((p, d) => p * d, 1);
-      k[op](heapOffset(be, full), heapOffset(be, tile), heapOffset(be, y), n, T);
-      if (tile !== vec) be.disposeData(tile.dataId);
+      applyTile(be, k[op], full, vec, y, form.C);
       return y;
     });
   }

@@ -1,10 +1,10 @@
-import { add, concat, pad, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
+import { add, concat, pad, relu, reshape, slice, tidy, transpose, type Tensor, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { convDirectNchw, convDirectNchwApplies } from '../../kernels/simd/conv-direct-nchw.js';
 import { convWindowsNchw, convWindowsNchwApplies } from '../../kernels/windows-conv-nchw.js';
 import { depthwiseRowsApply } from '../../kernels/simd/depthwise-rows.js';
 import { depthwiseRowsNchw, depthwiseRowsNchwApplies } from '../../kernels/simd/depthwise-rows-nchw.js';
 import { depthwiseSpatialNchw, depthwiseSpatialNchwApplies, pointwiseNchw, pointwiseNchwApplies } from '../../kernels/simd/depthwise-spatial-nchw.js';
-import { conv2dNhwc, FAST_DEPTHWISE_TAP_COUNTS } from './kernel-conv.js';
+import { conv2dNhwc, convEpilogueAvailable, FAST_DEPTHWISE_TAP_COUNTS, type ConvEpilogue } from './kernel-conv.js';
 import { convOutSize, expand, resolveConvPadding, type ConvPadding, type SizeArg } from './conv-args.js';
 import { ArgumentError, ShapeError } from '../../errors/errors.js';
 
@@ -29,6 +29,12 @@ export interface ConvOptions {
    * flows only if the filter was prepared inside the same recorded computation.
    */
   filter?: ConvFilter;
+  /**
+   * `'relu'`: the output is `relu(conv + bias)`. Where nothing records gradients on wasm with SIMD
+   * (eval-mode inference), the bias and ReLU run inside the NHWC convolution kernel, in one pass
+   * over its output; elsewhere as separate ops, with the same values.
+   */
+  activation?: 'relu';
 }
 
 /** A convolution weight in the layout of the NHWC kernels (see {@link prepareConvFilter}). */
@@ -85,13 +91,13 @@ function hwc2chw(y: Tensor4D): Tensor4D {
  * Convolution of an NHWC input with a PyTorch-layout weight `[Cout, Cin/groups, kH, kW]`
  * and explicit [t, b, l, r] padding; returns NHWC. Internal building block of conv1d/conv2d.
  */
-function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter): Tensor4D {
+function convNhwc(x: Tensor4D, w: Tensor4D, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter, epilogue?: ConvEpilogue): Tensor4D {
   const [, cinG] = w.shape;
   const base = { strides: [stride[0]!, stride[1]!] as [number, number], dilations: [dilation[0]!, dilation[1]!] as [number, number], pad: p };
   const parts = filter?.tensors ?? filterParts(w, groups);
   // PyTorch output channel g*m + j == tfjs depthwise channel c*multiplier + j.
   if (groups !== 1 && cinG === 1) return depthwiseFastTaps(x, parts[0]!, base);
-  if (groups === 1) return conv2dNhwc(x, parts[0]!, { ...base, depthwise: false });
+  if (groups === 1) return conv2dNhwc(x, parts[0]!, { ...base, depthwise: false }, epilogue);
   const [b, h, wd] = x.shape;
   return concat(
     parts.map((f, g) => conv2dNhwc(slice(x, [0, 0, 0, g * cinG!], [b, h, wd, cinG!]), f, { ...base, depthwise: false })),
@@ -144,7 +150,7 @@ function nchwConvolution(x: Tensor4D, w: Tensor4D, groups: number, stride: numbe
   return null;
 }
 
-function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter): Tensor4D {
+function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null | undefined, stride: number[], dilation: number[], p: [number, number, number, number], groups: number, filter?: ConvFilter, activation?: 'relu'): Tensor4D {
   const [, , H, W] = x.shape;
   const [, , kH, kW] = w.shape;
   const ho = convOutSize(H, kH, stride[0]!, p[0], p[1], dilation[0]!);
@@ -152,17 +158,22 @@ function conv2dPadded(fn: string, x: Tensor4D, w: Tensor4D, bias: Tensor | null 
   if (!(ho > 0 && wo > 0)) {
     throw new ShapeError(fn, `a padded input of at least the kernel [${kH}, ${kW}] (dilation ${dilation})`, `[${H + p[0] + p[1]}, ${W + p[2] + p[3]}] after padding`);
   }
+  const act = (y: Tensor4D): Tensor4D => (activation === 'relu' ? relu(y) : y);
   const nchw = nchwConvolution(x, w, groups, stride, dilation, p);
   if (nchw !== null) {
     return tidy(() => {
       const y = nchw();
-      return bias == null ? y : add(y, reshape(bias, [1, -1, 1, 1]));
+      return act(bias == null ? y : add(y, reshape(bias, [1, -1, 1, 1])));
     });
   }
   return tidy(() => {
+    // Bias and ReLU inside the kernel where nothing records gradients (eval-mode inference).
+    if (groups === 1 && (bias != null || activation !== undefined) && convEpilogueAvailable()) {
+      return hwc2chw(convNhwc(chw2hwc(x), w, stride, dilation, p, groups, filter, { bias: bias ?? null, relu: activation === 'relu' }));
+    }
     let y = convNhwc(chw2hwc(x), w, stride, dilation, p, groups, filter);
     if (bias != null) y = add(y, reshape(bias, [1, 1, 1, -1]));
-    return hwc2chw(y);
+    return hwc2chw(act(y));
   });
 }
 
@@ -186,7 +197,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const k = weight.shape.slice(2);
   const [[t, b], [l, r]] = resolveConvPadding(opts.padding ?? 0, k, dilation, stride, 'conv2d') as [[number, number], [number, number]];
   checkFilter('conv2d', opts.filter, weight, groups);
-  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups, opts.filter);
+  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups, opts.filter, opts.activation);
 }
 
 function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, stride: number, dilation: number, left: number, right: number, groups: number, filter?: ConvFilter): Tensor3D {
@@ -239,7 +250,8 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const [dilation] = expand(opts.dilation ?? 1, 1, 'conv1d: dilation') as [number];
   const [[l, r]] = resolveConvPadding(opts.padding ?? 0, [weight.shape[2]!], [dilation], [stride], 'conv1d') as [[number, number]];
   checkFilter('conv1d', opts.filter, weight, groups);
-  return conv1dPadded('conv1d', x, weight, bias, stride, dilation, l, r, groups, opts.filter);
+  const y = conv1dPadded('conv1d', x, weight, bias, stride, dilation, l, r, groups, opts.filter);
+  return opts.activation === 'relu' ? tidy(() => relu(y)) : y;
 }
 
 /**
@@ -259,7 +271,8 @@ export function causalConv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, op
   const [stride] = expand(opts.stride ?? 1, 1, 'causalConv1d: stride') as [number];
   const [dilation] = expand(opts.dilation ?? 1, 1, 'causalConv1d: dilation') as [number];
   checkFilter('causalConv1d', opts.filter, weight, groups);
-  return conv1dPadded('causalConv1d', x, weight, bias, stride, dilation, dilation * (weight.shape[2]! - 1), 0, groups, opts.filter);
+  const y = conv1dPadded('causalConv1d', x, weight, bias, stride, dilation, dilation * (weight.shape[2]! - 1), 0, groups, opts.filter);
+  return opts.activation === 'relu' ? tidy(() => relu(y)) : y;
 }
 
 /**
@@ -280,5 +293,5 @@ export function causalConv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, op
   const dilation = expand(opts.dilation ?? 1, 2, 'causalConv2d: dilation');
   const left = dilation[1]! * (weight.shape[3]! - 1);
   checkFilter('causalConv2d', opts.filter, weight, groups);
-  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups, opts.filter);
+  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups, opts.filter, opts.activation);
 }
