@@ -1,5 +1,5 @@
 import { relu, type Tensor } from '@tensorflow/tfjs-core';
-import { BatchNorm2d, Conv2d, Module, type ConvLayerOptions } from '@nnkit/nn';
+import { BatchNorm2d, Conv2d, foldedConvBn, Module, WeightCache, type ConvLayerOptions, type FoldedConvFilter } from '@nnkit/nn';
 
 /** Options of {@link BasicConv2d}: torchvision's `**kwargs` of the convolution (no `bias`). */
 export type BasicConv2dOptions = Omit<ConvLayerOptions, 'bias'>;
@@ -27,8 +27,18 @@ export class BasicConv2d extends Module {
     this.bn = this.registerModule('bn', new BatchNorm2d(outChannels, { eps: 0.001 }));
   }
 
-  /** x: `[B, inChannels, H, W]` → `[B, outChannels, Ho, Wo]`. */
+  /** The eval-mode convolution with the batch norm folded in (see `foldedConvBn`). */
+  private readonly fold = new WeightCache<FoldedConvFilter>();
+
+  protected override clearWeightCache(): void {
+    this.fold.clear();
+  }
+
+  /**
+   * x: `[B, inChannels, H, W]` → `[B, outChannels, Ho, Wo]`. In eval mode without a gradient tape
+   * one convolution (the batch norm folded into its weight, bias and ReLU inside its kernel).
+   */
   forward(x: Tensor): Tensor {
-    return relu(this.bn.call(this.conv.call(x)));
+    return foldedConvBn(this.conv, this.bn, x, this.fold, 'relu') ?? relu(this.bn.call(this.conv.call(x)));
   }
 }

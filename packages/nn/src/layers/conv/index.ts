@@ -23,3 +23,4 @@ export {
   AdaptiveMaxPool2d,
 } from './pool.js';
 export { Chomp1d } from './chomp.js';
+export { foldedConvBn, type FoldedConvFilter } from './conv-bn-fold.js';
