@@ -1,6 +1,11 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import { Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 import { callModule, normIndex } from './util.js';
+import { BatchNorm2d } from '../layers/basic/batch-norm.js';
+import { ReLU } from '../layers/basic/activations.js';
+import { Conv2d } from '../layers/conv/conv.js';
+import { foldedConvBn, type FoldedConvFilter } from '../layers/conv/conv-bn-fold.js';
+import { WeightCache } from '../weight-cache.js';
 import { ArgumentError } from '@nnkit/tensor';
 
 /**
@@ -115,9 +120,37 @@ export class Sequential extends Module implements Iterable<Module> {
   }
 
   /** Feeds `input` through each child in order. `input: [B, ...]` → output of the last child. */
+  /**
+   * Feeds `input` through the children in order. In eval mode without a gradient tape, a
+   * `Conv2d` followed by a `BatchNorm2d` (and a `ReLU`) runs as one convolution
+   * ({@link foldedConvBn}: the batch norm folded into the weight, kept between calls).
+   */
   forward(input: Tensor): Tensor {
     let x: unknown = input;
-    for (const m of this.children()) x = callModule(m, x);
+    const kids = [...this.children()];
+    for (let i = 0; i < kids.length; i++) {
+      const [m, next, after] = [kids[i]!, kids[i + 1], kids[i + 2]];
+      if (m instanceof Conv2d && next instanceof BatchNorm2d && x instanceof Tensor && !this.training) {
+        const relu = after instanceof ReLU && after.constructor === ReLU && !after.hasHooks();
+        let cache = this.folds.get(i);
+        if (cache === undefined) this.folds.set(i, (cache = new WeightCache()));
+        const y = foldedConvBn(m, next, x, cache, relu ? 'relu' : undefined);
+        if (y !== null) {
+          x = y;
+          i += relu ? 2 : 1;
+          continue;
+        }
+      }
+      x = callModule(m, x);
+    }
     return x as Tensor;
+  }
+
+  /** Folded eval-mode convolutions by the index of their `Conv2d` (see `forward`). */
+  private readonly folds = new Map<number, WeightCache<FoldedConvFilter>>();
+
+  protected override clearWeightCache(): void {
+    for (const c of this.folds.values()) c.clear();
+    this.folds.clear();
   }
 }
