@@ -21,6 +21,7 @@ import { depthwiseSpatialApply, runDepthwiseSpatial } from './simd/depthwise-spa
 import { pointwiseConvApplies, runPointwiseConv } from './pointwise-conv.js';
 import { runTilesConv, tilesConvApplies } from './tiles-conv.js';
 import { runWinograd, winogradApplies } from './simd/winograd.js';
+import { runWinogradRows, winogradRowsApplies } from './simd/winograd-rows.js';
 import { hasSimdRowVector, rowVectorEpilogue } from './simd/row-vector.js';
 import { originalKernel } from './simd/wasm-module.js';
 
@@ -166,6 +167,10 @@ function convKernelFor(backendName: string): KernelConfig {
     if (backendName === 'wasm' && winogradApplies(x.shape, f.shape, a)) {
       const shape = convOutShape(x.shape, f.shape, a);
       if (shape.every((d) => d > 0)) return runWinograd(backend, x, f, a, shape);
+    }
+    if (backendName === 'wasm' && winogradRowsApplies(x.shape, f.shape, a)) {
+      const shape = convOutShape(x.shape, f.shape, a);
+      if (shape.every((d) => d > 0)) return runWinogradRows(backend, x, f, a, shape);
     }
     if (backendName === 'wasm' && tilesConvApplies(x.shape, f.shape, a)) {
       const shape = convOutShape(x.shape, f.shape, a);

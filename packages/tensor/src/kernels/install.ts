@@ -16,6 +16,7 @@ import { installConvDirectNchw } from './simd/conv-direct-nchw.js';
 import { installMatMulTiles } from './simd/matmul-tiles.js';
 import { installMaxPoolRows } from './simd/max-pool-rows.js';
 import { installWinograd } from './simd/winograd.js';
+import { installWinogradRows } from './simd/winograd-rows.js';
 import { installDepthwiseSpatialNchw } from './simd/depthwise-spatial-nchw.js';
 import { installPatches } from './simd/patches.js';
 import { installReduceRows } from './simd/reduce-rows.js';
@@ -73,7 +74,7 @@ export async function installKernels(backend: BackendName | string): Promise<voi
   registerNnkitGradients();
   if (backend === 'wasm') {
     const wasm = findBackend('wasm');
-    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector, installMaxPoolRows, installWinograd]) await install(wasm);
+    for (const install of [installDepthwiseRows, installBroadcastRows, installDepthwiseSpatial, installDepthwiseSpatialNchw, installDepthwiseRowsNchw, installConvDirectNchw, installMatMulTiles, installTallMatMul, installBatchNormRows, installReduceRows, installTransposeRows, installPatches, installConvWindowsNchw, installRowVector, installMaxPoolRows, installWinograd, installWinogradRows]) await install(wasm);
   }
   await Promise.resolve();
 }

@@ -7,6 +7,7 @@ import { pointwiseConvApplies, pointwiseFilterGrad, pointwiseInputGrad } from '.
 import { simdPatchesActive } from '../simd/patches.js';
 import { tilesConvApplies } from '../tiles-conv.js';
 import { winogradApplies } from '../simd/winograd.js';
+import { winogradRowsApplies } from '../simd/winograd-rows.js';
 import { col2imInputGrad, IM2COL_MAX_VALUES, im2colFilterGrad } from './conv-im2col-grad.js';
 import { fewWindowsProduct, simdCol2imInputGrad, simdIm2colFilterGrad } from './conv-patches-grad.js';
 import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
@@ -26,7 +27,7 @@ import { chunkedDepthwiseFilterGrad } from './depthwise-filter-grad.js';
  * | input | `'simd-broadcast-rows'` | as the filter gradient's `'simd-broadcast-rows'` (a first temporal layer `Conv2d(1, F, (1, K))`) | nnkit's wasm SIMD kernel (`simd/broadcast-rows.ts`): each position's taps summed over the output channels (the generic convolution into one channel ran at ~1.4 GMAC/s: ~260 → 45–60 ms at batch 64 × 22 × 1000, F = 8, K = 32) |
  * | input | `'simd-col2im'` | plain, on wasm with SIMD, fewer than {@link COL2IM_MIN_CIN} input channels, a stride > 1, or few windows against many output channels (`fewWindowsProduct` in `conv-patches-grad.ts`: Inception's 8 × 8 layers at b1), `dcols` of at most {@link IM2COL_MAX_VALUES} values (LeNet's second conv, Inception's stem and reductions) | one GEMM `dy · Wᵀ` (with few windows `W · dyᵀ` on nnkit's pack-free SIMD product: XNNPACK repacks the new filter every step), then each window added back in place by nnkit's SIMD col2im (`simd/patches.ts`; 1.6× faster than generic on LeNet's conv2, 7× on Inception's stride-2 stem) |
  * | input | `'col2im'` | plain, a stride > 1, at least {@link COL2IM_MIN_CIN} input channels, `dcols` of at most {@link IM2COL_MAX_VALUES} values (Inception's stride-2 reductions) | one GEMM `dy · Wᵀ`, then the taps' columns added back in place (no zero-inserted `dy`: stride² less work) |
- * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm; on the pack-free product where `tilesConvApplies`, e.g. at least 64 input channels: measured 2026-12-03 at b8, forward + input gradient, Inception's `7 × 1` 128 → 192 45–83 → 41–43 ms, `3 × 3` 448 → 384 96–106 → 77 ms, 80 → 192 on 73² 623–746 → 584–586 ms) |
+ * | input | `'generic'` | everything else | stride-1 convolution of the zero-inserted `dy` with the flipped filter (on nnkit's SIMD kernel when depthwise with a one-row kernel on wasm; as Winograd's F(2 × 2, 3 × 3) where `winogradApplies` (a `3 × 3` stride-1 layer: `simd/winograd.ts`); on the pack-free product where `tilesConvApplies`, e.g. at least 64 input channels: measured 2026-12-03 at b8, forward + input gradient, Inception's `7 × 1` 128 → 192 45–83 → 41–43 ms, `3 × 3` 448 → 384 96–106 → 77 ms, 80 → 192 on 73² 623–746 → 584–586 ms) |
  * | filter | `'pointwise'` | as the input gradient's `'pointwise'` | one product `xᵀ · dy` |
  * | filter | `'simd-depthwise-spatial'` | as the input gradient's `'simd-depthwise-spatial'` | nnkit's wasm SIMD kernel (`simd/depthwise-spatial.ts`) |
  * | filter | `'simd-depthwise-rows'` | depthwise, multiplier 1, a one-row kernel at stride 1, channels a multiple of 4, on wasm with SIMD | one pass of nnkit's wasm SIMD filter-gradient kernel (`simd/depthwise-rows.ts`) |
@@ -191,7 +192,7 @@ export function convInputGrad(dy: Tensor, x: { readonly shape: readonly number[]
   // Where NnkitConv2D's forward pass would run this convolution on the pack-free product or as
   // Winograd's F(2 × 2, 3 × 3), so does the gradient: XNNPACK repacks the new flipped filter on
   // every call.
-  if (winogradApplies(d.shape, ft.shape, pa) || tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
+  if (winogradApplies(d.shape, ft.shape, pa) || winogradRowsApplies(d.shape, ft.shape, pa) || tilesConvApplies(d.shape, ft.shape, pa)) return engine().runKernel(NNKIT_CONV, { x: d, filter: ft }, pa as unknown as NamedAttrMap) as Tensor;
   return rawConv(d, ft, [1, 1], [dh, dw], p, false);
 }
 

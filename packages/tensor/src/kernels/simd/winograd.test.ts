@@ -1,9 +1,8 @@
-import { engine, grads, mul, profile, slice, sum, tensor, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
-import { conv2dNhwc } from '../../ops/conv/kernel-conv.js';
-import { expectMatchesReference, plainConvReference, type PlainConvGeometry } from '../../test-utils/conv-reference.js';
+import type { PlainConvGeometry } from '../../test-utils/conv-reference.js';
+import { convGradKernelNames, expectBatchIndependent, expectNhwcConvMatches } from '../../test-utils/nhwc-conv.js';
 import type { NnkitConvAttrs } from '../conv-nhwc.js';
 import { WINOGRAD_MAX_VALUES, WINOGRAD_MIN_TILES, winogradApplies } from './winograd.js';
 
@@ -12,24 +11,10 @@ const attrs = (pad: [number, number, number, number]): NnkitConvAttrs => ({ stri
 /** A `3 × 3` stride-1 geometry with input `[B, C, H, W]`, `Co` filters and padding `[t, b, l, r]`. */
 const geometry = (B: number, C: number, H: number, W: number, Co: number, p: [number, number, number, number]): PlainConvGeometry => ({ B, C, H, W, Co, kH: 3, kW: 3, stride: [1, 1], dilation: [1, 1], p });
 
-/** The NHWC kernel on NCHW operands (values from `seed`), against the float64 definition. */
+/** The NHWC kernel (which must take this path) on NCHW operands from `seed`, against float64. */
 function check(g: PlainConvGeometry, seed: number): void {
   expect(winogradApplies([g.B, g.H, g.W, g.C], [3, 3, g.C, g.Co], attrs(g.p))).toBe(true);
-  const dataIds = engine().backend.numDataIds();
-  expectMatchesReference(() => {
-    const rnd = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * 0.61 + k * 1.3 + seed) / 2);
-    const Ho = g.H + g.p[0] + g.p[1] - 2;
-    const Wo = g.W + g.p[2] + g.p[3] - 2;
-    return {
-      x: tensor(rnd(g.B * g.C * g.H * g.W, 1), [g.B, g.C, g.H, g.W]),
-      w: tensor(rnd(g.Co * g.C * 9, 2), [g.Co, g.C, 3, 3]),
-      dy: tensor(rnd(g.B * g.Co * Ho * Wo, 3), [g.B, g.Co, Ho, Wo]),
-      conv: (x: Tensor, w: Tensor) => transpose(conv2dNhwc(transpose(x, [0, 2, 3, 1]), transpose(w, [2, 3, 1, 0]), attrs(g.p)), [0, 3, 1, 2]),
-      reference: (x, w, dy) => plainConvReference(g, x, w, dy),
-    };
-  });
-  // the transforms' scratch buffers are freed
-  expect(engine().backend.numDataIds()).toBe(dataIds);
+  expectNhwcConvMatches(g, seed);
 }
 
 describe("3 × 3 convolutions as Winograd's F(2 × 2, 3 × 3) on wasm (NnkitConv2D)", () => {
@@ -90,16 +75,7 @@ describe("3 × 3 convolutions as Winograd's F(2 × 2, 3 × 3) on wasm (NnkitConv
 
   it('runs the input gradient as Winograd too, not on XNNPACK (one NnkitConv2D each way)', async () => {
     // 32 → 32 channels: too few output channels for the window product, so only Winograd keeps it off XNNPACK
-    const a = attrs([1, 1, 1, 1]);
-    const p = await profile(() =>
-      tidy(() => {
-        const x = tensor(Array.from({ length: 8 * 8 * 8 * 32 }, (_, i) => Math.sin(i)), [8, 8, 8, 32]);
-        const f = tensor(Array.from({ length: 9 * 32 * 32 }, (_, i) => Math.cos(i)), [3, 3, 32, 32]);
-        const [gx] = grads((u: Tensor, v: Tensor) => sum(mul(conv2dNhwc(u, v, a), conv2dNhwc(u, v, a))))([x, f]);
-        gx!.dataSync();
-      }),
-    );
-    const names = p.kernels.map((k) => k.name);
+    const names = await convGradKernelNames([8, 8, 8, 32], [3, 3, 32, 32], attrs([1, 1, 1, 1]));
     expect(names.filter((n) => n === 'Conv2D')).toEqual([]);
     expect(names.filter((n) => n === 'NnkitConv2D').length).toBe(4);
   });
@@ -107,18 +83,6 @@ describe("3 × 3 convolutions as Winograd's F(2 × 2, 3 × 3) on wasm (NnkitConv
   it('gives a sample the same output, bit for bit, alone or in a batch of more tiles than one chunk holds', () => {
     // 3 · 65 · 65 tiles of 16 · 64 values: more than WINOGRAD_MAX_VALUES
     expect(3 * 65 * 65 * 16 * 64).toBeGreaterThan(WINOGRAD_MAX_VALUES);
-    const x = tensor(Array.from({ length: 3 * 130 * 130 * 64 }, (_, i) => Math.sin(i * 0.37)), [3, 130, 130, 64]);
-    const f = tensor(Array.from({ length: 3 * 3 * 64 * 64 }, (_, i) => Math.cos(i * 0.11) / 8), [3, 3, 64, 64]);
-    const a = attrs([1, 1, 1, 1]);
-    const y = conv2dNhwc(x, f, a);
-    const batch = y.dataSync();
-    const n = 130 * 130 * 64;
-    for (const b of [0, 2]) {
-      const xb = slice(x, [b, 0, 0, 0], [1, 130, 130, 64]);
-      const yb = conv2dNhwc(xb, f, a);
-      expect(Array.from(yb.dataSync())).toEqual(Array.from(batch.subarray(b * n, (b + 1) * n)));
-      [xb, yb].forEach((t) => t.dispose());
-    }
-    [x, f, y].forEach((t) => t.dispose());
+    expectBatchIndependent([3, 130, 130, 64], [3, 3, 64, 64], attrs([1, 1, 1, 1]), [0, 2]);
   });
 });

@@ -56,12 +56,25 @@ export const WINOGRAD_MIN_TILES = 32;
  * @example `winogradApplies([1, 73, 73, 80], [3, 3, 80, 192], attrs) // Inception's Conv2d_4a_3x3`
  */
 export function winogradApplies(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs): boolean {
-  const [kH, kW, Cin, Cout] = filter as [number, number, number, number];
+  const [kH, kW] = filter as [number, number];
+  const tiles = x[0]! * Math.ceil((x[1]! + a.pad[0] + a.pad[1] - 2) / 2) * Math.ceil((x[2]! + a.pad[2] + a.pad[3] - 2) / 2);
+  return kH === 3 && kW === 3 && winogradShapesFit(x, filter, a, tiles) && simd.active();
+}
+
+/**
+ * The conditions every Winograd path shares (`winograd.ts`, `winograd-rows.ts`): a plain NHWC
+ * convolution at stride 1 and dilation 1, `Cin` and `Cout` multiples of 4, at least
+ * {@link WINOGRAD_MIN_IN_CHANNELS} input and {@link TILE_COLUMNS} output channels, at least
+ * {@link WINOGRAD_MIN_TILES} `tiles`, and nnkit's pack-free product active.
+ *
+ * @param x input `[B, H, W, Cin]`; filter `[kH, kW, Cin, Cout]`
+ * @example `winogradShapesFit([1, 73, 73, 80], [3, 3, 80, 192], attrs, 1296)`
+ */
+export function winogradShapesFit(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs, tiles: number): boolean {
+  const [, , Cin, Cout] = filter as [number, number, number, number];
   return (
     !a.depthwise &&
     x.length === 4 &&
-    kH === 3 &&
-    kW === 3 &&
     a.strides[0] === 1 &&
     a.strides[1] === 1 &&
     a.dilations[0] === 1 &&
@@ -71,51 +84,82 @@ export function winogradApplies(x: readonly number[], filter: readonly number[],
     Cout % 4 === 0 &&
     Cin >= WINOGRAD_MIN_IN_CHANNELS &&
     Cout >= TILE_COLUMNS &&
-    x[0]! * Math.ceil((x[1]! + a.pad[0] + a.pad[1] - 2) / 2) * Math.ceil((x[2]! + a.pad[2] + a.pad[3] - 2) / 2) >= WINOGRAD_MIN_TILES &&
-    tilesActive() &&
-    simd.active()
+    tiles >= WINOGRAD_MIN_TILES &&
+    tilesActive()
   );
 }
 
 /**
- * Kernel-level: the convolution as F(2 × 2, 3 × 3) (the caller checked {@link winogradApplies}
- * and that the output is not empty). The filter is transformed on every call (`16·Cin·Cout`
- * values); the tiles are taken at most {@link WINOGRAD_MAX_VALUES} transformed values at a time.
+ * One Winograd algorithm's transforms for {@link runWinogradProducts}, as calls on the wasm heap
+ * (byte offsets, read after every allocation): `products` transformed planes per tile, `tiles`
+ * tiles over the batch.
+ */
+export interface WinogradPlan {
+  products: number;
+  tiles: number;
+  /** Writes the transformed filter, `[products, Cin·Cout]`, at `u` from the HWIO filter at `f`. */
+  filter(f: number, u: number): void;
+  /** Writes tiles `t0 … t0 + n − 1` of the input at `x` transformed, `[products, n, Cin]`, at `v`. */
+  input(x: number, v: number, zero: number, t0: number, n: number): void;
+  /** Writes the outputs of tiles `t0 … t0 + n − 1` from the products `[products, n, Cout]` at `m`. */
+  output(m: number, y: number, dump: number, t0: number, n: number): void;
+}
+
+/**
+ * Kernel-level: a convolution by a Winograd plan — the filter transformed once per call, then
+ * chunks of at most {@link WINOGRAD_MAX_VALUES} transformed values: the inputs transformed, one
+ * product `[n, Cin] · [Cin, Cout]` per plane on `matmul-tiles.wat`, the outputs transformed back.
  * Each output is the same sums whichever chunk or batch its tile is in.
+ *
+ * @param x `[B, H, W, Cin]`; filter `[kH, kW, Cin, Cout]`
+ * @returns `[B, Ho, Wo, Cout]`
+ */
+export function runWinogradProducts(backend: object, x: TensorInfo, filter: TensorInfo, out: [number, number, number, number], plan: WinogradPlan): TensorInfo {
+  const b = wasmHeap(backend);
+  const Cin = x.shape[3]!;
+  const Cout = filter.shape[3]!;
+  const { products: P, tiles: T } = plan;
+  const per = Math.max(1, Math.min(T, Math.floor(WINOGRAD_MAX_VALUES / (P * Math.max(Cin, Cout)))));
+  const y = b.makeOutput(out, 'float32');
+  const u = b.makeOutput([P, Cin * Cout], 'float32');
+  const v = b.makeOutput([P, per, Cin], 'float32');
+  const m = b.makeOutput([P, per, Cout], 'float32');
+  const zero = b.makeOutput([Cin + Cout], 'float32');
+  // Offsets read after every allocation: allocating may grow the memory.
+  (b.typedArrayFromHeap(zero) as Float32Array).fill(0, 0, Cin);
+  const [pu, pv, pm, pz, py, px] = [u, v, m, zero, y, x].map((t) => heapOffset(b, t)) as [number, number, number, number, number, number];
+  plan.filter(heapOffset(b, filter), pu);
+  for (let t0 = 0; t0 < T; t0 += per) {
+    const n = Math.min(per, T - t0);
+    plan.input(px, pv, pz, t0, n);
+    for (let xi = 0; xi < P; xi++) mmTiles(b, pv + xi * n * Cin * 4, pu + xi * Cin * Cout * 4, pm + xi * n * Cout * 4, n, Cin, Cout, 4 * Cin, 4);
+    plan.output(pm, py, pz + Cin * 4, t0, n);
+  }
+  for (const t of [u, v, m, zero]) b.disposeData(t.dataId);
+  return y;
+}
+
+/**
+ * Kernel-level: the convolution as F(2 × 2, 3 × 3) (the caller checked {@link winogradApplies}
+ * and that the output is not empty), by {@link runWinogradProducts}.
  *
  * @param x `[B, H, W, Cin]`; filter `[3, 3, Cin, Cout]`
  * @returns `[B, Ho, Wo, Cout]`
  */
 export function runWinograd(backend: object, x: TensorInfo, filter: TensorInfo, a: NnkitConvAttrs, out: [number, number, number, number]): TensorInfo {
-  const b = wasmHeap(backend);
   const [B, H, W, Cin] = x.shape as [number, number, number, number];
   const Cout = filter.shape[3]!;
   const [, Ho, Wo] = out;
   const tH = Math.ceil(Ho / 2);
   const tW = Math.ceil(Wo / 2);
-  const T = B * tH * tW;
-  const per = Math.max(1, Math.min(T, Math.floor(WINOGRAD_MAX_VALUES / (16 * Math.max(Cin, Cout)))));
-  const y = b.makeOutput(out, 'float32');
-  const u = b.makeOutput([16, Cin * Cout], 'float32');
-  const v = b.makeOutput([16, per, Cin], 'float32');
-  const m = b.makeOutput([16, per, Cout], 'float32');
-  const zero = b.makeOutput([Cin + Cout], 'float32');
-  // Offsets read after every allocation: allocating may grow the memory.
-  (b.typedArrayFromHeap(zero) as Float32Array).fill(0, 0, Cin);
   const k = simd.on(backend)!;
-  const [pu, pv, pm, pz] = [heapOffset(b, u), heapOffset(b, v), heapOffset(b, m), heapOffset(b, zero)];
-  const py = heapOffset(b, y);
-  k.wino_filter(heapOffset(b, filter), pu, Cin * Cout);
-  for (let t0 = 0; t0 < T; t0 += per) {
-    const n = Math.min(per, T - t0);
-    k.wino_input(heapOffset(b, x), pv, pz, H, W, Cin, a.pad[0], a.pad[2], tH, tW, t0, n);
-    for (let xi = 0; xi < 16; xi++) {
-      mmTiles(b, pv + xi * n * Cin * 4, pu + xi * Cin * Cout * 4, pm + xi * n * Cout * 4, n, Cin, Cout, 4 * Cin, 4);
-    }
-    k.wino_output(pm, py, pz + Cin * 4, Ho, Wo, Cout, tH, tW, t0, n);
-  }
-  for (const t of [u, v, m, zero]) b.disposeData(t.dataId);
-  return y;
+  return runWinogradProducts(backend, x, filter, out, {
+    products: 16,
+    tiles: B * tH * tW,
+    filter: (f, u) => k.wino_filter(f, u, Cin * Cout),
+    input: (px, v, zero, t0, n) => k.wino_input(px, v, zero, H, W, Cin, a.pad[0], a.pad[2], tH, tW, t0, n),
+    output: (m, y, dump, t0, n) => k.wino_output(m, y, dump, Ho, Wo, Cout, tH, tW, t0, n),
+  });
 }
 
 /**
