@@ -43,7 +43,7 @@ export function winogradRowsApplies(x: readonly number[], filter: readonly numbe
   if (!((kH === 1 && kW === 7) || (kH === 7 && kW === 1)) || x.length !== 4) return false;
   const Ho = x[1]! + a.pad[0] + a.pad[1] - kH + 1;
   const Wo = x[2]! + a.pad[2] + a.pad[3] - kW + 1;
-  const tiles = x[0]! * (kW === 7 ? Ho * Math.ceil(Wo / 2) : Math.ceil(Ho / 2) * Wo);
+  const tiles = kW === 7 ? Ho * Math.ceil(Wo / 2) : Math.ceil(Ho / 2) * Wo;
   return Ho > 0 && Wo > 0 && winogradShapesFit(x, filter, a, tiles) && simd.active();
 }
 

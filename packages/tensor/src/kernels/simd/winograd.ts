@@ -37,10 +37,12 @@ export const WINOGRAD_MAX_VALUES = 4 * 1024 * 1024;
 export const WINOGRAD_MIN_IN_CHANNELS = 16;
 
 /**
- * Fewest `2 × 2` output tiles (over the batch) for the Winograd path: with fewer, transforming the
- * filter costs more than the products save. Measured 2026-12-03, Inception's Mixed_7b `3 × 3`
- * (448 → 384, 8² outputs): 16 tiles 7.5 against 5.4 ms on the window product, 32 tiles 10.7 against
- * 13.8 ms.
+ * Fewest output tiles per sample for the Winograd path: with fewer, transforming the filter costs
+ * more than the products save (measured 2026-12-03, Inception's Mixed_7b `3 × 3`, 448 → 384 on 8²:
+ * 16 tiles 7.5 against 5.4 ms on the window product, 32 tiles 10.7 against 13.8 ms). Counted per
+ * sample, not over the batch, so the path — and a sample's float32 rounding — never depends on
+ * the batch a sample is in (a batch-2 Inception at 75² once took Winograd where each sample alone
+ * did not: outputs 2.5e-5 apart).
  */
 export const WINOGRAD_MIN_TILES = 32;
 
@@ -57,7 +59,7 @@ export const WINOGRAD_MIN_TILES = 32;
  */
 export function winogradApplies(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs): boolean {
   const [kH, kW] = filter as [number, number];
-  const tiles = x[0]! * Math.ceil((x[1]! + a.pad[0] + a.pad[1] - 2) / 2) * Math.ceil((x[2]! + a.pad[2] + a.pad[3] - 2) / 2);
+  const tiles = Math.ceil((x[1]! + a.pad[0] + a.pad[1] - 2) / 2) * Math.ceil((x[2]! + a.pad[2] + a.pad[3] - 2) / 2);
   return kH === 3 && kW === 3 && winogradShapesFit(x, filter, a, tiles) && simd.active();
 }
 
@@ -65,9 +67,10 @@ export function winogradApplies(x: readonly number[], filter: readonly number[],
  * The conditions every Winograd path shares (`winograd.ts`, `winograd-rows.ts`): a plain NHWC
  * convolution at stride 1 and dilation 1, `Cin` and `Cout` multiples of 4, at least
  * {@link WINOGRAD_MIN_IN_CHANNELS} input and {@link TILE_COLUMNS} output channels, at least
- * {@link WINOGRAD_MIN_TILES} `tiles`, and nnkit's pack-free product active.
+ * {@link WINOGRAD_MIN_TILES} `tiles` per sample, and nnkit's pack-free product active.
  *
  * @param x input `[B, H, W, Cin]`; filter `[kH, kW, Cin, Cout]`
+ * @param tiles the output tiles of one sample
  * @example `winogradShapesFit([1, 73, 73, 80], [3, 3, 80, 192], attrs, 1296)`
  */
 export function winogradShapesFit(x: readonly number[], filter: readonly number[], a: NnkitConvAttrs, tiles: number): boolean {
