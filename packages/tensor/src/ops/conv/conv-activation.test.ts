@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.js';
 import { conv1d, conv2d, type ConvOptions } from './conv.js';
 import { conv2dNhwc, convEpilogueAvailable } from './kernel-conv.js';
+import { ArgumentError } from '../../errors/errors.js';
 
 /** Deterministic values in [-0.5, 0.5) (about half the outputs negative, so ReLU matters). */
 const values = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + k * 0.71) / 2);
@@ -97,6 +98,18 @@ describe("conv2d's activation: relu(conv + bias), fused into the kernel without 
         for (let j = 0; j < u.length; j++) expect(Math.abs(u[j]! - v[j]!)).toBeLessThan(1e-6 * (1 + Math.abs(v[j]!)));
       });
     });
+  });
+
+  it('refuses another activation with an ArgumentError naming the op', () => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const x = make([1, 2, 5, 5], 1);
+      const w = make([3, 2, 3, 3], 2);
+      expect(() => conv2d(x, w, null, { activation: 'gelu' } as unknown as ConvOptions)).toThrow(ArgumentError);
+      expect(() => conv2d(x, w, null, { activation: 'gelu' } as unknown as ConvOptions)).toThrow(/conv2d.*'relu'.*"gelu"/);
+      expect(() => conv1d(reshape(x, [1, 2, 25]), reshape(w, [3, 2, 9]), null, { activation: 'tanh' } as unknown as ConvOptions)).toThrow(/conv1d/);
+    });
+    expect(memory().numTensors).toBe(before);
   });
 
   it("applies to conv1d's output too", () => {

@@ -135,6 +135,13 @@ function checkArgs(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undef
   if (bias != null && !(bias.rank === 1 && bias.shape[0] === cout)) throw new ShapeError(fn, `[${cout}]`, bias.shape, 'bias');
 }
 
+/** `opts.activation`, checked: undefined or `'relu'` (an ArgumentError naming `fn` otherwise). */
+function activationOf(fn: string, opts: ConvOptions): 'relu' | undefined {
+  const a: unknown = opts.activation;
+  if (a !== undefined && a !== 'relu') throw new ArgumentError(fn, `activation must be 'relu' or undefined, got ${JSON.stringify(a)}`);
+  return a;
+}
+
 /**
  * The convolution on one of nnkit's NCHW kernels, with no layout transposes — EEG spatial filters
  * (depthwise over all rows, one column), small pointwise convolutions, depthwise `1 × K` ones,
@@ -197,7 +204,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const k = weight.shape.slice(2);
   const [[t, b], [l, r]] = resolveConvPadding(opts.padding ?? 0, k, dilation, stride, 'conv2d') as [[number, number], [number, number]];
   checkFilter('conv2d', opts.filter, weight, groups);
-  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups, opts.filter, opts.activation);
+  return conv2dPadded('conv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [t, b, l, r], groups, opts.filter, activationOf('conv2d', opts));
 }
 
 function conv1dPadded(fn: string, x: Tensor, w: Tensor, bias: Tensor | null | undefined, stride: number, dilation: number, left: number, right: number, groups: number, filter?: ConvFilter): Tensor3D {
@@ -250,8 +257,9 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const [dilation] = expand(opts.dilation ?? 1, 1, 'conv1d: dilation') as [number];
   const [[l, r]] = resolveConvPadding(opts.padding ?? 0, [weight.shape[2]!], [dilation], [stride], 'conv1d') as [[number, number]];
   checkFilter('conv1d', opts.filter, weight, groups);
+  const activation = activationOf('conv1d', opts);
   const y = conv1dPadded('conv1d', x, weight, bias, stride, dilation, l, r, groups, opts.filter);
-  return opts.activation === 'relu' ? tidy(() => relu(y)) : y;
+  return activation === 'relu' ? tidy(() => relu(y)) : y;
 }
 
 /**
@@ -271,8 +279,9 @@ export function causalConv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, op
   const [stride] = expand(opts.stride ?? 1, 1, 'causalConv1d: stride') as [number];
   const [dilation] = expand(opts.dilation ?? 1, 1, 'causalConv1d: dilation') as [number];
   checkFilter('causalConv1d', opts.filter, weight, groups);
+  const activation = activationOf('causalConv1d', opts);
   const y = conv1dPadded('causalConv1d', x, weight, bias, stride, dilation, dilation * (weight.shape[2]! - 1), 0, groups, opts.filter);
-  return opts.activation === 'relu' ? tidy(() => relu(y)) : y;
+  return activation === 'relu' ? tidy(() => relu(y)) : y;
 }
 
 /**
@@ -293,5 +302,5 @@ export function causalConv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, op
   const dilation = expand(opts.dilation ?? 1, 2, 'causalConv2d: dilation');
   const left = dilation[1]! * (weight.shape[3]! - 1);
   checkFilter('causalConv2d', opts.filter, weight, groups);
-  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups, opts.filter, opts.activation);
+  return conv2dPadded('causalConv2d', x as Tensor4D, weight as Tensor4D, bias, stride, dilation, [0, 0, left, 0], groups, opts.filter, activationOf('causalConv2d', opts));
 }

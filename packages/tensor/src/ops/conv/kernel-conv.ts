@@ -47,9 +47,9 @@ export function convEpilogueAvailable(): boolean {
  *
  * @param x `[B, H, W, Cin]`
  * @param filter `[kH, kW, Cin, Cout]` (plain) or `[kH, kW, C, M]` (depthwise)
- * @returns `[B, Ho, Wo, Cout]` (`Cout = C·M` depthwise), `Ho = floor((H + t + b − dH·(kH−1) − 1)/sH) + 1`
  * @param epilogue `relu?(y + bias)` in the same kernel, in one pass over its output (only where
  *   {@link convEpilogueAvailable}): no separate `Add` and `Relu`.
+ * @returns `[B, Ho, Wo, Cout]` (`Cout = C·M` depthwise), `Ho = floor((H + t + b − dH·(kH−1) − 1)/sH) + 1`
  * @throws NotSupportedError when nnkit's kernels are not installed for the current backend, or an
  *   epilogue is asked for where {@link convEpilogueAvailable} is false (ArgumentError under a tape).
  * @example
